@@ -1,0 +1,282 @@
+import { z } from 'zod';
+import { LOCAL_DEFAULTS, localDatabaseUrl, localEmulatorEndpoint, localQueueUrl } from './local-defaults.js';
+import { ConfigError, boolVar, intVar, parseEnv, type Env } from './load.js';
+
+export const DEPLOYMENT_ENVS = ['local', 'dev', 'staging', 'prod'] as const;
+export type DeploymentEnv = (typeof DEPLOYMENT_ENVS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const WORKER_MODES = ['poll', 'pipe'] as const;
+export type WorkerMode = (typeof WORKER_MODES)[number];
+
+/** Shortest API key accepted outside local mode. */
+export const MIN_API_KEY_LENGTH = 16;
+
+export interface CommonConfig {
+  readonly env: DeploymentEnv;
+  /** True when running on the local environment (embedded PostgreSQL, emulator). */
+  readonly isLocal: boolean;
+  readonly logLevel: LogLevel;
+  /** How long a stopping process may take to finish in-flight work (ECS stopTimeout is longer). */
+  readonly shutdownTimeoutMs: number;
+}
+
+export interface AwsConfig {
+  readonly region: string;
+  /** Set for the local emulator; unset on AWS, where the SDK finds the regional endpoints. */
+  readonly endpoint?: string;
+  /** Static credentials for the emulator; unset on AWS, where the task role provides them. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+export interface HttpConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly apiKeys: readonly string[];
+  readonly requestTimeoutMs: number;
+}
+
+export type DatabaseSsl = 'disable' | 'require' | 'verify-full';
+
+export interface DatabaseConfig {
+  readonly url: string;
+  readonly ssl: DatabaseSsl;
+  /** PEM bundle that signs the server certificate (verify-full), e.g. the RDS CA bundle. */
+  readonly sslCaFile?: string;
+  readonly poolMax: number;
+  readonly statementTimeoutMs: number;
+  /** Apply pending migrations at start-up (under an advisory lock, so replicas may race safely). */
+  readonly migrate: boolean;
+}
+
+export interface IngestConfig extends CommonConfig {
+  readonly http: HttpConfig;
+  readonly aws: AwsConfig;
+  readonly queueUrl: string;
+  readonly bucket: string;
+}
+
+export interface ApiConfig extends CommonConfig {
+  readonly http: HttpConfig;
+  readonly database: DatabaseConfig;
+}
+
+export interface WorkerConfig extends CommonConfig {
+  readonly mode: WorkerMode;
+  readonly aws: AwsConfig;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly bucket: string;
+  readonly database: DatabaseConfig;
+  /** Messages processed at once by one poll-mode worker. */
+  readonly concurrency: number;
+  /** Attempts before a pipe-mode message is dead-lettered (poll mode relies on the redrive policy). */
+  readonly maxAttempts: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly waitTimeSeconds: number;
+  /** The message body EventBridge Pipes hands a pipe-mode task. */
+  readonly sqsBody?: string;
+}
+
+const commonVars = {
+  DOCFLOW_ENV: z.enum(DEPLOYMENT_ENVS, { error: `must be one of ${DEPLOYMENT_ENVS.join(', ')}` }).default('local'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  SHUTDOWN_TIMEOUT_MS: intVar(1_000, 120_000).default(25_000),
+};
+
+const httpVars = {
+  HOST: z.string().optional(),
+  PORT: intVar(1, 65_535).optional(),
+  DOCFLOW_API_KEYS: z.string().optional(),
+  HTTP_REQUEST_TIMEOUT_MS: intVar(1_000, 300_000).default(30_000),
+};
+
+const awsVars = {
+  AWS_REGION: z.string().optional(),
+  AWS_DEFAULT_REGION: z.string().optional(),
+  AWS_ENDPOINT_URL: z.url({ error: 'must be a URL' }).optional(),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+};
+
+const queueVars = {
+  DOCFLOW_QUEUE_URL: z.url({ error: 'must be an SQS queue URL' }).optional(),
+  DOCFLOW_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+};
+
+const databaseVars = {
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DB_HOST: z.string().optional(),
+  DB_PORT: intVar(1, 65_535).default(5432),
+  DB_NAME: z.string().default('docflow'),
+  DB_USER: z.string().optional(),
+  DB_PASSWORD: z.string().optional(),
+  DB_SSL: z.enum(['disable', 'require', 'verify-full'], { error: 'must be disable, require or verify-full' }).optional(),
+  DB_SSL_CA_FILE: z.string().optional(),
+  DB_POOL_MAX: intVar(1, 100).default(10),
+  DB_STATEMENT_TIMEOUT_MS: intVar(100, 600_000).default(15_000),
+  DB_MIGRATE: boolVar().default(true),
+};
+
+const workerVars = {
+  WORKER_MODE: z.enum(WORKER_MODES, { error: 'must be poll or pipe' }).default('poll'),
+  DOCFLOW_DLQ_URL: z.url({ error: 'must be an SQS queue URL' }).optional(),
+  WORKER_CONCURRENCY: intVar(1, 100).default(4),
+  WORKER_MAX_ATTEMPTS: intVar(1, 100).default(5),
+  WORKER_VISIBILITY_TIMEOUT_SECONDS: intVar(10, 43_200).default(60),
+  WORKER_WAIT_TIME_SECONDS: intVar(0, 20).default(20),
+  SQS_BODY: z.string().optional(),
+};
+
+type Vars<T extends z.ZodRawShape> = z.infer<z.ZodObject<T>>;
+
+/** Collects problems that depend on more than one variable, so all of them are reported at once. */
+class Problems {
+  readonly list: string[] = [];
+  require<T>(value: T | undefined, variable: string, why: string): T {
+    if (value === undefined) this.list.push(`${variable}: is required ${why}`);
+    return value as T;
+  }
+  throwIfAny(app: string): void {
+    if (this.list.length > 0) throw new ConfigError(app, this.list);
+  }
+}
+
+function common(vars: Vars<typeof commonVars>): CommonConfig {
+  return {
+    env: vars.DOCFLOW_ENV,
+    isLocal: vars.DOCFLOW_ENV === 'local',
+    logLevel: vars.LOG_LEVEL,
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function http(vars: Vars<typeof httpVars>, isLocal: boolean, defaultPort: number, problems: Problems): HttpConfig {
+  const keys = (vars.DOCFLOW_API_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key.length > 0);
+  if (!isLocal) {
+    if (keys.length === 0) problems.list.push('DOCFLOW_API_KEYS: is required outside local mode (comma-separated API keys)');
+    if (keys.includes(LOCAL_DEFAULTS.apiKey)) {
+      problems.list.push(`DOCFLOW_API_KEYS: the local key "${LOCAL_DEFAULTS.apiKey}" is refused outside local mode`);
+    }
+    if (keys.some((key) => key.length < MIN_API_KEY_LENGTH)) {
+      problems.list.push(`DOCFLOW_API_KEYS: every key must be at least ${MIN_API_KEY_LENGTH} characters outside local mode`);
+    }
+  }
+  return {
+    // local binds to loopback only; containers must listen on every interface
+    host: vars.HOST ?? (isLocal ? '127.0.0.1' : '0.0.0.0'),
+    port: vars.PORT ?? defaultPort,
+    apiKeys: keys.length > 0 ? keys : [LOCAL_DEFAULTS.apiKey],
+    requestTimeoutMs: vars.HTTP_REQUEST_TIMEOUT_MS,
+  };
+}
+
+function aws(vars: Vars<typeof awsVars>, isLocal: boolean, problems: Problems): AwsConfig {
+  const region = vars.AWS_REGION ?? vars.AWS_DEFAULT_REGION ?? (isLocal ? LOCAL_DEFAULTS.region : undefined);
+  problems.require(region, 'AWS_REGION', 'outside local mode');
+  const endpoint = vars.AWS_ENDPOINT_URL ?? (isLocal ? localEmulatorEndpoint() : undefined);
+  // the emulator accepts any credentials, but the SDK refuses to sign without some
+  const credentials =
+    isLocal && vars.AWS_ACCESS_KEY_ID === undefined ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
+  return { region: region ?? '', ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) };
+}
+
+function queueUrl(vars: Vars<typeof queueVars>, isLocal: boolean, problems: Problems): string {
+  return problems.require(
+    vars.DOCFLOW_QUEUE_URL ?? (isLocal ? localQueueUrl(LOCAL_DEFAULTS.queueName) : undefined),
+    'DOCFLOW_QUEUE_URL',
+    'outside local mode',
+  );
+}
+
+function bucket(vars: Vars<typeof queueVars>, isLocal: boolean, problems: Problems): string {
+  return problems.require(
+    vars.DOCFLOW_BUCKET ?? (isLocal ? LOCAL_DEFAULTS.bucket : undefined),
+    'DOCFLOW_BUCKET',
+    'outside local mode',
+  );
+}
+
+function database(vars: Vars<typeof databaseVars>, isLocal: boolean, problems: Problems): DatabaseConfig {
+  let url = vars.DATABASE_URL;
+  if (url === undefined && vars.DB_HOST !== undefined) {
+    const user = problems.require(vars.DB_USER, 'DB_USER', 'when DB_HOST is set');
+    const password = problems.require(vars.DB_PASSWORD, 'DB_PASSWORD', 'when DB_HOST is set');
+    const auth = `${encodeURIComponent(user ?? '')}:${encodeURIComponent(password ?? '')}`;
+    url = `postgres://${auth}@${vars.DB_HOST}:${vars.DB_PORT}/${encodeURIComponent(vars.DB_NAME)}`;
+  }
+  if (url === undefined && isLocal) url = localDatabaseUrl();
+  if (url === undefined) problems.list.push('DATABASE_URL: is required outside local mode (or DB_HOST, DB_USER, DB_PASSWORD)');
+  const ssl = vars.DB_SSL ?? (isLocal ? 'disable' : 'require');
+  if (ssl === 'verify-full') problems.require(vars.DB_SSL_CA_FILE, 'DB_SSL_CA_FILE', 'when DB_SSL is verify-full');
+  return {
+    url: url ?? '',
+    ssl,
+    ...(vars.DB_SSL_CA_FILE ? { sslCaFile: vars.DB_SSL_CA_FILE } : {}),
+    poolMax: vars.DB_POOL_MAX,
+    statementTimeoutMs: vars.DB_STATEMENT_TIMEOUT_MS,
+    migrate: vars.DB_MIGRATE,
+  };
+}
+
+const ingestSchema = z.object({ ...commonVars, ...httpVars, ...awsVars, ...queueVars });
+const apiSchema = z.object({ ...commonVars, ...httpVars, ...databaseVars });
+const workerSchema = z.object({ ...commonVars, ...awsVars, ...queueVars, ...databaseVars, ...workerVars });
+
+export function loadIngestConfig(env: Env = process.env): IngestConfig {
+  const vars = parseEnv('ingest', ingestSchema, env);
+  const problems = new Problems();
+  const base = common(vars);
+  const config: IngestConfig = {
+    ...base,
+    http: http(vars, base.isLocal, LOCAL_DEFAULTS.ingestPort, problems),
+    aws: aws(vars, base.isLocal, problems),
+    queueUrl: queueUrl(vars, base.isLocal, problems),
+    bucket: bucket(vars, base.isLocal, problems),
+  };
+  problems.throwIfAny('ingest');
+  return config;
+}
+
+export function loadApiConfig(env: Env = process.env): ApiConfig {
+  const vars = parseEnv('api', apiSchema, env);
+  const problems = new Problems();
+  const base = common(vars);
+  const config: ApiConfig = {
+    ...base,
+    http: http(vars, base.isLocal, LOCAL_DEFAULTS.apiPort, problems),
+    database: database(vars, base.isLocal, problems),
+  };
+  problems.throwIfAny('api');
+  return config;
+}
+
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const vars = parseEnv('worker', workerSchema, env);
+  const problems = new Problems();
+  const base = common(vars);
+  const deadLetterQueueUrl = problems.require(
+    vars.DOCFLOW_DLQ_URL ?? (base.isLocal ? localQueueUrl(LOCAL_DEFAULTS.deadLetterQueueName) : undefined),
+    'DOCFLOW_DLQ_URL',
+    'outside local mode',
+  );
+  if (vars.WORKER_MODE === 'pipe') problems.require(vars.SQS_BODY, 'SQS_BODY', 'in pipe mode (the message body from EventBridge Pipes)');
+  const config: WorkerConfig = {
+    ...base,
+    mode: vars.WORKER_MODE,
+    aws: aws(vars, base.isLocal, problems),
+    queueUrl: queueUrl(vars, base.isLocal, problems),
+    deadLetterQueueUrl,
+    bucket: bucket(vars, base.isLocal, problems),
+    database: database(vars, base.isLocal, problems),
+    concurrency: vars.WORKER_CONCURRENCY,
+    maxAttempts: vars.WORKER_MAX_ATTEMPTS,
+    visibilityTimeoutSeconds: vars.WORKER_VISIBILITY_TIMEOUT_SECONDS,
+    waitTimeSeconds: vars.WORKER_WAIT_TIME_SECONDS,
+    ...(vars.SQS_BODY !== undefined ? { sqsBody: vars.SQS_BODY } : {}),
+  };
+  problems.throwIfAny('worker');
+  return config;
+}

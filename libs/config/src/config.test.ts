@@ -1,0 +1,141 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  LOCAL_DEFAULTS,
+  loadApiConfig,
+  loadIngestConfig,
+  loadWorkerConfig,
+  localDatabaseUrl,
+  localQueueUrl,
+} from './index.js';
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const awsEnv = {
+  DOCFLOW_ENV: 'prod',
+  AWS_REGION: 'eu-central-1',
+  DOCFLOW_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/123456789012/docflow-prod',
+  DOCFLOW_DLQ_URL: 'https://sqs.eu-central-1.amazonaws.com/123456789012/docflow-prod-dlq',
+  DOCFLOW_BUCKET: 'docflow-prod-documents',
+  DOCFLOW_API_KEYS: 'a-long-enough-production-key',
+  DB_HOST: 'db.internal',
+  DB_USER: 'docflow',
+  DB_PASSWORD: 'p@ss word',
+};
+
+describe('local mode', () => {
+  it('runs every app with no variables at all, against the local environment', () => {
+    const ingest = loadIngestConfig({});
+    expect(ingest).toMatchObject({
+      env: 'local',
+      isLocal: true,
+      http: { host: '127.0.0.1', port: 3001, apiKeys: ['local-dev-key'] },
+      aws: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566', credentials: { accessKeyId: 'local' } },
+      queueUrl: localQueueUrl(LOCAL_DEFAULTS.queueName),
+      bucket: 'docflow-documents',
+    });
+    expect(loadApiConfig({}).http.port).toBe(3000);
+    const worker = loadWorkerConfig({});
+    expect(worker).toMatchObject({ mode: 'poll', concurrency: 4, maxAttempts: 5 });
+    expect(worker.database).toMatchObject({ url: localDatabaseUrl(), ssl: 'disable', migrate: true });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadApiConfig({ PORT: '', LOG_LEVEL: '  ' })).toMatchObject({ http: { port: 3000 }, logLevel: 'info' });
+  });
+});
+
+describe('outside local mode', () => {
+  it('builds the database URL from the parts ECS injects, escaping the password', () => {
+    const api = loadApiConfig(awsEnv);
+    expect(api.http.host).toBe('0.0.0.0');
+    expect(api.database).toMatchObject({ url: 'postgres://docflow:p%40ss%20word@db.internal:5432/docflow', ssl: 'require' });
+  });
+
+  it('uses the regional AWS endpoints and the task role', () => {
+    const ingest = loadIngestConfig(awsEnv);
+    expect(ingest.aws).toEqual({ region: 'eu-central-1' });
+  });
+
+  it('names every missing variable at once', () => {
+    expect(problemsOf(() => loadWorkerConfig({ DOCFLOW_ENV: 'staging' }))).toEqual([
+      'DOCFLOW_DLQ_URL: is required outside local mode',
+      'AWS_REGION: is required outside local mode',
+      'DOCFLOW_QUEUE_URL: is required outside local mode',
+      'DOCFLOW_BUCKET: is required outside local mode',
+      'DATABASE_URL: is required outside local mode (or DB_HOST, DB_USER, DB_PASSWORD)',
+    ]);
+  });
+
+  it('refuses to run without API keys, with the local key, or with short keys', () => {
+    const { DOCFLOW_API_KEYS: _omit, ...withoutKeys } = awsEnv;
+    expect(problemsOf(() => loadIngestConfig(withoutKeys))).toEqual([
+      'DOCFLOW_API_KEYS: is required outside local mode (comma-separated API keys)',
+    ]);
+    expect(problemsOf(() => loadIngestConfig({ ...awsEnv, DOCFLOW_API_KEYS: 'local-dev-key' }))).toContain(
+      'DOCFLOW_API_KEYS: the local key "local-dev-key" is refused outside local mode',
+    );
+    expect(problemsOf(() => loadIngestConfig({ ...awsEnv, DOCFLOW_API_KEYS: 'short' }))).toEqual([
+      'DOCFLOW_API_KEYS: every key must be at least 16 characters outside local mode',
+    ]);
+  });
+
+  it('accepts several comma-separated keys', () => {
+    const keys = ' first-key-0123456789 , second-key-0123456789 ,';
+    expect(loadIngestConfig({ ...awsEnv, DOCFLOW_API_KEYS: keys }).http.apiKeys).toEqual([
+      'first-key-0123456789',
+      'second-key-0123456789',
+    ]);
+  });
+});
+
+describe('bad values', () => {
+  it('names the variable, the rule and the value', () => {
+    expect(problemsOf(() => loadApiConfig({ PORT: 'eighty' }))).toEqual(['PORT: must be a number (got "eighty")']);
+    expect(problemsOf(() => loadApiConfig({ PORT: '70000' }))).toEqual(['PORT: must be at most 65535 (got "70000")']);
+    expect(problemsOf(() => loadWorkerConfig({ WORKER_MODE: 'push' }))).toEqual([
+      'WORKER_MODE: must be poll or pipe (got "push")',
+    ]);
+    expect(problemsOf(() => loadApiConfig({ DOCFLOW_ENV: 'production' }))).toEqual([
+      'DOCFLOW_ENV: must be one of local, dev, staging, prod (got "production")',
+    ]);
+  });
+
+  it('never prints a secret value', () => {
+    const [problem] = problemsOf(() => loadApiConfig({ DATABASE_URL: 'mysql://root:hunter2@db/x' }));
+    expect(problem).toBe('DATABASE_URL: must be a postgres:// URL (got <redacted>)');
+  });
+
+  it('requires the message body in pipe mode', () => {
+    expect(problemsOf(() => loadWorkerConfig({ WORKER_MODE: 'pipe' }))).toEqual([
+      'SQS_BODY: is required in pipe mode (the message body from EventBridge Pipes)',
+    ]);
+  });
+
+  it('stops a process with status 1 and the message on stderr', () => {
+    const script = `import { loadOrExit, loadApiConfig } from './index.ts'; loadOrExit(() => loadApiConfig());`;
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: import.meta.dirname,
+        env: { ...process.env, PORT: 'nope' },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      ({ status, stderr } = error as { status: number; stderr: string });
+    }
+    expect(status).toBe(1);
+    expect(stderr).toContain('Invalid configuration for api:\n  - PORT: must be a number (got "nope")');
+  });
+});

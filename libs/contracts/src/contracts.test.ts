@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DocumentListQuerySchema,
+  IngestBatchRequestSchema,
+  IngestDocumentRequestSchema,
+  MAX_BATCH_DOCUMENTS,
+  MAX_DOCUMENT_BYTES,
+  MAX_MESSAGE_BYTES,
+  blobKeyFor,
+  documentIdFor,
+  nextAttempt,
+  parseDocumentMessage,
+  serializeDocumentMessage,
+  sha256Hex,
+  type DocumentMessage,
+} from './index.js';
+
+const body = '<html><head><title>Hello</title></head><body>world</body></html>';
+const digest = sha256Hex(body);
+
+function message(overrides: Partial<DocumentMessage> = {}): DocumentMessage {
+  return {
+    v: 1,
+    documentId: documentIdFor('https://example.com/a', digest),
+    blobKey: blobKeyFor(digest),
+    sha256: digest,
+    url: 'https://example.com/a',
+    contentType: 'text/html',
+    receivedAt: '2026-01-02T03:04:05.000Z',
+    attempt: 1,
+    correlationId: 'req-1',
+    ...overrides,
+  };
+}
+
+describe('document ids', () => {
+  it('gives the same URL and body the same id, and a different id when either changes', () => {
+    const id = documentIdFor('https://example.com/a', digest);
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(documentIdFor('https://example.com/a', digest)).toBe(id);
+    expect(documentIdFor('https://example.com/b', digest)).not.toBe(id);
+    expect(documentIdFor('https://example.com/a', sha256Hex('other'))).not.toBe(id);
+  });
+
+  it('addresses blobs by content', () => {
+    expect(blobKeyFor(digest)).toBe(`raw/${digest}`);
+  });
+});
+
+describe('queue message v1', () => {
+  it('round-trips through serialize and parse', () => {
+    const parsed = parseDocumentMessage(serializeDocumentMessage(message({ title: 'T' })));
+    expect(parsed).toEqual({ ok: true, message: message({ title: 'T' }) });
+  });
+
+  it('names the problem when the body is not JSON', () => {
+    const parsed = parseDocumentMessage('{not json');
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.reason).toMatch(/^message body is not JSON/);
+  });
+
+  it('rejects a JSON value that is not an object', () => {
+    expect(parseDocumentMessage('[1,2]')).toEqual({ ok: false, reason: 'message body must be a JSON object' });
+  });
+
+  it('rejects an unknown version by number', () => {
+    const parsed = parseDocumentMessage(JSON.stringify({ ...message(), v: 2 }));
+    expect(parsed).toEqual({ ok: false, reason: 'unsupported message version 2 (this worker reads v1)' });
+  });
+
+  it('names each field that breaks the contract', () => {
+    const parsed = parseDocumentMessage(JSON.stringify({ ...message(), blobKey: 'elsewhere/x', attempt: 0 }));
+    expect(parsed.ok).toBe(false);
+    const reason = !parsed.ok ? parsed.reason : '';
+    expect(reason).toContain('blobKey: must be raw/<sha256>');
+    expect(reason).toContain('attempt:');
+  });
+
+  it('refuses to serialize a message over the Pipes override budget', () => {
+    // a title within the contract cannot push it over, so simulate a hostile producer
+    const huge = { ...message(), correlationId: 'x'.repeat(128), url: `https://e.com/${'a'.repeat(MAX_MESSAGE_BYTES)}` };
+    expect(() => serializeDocumentMessage(huge)).toThrow(/bytes; the limit is 6144/);
+  });
+
+  it('counts attempts up without touching anything else', () => {
+    expect(nextAttempt(message({ attempt: 2 }))).toEqual(message({ attempt: 3 }));
+  });
+});
+
+describe('ingest request', () => {
+  const valid = { url: 'https://example.com/x', contentType: 'text/plain', body: 'hi' };
+
+  it('accepts a plain document and an optional title', () => {
+    expect(IngestDocumentRequestSchema.parse({ ...valid, title: ' T ' })).toEqual({ ...valid, title: 'T' });
+  });
+
+  it('measures the 1 MiB limit in UTF-8 bytes, not characters', () => {
+    const twoByteChars = 'é'.repeat(MAX_DOCUMENT_BYTES / 2);
+    expect(IngestDocumentRequestSchema.safeParse({ ...valid, body: twoByteChars }).success).toBe(true);
+    const result = IngestDocumentRequestSchema.safeParse({ ...valid, body: `${twoByteChars}é` });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ path: ['body'], message: expect.stringContaining('1 MiB') });
+  });
+
+  it.each([
+    ['url', { url: 'ftp://example.com/x' }],
+    ['url', { url: 'not a url' }],
+    ['contentType', { contentType: 'application/pdf' }],
+    ['body', { body: '' }],
+  ])('rejects a bad %s', (field, change) => {
+    const result = IngestDocumentRequestSchema.safeParse({ ...valid, ...change });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path[0])).toEqual([field]);
+  });
+
+  it('limits a batch to 100 documents', () => {
+    const documents = Array.from({ length: MAX_BATCH_DOCUMENTS + 1 }, () => valid);
+    expect(IngestBatchRequestSchema.safeParse({ documents }).success).toBe(false);
+    expect(IngestBatchRequestSchema.safeParse({ documents: documents.slice(1) }).success).toBe(true);
+  });
+});
+
+describe('list query', () => {
+  it('defaults the page size and coerces it from the query string', () => {
+    expect(DocumentListQuerySchema.parse({})).toEqual({ limit: 20 });
+    expect(DocumentListQuerySchema.parse({ limit: '5', q: ' word ' })).toEqual({ limit: 5, q: 'word' });
+    expect(DocumentListQuerySchema.safeParse({ limit: '0' }).success).toBe(false);
+    expect(DocumentListQuerySchema.safeParse({ limit: '101' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { DocumentIdSchema } from './ids.js';
+import { MAX_BATCH_DOCUMENTS, MAX_DOCUMENT_BYTES, MAX_TITLE_LENGTH, MAX_URL_LENGTH } from './limits.js';
+
+export const CONTENT_TYPES = ['text/html', 'text/plain', 'text/markdown'] as const;
+export const ContentTypeSchema = z.enum(CONTENT_TYPES);
+export type ContentType = z.infer<typeof ContentTypeSchema>;
+
+export const DOCUMENT_STATUSES = ['processed', 'failed'] as const;
+export const DocumentStatusSchema = z.enum(DOCUMENT_STATUSES);
+export type DocumentStatus = z.infer<typeof DocumentStatusSchema>;
+
+export const DocumentUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+  .max(MAX_URL_LENGTH)
+  .describe('Where the document came from (http or https)');
+
+const TitleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH);
+
+/** Body of `POST /v1/documents`. */
+export const IngestDocumentRequestSchema = z.object({
+  url: DocumentUrlSchema,
+  contentType: ContentTypeSchema,
+  body: z
+    .string()
+    .min(1, 'must not be empty')
+    .refine((body) => Buffer.byteLength(body, 'utf8') <= MAX_DOCUMENT_BYTES, {
+      error: `must be at most ${MAX_DOCUMENT_BYTES} bytes (1 MiB) of UTF-8`,
+    })
+    .describe('The document itself: HTML, plain text or markdown, at most 1 MiB'),
+  title: TitleSchema.optional().describe('Title to use instead of the one extracted from the body'),
+});
+export type IngestDocumentRequest = z.infer<typeof IngestDocumentRequestSchema>;
+
+/** Answer to an accepted document: it is stored and queued, not yet processed. */
+export const IngestAcceptedSchema = z.object({
+  documentId: DocumentIdSchema,
+  status: z.literal('queued'),
+});
+export type IngestAccepted = z.infer<typeof IngestAcceptedSchema>;
+
+/** Body of `POST /v1/documents:batch`. */
+export const IngestBatchRequestSchema = z.object({
+  documents: z.array(IngestDocumentRequestSchema).min(1).max(MAX_BATCH_DOCUMENTS),
+});
+export type IngestBatchRequest = z.infer<typeof IngestBatchRequestSchema>;
+
+export const IngestBatchAcceptedSchema = z.object({
+  documents: z.array(IngestAcceptedSchema),
+});
+export type IngestBatchAccepted = z.infer<typeof IngestBatchAcceptedSchema>;
+
+/** One document as the api serves it. */
+export const DocumentSchema = z.object({
+  id: DocumentIdSchema,
+  url: z.string(),
+  contentType: ContentTypeSchema,
+  title: z.string().nullable(),
+  text: z.string(),
+  status: DocumentStatusSchema,
+  error: z.string().nullable().describe('Why processing failed, when status is "failed"'),
+  sha256: z.string(),
+  sizeBytes: z.number().int(),
+  receivedAt: z.iso.datetime(),
+  processedAt: z.iso.datetime(),
+});
+export type Document = z.infer<typeof DocumentSchema>;
+
+/** A document in a list: no full text, an excerpt instead (highlighted when searching). */
+export const DocumentSummarySchema = DocumentSchema.omit({ text: true, error: true }).extend({
+  excerpt: z.string(),
+  rank: z.number().nullable().describe('Full-text rank when searching, otherwise null'),
+});
+export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;
+
+export const DOCUMENT_LIST_MAX_LIMIT = 100;
+export const DOCUMENT_LIST_DEFAULT_LIMIT = 20;
+
+/** Query of `GET /v1/documents`. */
+export const DocumentListQuerySchema = z.object({
+  q: z.string().trim().min(1).max(500).optional().describe('Full-text query; results are ranked'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(DOCUMENT_LIST_MAX_LIMIT)
+    .default(DOCUMENT_LIST_DEFAULT_LIMIT),
+  cursor: z.string().min(1).max(512).optional().describe('nextCursor of the previous page'),
+});
+export type DocumentListQuery = z.infer<typeof DocumentListQuerySchema>;
+
+export const DocumentListSchema = z.object({
+  items: z.array(DocumentSummarySchema),
+  nextCursor: z.string().nullable().describe('Pass as cursor to get the next page; null on the last page'),
+});
+export type DocumentList = z.infer<typeof DocumentListSchema>;
+
+export const DocumentParamsSchema = z.object({ id: DocumentIdSchema });
+
+/** `GET /v1/stats`. */
+export const StatsSchema = z.object({
+  documents: z.object({
+    total: z.number().int(),
+    byStatus: z.record(DocumentStatusSchema, z.number().int()),
+  }),
+  lastProcessedAt: z.iso.datetime().nullable(),
+});
+export type Stats = z.infer<typeof StatsSchema>;

@@ -1,0 +1,5 @@
+export * from './limits.js';
+export * from './ids.js';
+export * from './documents.js';
+export * from './errors.js';
+export * from './message.js';

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { ContentTypeSchema, DocumentUrlSchema } from './documents.js';
+import { BlobKeySchema, CorrelationIdSchema, DocumentIdSchema, Sha256Schema } from './ids.js';
+import { MAX_MESSAGE_BYTES, MAX_TITLE_LENGTH } from './limits.js';
+
+/**
+ * The claim-check message ingest sends and the worker consumes, version 1. It names the stored
+ * body (blobKey) and never carries it: SQS and EventBridge Pipes both have size limits that a
+ * 1 MiB document would break.
+ */
+export const DocumentMessageV1Schema = z.object({
+  v: z.literal(1),
+  documentId: DocumentIdSchema,
+  blobKey: BlobKeySchema,
+  sha256: Sha256Schema,
+  url: DocumentUrlSchema,
+  contentType: ContentTypeSchema,
+  title: z.string().max(MAX_TITLE_LENGTH).optional(),
+  receivedAt: z.iso.datetime(),
+  attempt: z.number().int().min(1),
+  correlationId: CorrelationIdSchema,
+});
+export type DocumentMessageV1 = z.infer<typeof DocumentMessageV1Schema>;
+
+/** Every message version the worker understands, told apart by `v`. */
+export const DocumentMessageSchema = z.discriminatedUnion('v', [DocumentMessageV1Schema]);
+export type DocumentMessage = z.infer<typeof DocumentMessageSchema>;
+
+export type ParsedMessage = { ok: true; message: DocumentMessage } | { ok: false; reason: string };
+
+/**
+ * Parses a raw queue message body. Never throws: a message that fails the contract yields a
+ * reason that names what is wrong, so the consumer can dead-letter it and log why.
+ */
+export function parseDocumentMessage(body: string): ParsedMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, reason: `message body is not JSON: ${(error as Error).message}` };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { ok: false, reason: 'message body must be a JSON object' };
+  }
+  const version = (json as { v?: unknown }).v;
+  if (version !== 1) {
+    return { ok: false, reason: `unsupported message version ${JSON.stringify(version ?? null)} (this worker reads v1)` };
+  }
+  const result = DocumentMessageSchema.safeParse(json);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`);
+    return { ok: false, reason: `message does not match the v1 contract: ${issues.join('; ')}` };
+  }
+  return { ok: true, message: result.data };
+}
+
+/**
+ * Serializes a message for the queue, validating it first, so that a producer bug surfaces at
+ * the producer and not as a dead-lettered message.
+ */
+export function serializeDocumentMessage(message: DocumentMessage): string {
+  const body = JSON.stringify(DocumentMessageSchema.parse(message));
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes > MAX_MESSAGE_BYTES) {
+    throw new RangeError(`document message is ${bytes} bytes; the limit is ${MAX_MESSAGE_BYTES}`);
+  }
+  return body;
+}
+
+/** The same message, handed back to the queue for one more attempt. */
+export function nextAttempt(message: DocumentMessage): DocumentMessage {
+  return { ...message, attempt: message.attempt + 1 };
+}
