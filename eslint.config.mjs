@@ -18,6 +18,18 @@ const depConstraints = [
   { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
 ];
 
+/**
+ * Tests and `testing` helpers may also use the local environment (embedded PostgreSQL, the
+ * emulator): that is how every project tests against real parts.
+ */
+const testDepConstraints = depConstraints.map((constraint) =>
+  constraint.sourceTag === 'scope:shared'
+    ? { ...constraint, onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] }
+    : constraint,
+);
+
+const boundaryOptions = (constraints) => ['error', { enforceBuildableLibDependency: true, allow: [], depConstraints: constraints }];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -39,15 +51,14 @@ export default [
     // config files sit outside every project's source and reach for the workspace root on purpose
     ignores: ['**/eslint.config.mjs', '**/vitest.config.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints,
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaryOptions(depConstraints),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/src/testing/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaryOptions(testDepConstraints),
     },
   },
 ];
