@@ -84,7 +84,7 @@ function cleanTitle(title: string | null | undefined): string | null {
 /** Spaces collapsed within lines, at most one blank line between paragraphs, no NUL bytes. */
 function cleanText(text: string): string {
   return text
-    .replace(/\u0000/g, '')
+    .replaceAll('\u0000', '')
     .split('\n')
     .map((line) => line.replace(/[ \t\f\v\u00a0]+/g, ' ').trim())
     .join('\n')
