@@ -1,1 +1,9 @@
-export {};
+export { findFreePort } from '../ports.js';
+export { startTestPostgres, type TestPostgres, type TestPostgresOptions } from './test-postgres.js';
+export {
+  startTestEmulator,
+  type QueuedMessage,
+  type QueueRole,
+  type TestEmulator,
+  type TestEmulatorOptions,
+} from './test-emulator.js';
