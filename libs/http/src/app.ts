@@ -1,0 +1,88 @@
+import type { Logger } from '@docflow/observability';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { installApiKeyAuth } from './auth.js';
+import { installCorrelationEcho, requestIdFrom } from './correlation.js';
+import { installConnectionDrain } from './drain.js';
+import { installErrorHandling } from './errors.js';
+import { installHealthRoutes, type ReadinessChecks } from './health.js';
+import { installOpenApi, type OpenApiOptions } from './openapi.js';
+import { CONNECTION_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, headersTimeoutMs } from './server-timeouts.js';
+
+/** A service's Fastify instance: zod schemas validate requests and serialize responses. */
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface HttpAppOptions {
+  /** Service name (`ingest`, `api`), the default title of its API documentation. */
+  readonly service: string;
+  readonly logger: Logger;
+  /** Keys accepted in `x-api-key` (any of them); at least one. */
+  readonly apiKeys: readonly string[];
+  /** Longest time to receive a whole request from the client. */
+  readonly requestTimeoutMs: number;
+  /**
+   * Largest request body; a route may set its own `bodyLimit`.
+   * @default 1048576 (Fastify's 1 MiB)
+   */
+  readonly bodyLimitBytes?: number;
+  /** Dependencies that `/readyz` checks; `{}` when the service needs none. */
+  readonly readiness: ReadinessChecks;
+  /**
+   * Time each readiness check may take before it counts as failing.
+   * @default 2000 (well under the ALB health check timeout of 5 s)
+   */
+  readonly readinessTimeoutMs?: number;
+  readonly openapi: OpenApiOptions;
+}
+
+/**
+ * Builds a service's HTTP app with everything but its own routes: API-key auth, errors in one
+ * shape, correlation ids, health and readiness, OpenAPI at `/docs`, timeouts for an ALB.
+ * Add routes to the returned instance; `serve()` runs it.
+ */
+export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? 2_000;
+
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    genReqId: requestIdFrom,
+    // the id comes from genReqId, which validates the caller's header
+    requestIdHeader: false,
+    // the same field name as in the worker's logs, so one query follows a document
+    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
+    bodyLimit: bodyLimitBytes,
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    // while closing, new requests on open connections get 503 and the ALB retries elsewhere
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.server.headersTimeout = headersTimeoutMs(options.requestTimeoutMs);
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  installErrorHandling(app);
+  installCorrelationEcho(app);
+  installConnectionDrain(app);
+  installApiKeyAuth(app, options.apiKeys);
+  await installOpenApi(app, { ...options.openapi, title: options.openapi.title ?? `docflow ${options.service}` });
+  installHealthRoutes(app, { readiness: options.readiness, readinessTimeoutMs });
+
+  return app.withTypeProvider<ZodTypeProvider>();
+}

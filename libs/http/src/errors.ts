@@ -1,0 +1,106 @@
+import type { ErrorResponse } from '@docflow/contracts';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import { HttpError } from './http-error.js';
+
+type Issue = NonNullable<ErrorResponse['issues']>[number];
+
+/** What a client reads for a 5xx: the status and the request id, never what went wrong inside. */
+const INTERNAL_ERROR_MESSAGE = 'Internal server error; the request id identifies it in the logs';
+const SERVER_ERROR_MESSAGES: Readonly<Record<number, string>> = {
+  500: INTERNAL_ERROR_MESSAGE,
+  502: 'A dependency answered badly; try again later',
+  503: 'Service unavailable; try again later',
+  504: 'A dependency did not answer in time; try again later',
+};
+
+function reason(statusCode: number): string {
+  return STATUS_CODES[statusCode] ?? 'Error';
+}
+
+export function errorResponse(
+  request: FastifyRequest,
+  statusCode: number,
+  message: string,
+  issues?: readonly Issue[],
+): ErrorResponse {
+  return {
+    statusCode,
+    error: reason(statusCode),
+    message,
+    requestId: request.id,
+    ...(issues ? { issues: [...issues] } : {}),
+  };
+}
+
+/** `/documents/3/url` (JSON pointer from the validator) → `documents.3.url`. */
+function fieldPath(instancePath: string, location: string): string {
+  const path = instancePath.split('/').filter(Boolean).join('.');
+  return path === '' ? `(${location})` : path;
+}
+
+function validationAnswer(error: FastifyError, request: FastifyRequest): ErrorResponse {
+  const location = error.validationContext ?? 'request';
+  const issues = (error.validation ?? []).map((entry) => ({
+    path: fieldPath(entry.instancePath, location),
+    message: entry.message ?? 'is invalid',
+  }));
+  const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  return errorResponse(request, 400, `Invalid ${location}: ${summary}`, issues);
+}
+
+/**
+ * Client errors whose message may be shown: our own HttpError and Fastify's request errors
+ * (FST_ERR_*: bad JSON, unsupported media type...). A 4xx status on any other error (a driver,
+ * a dependency) is not trusted: such an error is answered as a 500.
+ */
+function clientErrorMessage(error: FastifyError, request: FastifyRequest): string | undefined {
+  if (error instanceof HttpError) return error.message;
+  if (typeof error.code !== 'string' || !error.code.startsWith('FST_')) return undefined;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `Request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes`;
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'Request body is not valid JSON';
+    default:
+      return error.message;
+  }
+}
+
+function statusOf(error: FastifyError): number {
+  const status = error.statusCode;
+  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+}
+
+function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (Array.isArray(error.validation)) {
+    const body = validationAnswer(error, request);
+    request.log.info({ issues: body.issues }, body.message);
+    return reply.code(400).send(body);
+  }
+  const status = statusOf(error);
+  const clientMessage = status < 500 ? clientErrorMessage(error, request) : undefined;
+  if (clientMessage !== undefined) {
+    request.log.info({ statusCode: status, code: error.code }, clientMessage);
+    return reply.code(status).send(errorResponse(request, status, clientMessage));
+  }
+  const serverStatus = status >= 500 ? status : 500;
+  request.log.error({ err: error }, 'request failed');
+  const message =
+    error instanceof HttpError ? error.message : (SERVER_ERROR_MESSAGES[serverStatus] ?? INTERNAL_ERROR_MESSAGE);
+  return reply.code(serverStatus).send(errorResponse(request, serverStatus, message));
+}
+
+/** The path of the request, without the query and cut short: it is the client's text, echoed. */
+function routeOf(request: FastifyRequest): string {
+  const path = request.url.split('?')[0] ?? '';
+  return path.length > 200 ? `${path.slice(0, 200)}...` : path;
+}
+
+/** Every error, and every unknown route, answers in the ErrorResponseSchema shape. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(errorResponse(request, 404, `Route ${request.method} ${routeOf(request)} not found`)),
+  );
+}
