@@ -1,1 +1,3 @@
-export {};
+export { startTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.js';
+export { documentFixture, type DocumentFixtureOverrides } from './fixtures.js';
+export { captureLogs, type CapturedLogs } from './capture-logs.js';

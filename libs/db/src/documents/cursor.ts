@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { DocumentIdSchema } from '@docflow/contracts';
+import { z } from 'zod';
+
+/**
+ * A list cursor is the sort key of the last row of a page, as base64url JSON. It is opaque to
+ * clients but not secret: forging one only moves where a page starts, so it is validated, not
+ * signed. A search cursor carries a fingerprint of its query, so it cannot continue another one.
+ */
+const RecentCursorSchema = z.object({
+  v: z.literal(1),
+  k: z.literal('recent'),
+  at: z.iso.datetime(),
+  id: DocumentIdSchema,
+});
+
+const SearchCursorSchema = z.object({
+  v: z.literal(1),
+  k: z.literal('search'),
+  q: z.string().regex(/^[0-9a-f]{16}$/),
+  rank: z.number().finite().nonnegative(),
+  id: DocumentIdSchema,
+});
+
+const CursorSchema = z.discriminatedUnion('k', [RecentCursorSchema, SearchCursorSchema]);
+
+export type RecentCursor = z.infer<typeof RecentCursorSchema>;
+export type SearchCursor = z.infer<typeof SearchCursorSchema>;
+type Cursor = z.infer<typeof CursorSchema>;
+
+/** A cursor that this service did not issue for this query. The api answers 400 naming `field`. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+  readonly field = 'cursor';
+
+  constructor(reason: string) {
+    super(`cursor: ${reason}`);
+  }
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+export function queryFingerprint(q: string): string {
+  return createHash('sha256').update(q).digest('hex').slice(0, 16);
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+/** The position to continue a newest-first listing from. */
+export function decodeRecentCursor(token: string): RecentCursor {
+  const cursor = decode(token);
+  if (cursor.k !== 'recent') throw new InvalidCursorError('belongs to a search; repeat the search with its q');
+  return cursor;
+}
+
+/** The position to continue the search for `q` from. */
+export function decodeSearchCursor(token: string, q: string): SearchCursor {
+  const cursor = decode(token);
+  if (cursor.k !== 'search') throw new InvalidCursorError('belongs to a listing without q');
+  if (cursor.q !== queryFingerprint(q)) throw new InvalidCursorError('belongs to a different q');
+  return cursor;
+}
+
+function decode(token: string): Cursor {
+  // Buffer.from ignores characters outside the alphabet, which would accept garbage
+  if (!BASE64URL.test(token)) throw new InvalidCursorError('is not a cursor this API issued (not base64url)');
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('is not a cursor this API issued (not JSON)');
+  }
+  const result = CursorSchema.safeParse(json);
+  if (!result.success) throw new InvalidCursorError('is not a cursor this API issued');
+  return result.data;
+}

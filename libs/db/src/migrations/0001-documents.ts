@@ -1,0 +1,53 @@
+import type { Migration } from './migration.js';
+
+/**
+ * Characters of a title and of a text that go into the search vector. PostgreSQL refuses a
+ * tsvector over 1 MiB, and a 1 MiB document of distinct words makes a vector of about 2 to 10.5
+ * bytes per character (measured; the worst is hyphenated words of 4-byte letters, which store the
+ * whole word and each part), so indexing the whole text could make a valid document unstorable.
+ * 90,000 characters (about 14,000 English words) keep the worst case near 950 KB; the stored
+ * text stays complete.
+ */
+export const SEARCH_TITLE_CHARS = 1_000;
+export const SEARCH_TEXT_CHARS = 90_000;
+
+/**
+ * Text search configuration `english`: documents are web pages and notes, mostly English, and
+ * stemming lets "running" find "runs"; stop words keep vectors small and ranks meaningful. Queries
+ * must use the same configuration (a literal, so the generated column is immutable).
+ */
+export const SEARCH_CONFIG = 'english';
+
+export const documents: Migration = {
+  version: 1,
+  name: 'documents',
+  sql: `
+CREATE TABLE documents (
+  -- COLLATE "C": ids are hex, compared bytewise, so keyset cursors do not depend on the locale
+  id text COLLATE "C" PRIMARY KEY CHECK (id ~ '^[0-9a-f]{32}$'),
+  url text NOT NULL,
+  content_type text NOT NULL CHECK (content_type IN ('text/html', 'text/plain', 'text/markdown')),
+  title text,
+  text text NOT NULL DEFAULT '',
+  status text NOT NULL CHECK (status IN ('processed', 'failed')),
+  error text,
+  sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  size_bytes integer NOT NULL CHECK (size_bytes >= 0),
+  -- millisecond precision, as JavaScript dates carry: a cursor holds the exact value
+  received_at timestamptz(3) NOT NULL,
+  processed_at timestamptz(3) NOT NULL,
+  updated_at timestamptz(3) NOT NULL DEFAULT now(),
+  CONSTRAINT documents_error_iff_failed CHECK ((status = 'failed') = (error IS NOT NULL)),
+  search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('${SEARCH_CONFIG}'::regconfig, left(coalesce(title, ''), ${SEARCH_TITLE_CHARS})), 'A') ||
+    setweight(to_tsvector('${SEARCH_CONFIG}'::regconfig, left(text, ${SEARCH_TEXT_CHARS})), 'B')
+  ) STORED
+);
+
+CREATE INDEX documents_search_idx ON documents USING gin (search);
+-- newest first with keyset pagination: ORDER BY received_at DESC, id DESC
+CREATE INDEX documents_recent_idx ON documents (received_at DESC, id DESC);
+-- stats: counts by status and the last processing time, from the index alone
+CREATE INDEX documents_status_processed_at_idx ON documents (status, processed_at);
+`,
+};

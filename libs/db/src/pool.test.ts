@@ -1,0 +1,126 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatabaseConfig } from '@docflow/config';
+import { findFreePort } from '@docflow/local/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs, startTestDatabase, type TestDatabase } from './testing/index.js';
+import { DatabaseConfigError, createPool, ping, type Pool } from './pool.js';
+
+let db: TestDatabase;
+const pools: Pool[] = [];
+
+beforeAll(async () => {
+  db = await startTestDatabase({ migrate: false });
+});
+
+afterAll(async () => {
+  await Promise.all(pools.map((pool) => pool.end()));
+  await db?.close();
+});
+
+function poolFor(config: Partial<DatabaseConfig>, logger = captureLogs().logger): Pool {
+  const pool = createPool({ ...db.config, ...config }, { logger, applicationName: 'pool-test' });
+  pools.push(pool);
+  return pool;
+}
+
+describe('createPool', () => {
+  it('sets the statement timeout and application name on every connection', async () => {
+    const pool = poolFor({ statementTimeoutMs: 1_234 });
+    const { rows } = await pool.query(
+      `SELECT current_setting('statement_timeout') AS timeout, current_setting('application_name') AS name`,
+    );
+    expect(rows[0]).toEqual({ timeout: '1234ms', name: 'pool-test' });
+  });
+
+  it('cancels a statement that outlives the timeout', async () => {
+    const pool = poolFor({ statementTimeoutMs: 100 });
+    await expect(pool.query('SELECT pg_sleep(5)')).rejects.toMatchObject({
+      code: '57014',
+      message: 'canceling statement due to statement timeout',
+    });
+  });
+
+  it('opens at most poolMax connections', async () => {
+    const pool = poolFor({ poolMax: 2 });
+    await Promise.all(Array.from({ length: 6 }, () => pool.query('SELECT pg_sleep(0.05)')));
+    expect(pool.totalCount).toBe(2);
+  });
+
+  it('logs an idle connection that the server closed, and keeps working', async () => {
+    const { logger, lines } = captureLogs();
+    const pool = poolFor({}, logger);
+    await pool.query('SELECT 1');
+    expect(pool.idleCount).toBe(1);
+
+    await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pool-test'`);
+    await expect.poll(() => lines.length).toBeGreaterThan(0);
+
+    expect(lines[0]).toMatchObject({
+      level: 'error',
+      msg: 'idle PostgreSQL connection failed; the pool replaces it',
+      error: { code: '57P01', message: 'terminating connection due to administrator command' },
+    });
+    // only the message and code: not the client object with its connection settings
+    expect(Object.keys(lines[0]?.error as object).sort()).toEqual(['code', 'message']);
+    await expect(pool.query('SELECT 1 AS ok')).resolves.toMatchObject({ rows: [{ ok: 1 }] });
+  });
+
+  it('with ssl require, refuses a server without TLS instead of falling back to plain text', async () => {
+    const pool = poolFor({ ssl: 'require' });
+    await expect(ping(pool)).rejects.toThrow('The server does not support SSL connections');
+  });
+
+  it('with ssl verify-full, needs a readable CA file and names it', () => {
+    expect(() => createPool({ ...db.config, ssl: 'verify-full' })).toThrow(
+      new DatabaseConfigError('DB_SSL_CA_FILE: is required when DB_SSL is verify-full'),
+    );
+    expect(() => createPool({ ...db.config, ssl: 'verify-full', sslCaFile: '/nonexistent/ca.pem' })).toThrow(
+      /^DB_SSL_CA_FILE: cannot read \/nonexistent\/ca.pem/,
+    );
+  });
+
+  it('with ssl verify-full and a CA file, insists on TLS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docflow-ca-'));
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nnot a real certificate\n-----END CERTIFICATE-----\n');
+    const pool = poolFor({ ssl: 'verify-full', sslCaFile: caFile });
+    await expect(ping(pool)).rejects.toThrow('The server does not support SSL connections');
+  });
+
+  it('refuses TLS settings in the URL, which would silently override DB_SSL', () => {
+    expect(() => createPool({ ...db.config, url: `${db.url}?sslmode=disable` })).toThrow(
+      'DATABASE_URL: remove sslmode from the URL and set DB_SSL (and DB_SSL_CA_FILE) instead',
+    );
+  });
+});
+
+describe('ping', () => {
+  it('answers when PostgreSQL does', async () => {
+    await expect(ping(db.pool)).resolves.toBeUndefined();
+  });
+
+  it('fails when nothing listens', async () => {
+    const port = await findFreePort();
+    const pool = poolFor({ url: `postgres://docflow:x@127.0.0.1:${port}/docflow` });
+    await expect(ping(pool)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('gives up on a server that accepts but never answers (connection timeout)', async () => {
+    const silentServer = createServer(() => undefined);
+    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
+    const { port } = silentServer.address() as AddressInfo;
+    try {
+      const pool = createPool(
+        { ...db.config, url: `postgres://docflow:x@127.0.0.1:${port}/docflow` },
+        { logger: captureLogs().logger, connectionTimeoutMs: 200 },
+      );
+      pools.push(pool);
+      await expect(ping(pool)).rejects.toThrow(/timeout/);
+    } finally {
+      silentServer.close();
+    }
+  });
+});

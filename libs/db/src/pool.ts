@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import type { DatabaseConfig } from '@docflow/config';
+import { createLogger, type Logger } from '@docflow/observability';
+import pg from 'pg';
+
+export type Pool = pg.Pool;
+
+export interface CreatePoolOptions {
+  /**
+   * Receives errors of idle connections (a restarted or failed-over server), which would
+   * otherwise crash the process.
+   * @default - a logger for the service `db`
+   */
+  readonly logger?: Logger;
+  /**
+   * Shown in `pg_stat_activity` and the server log.
+   * @default 'docflow'
+   */
+  readonly applicationName?: string;
+  /**
+   * How long to wait for a connection before a query fails (so readiness fails fast when the
+   * server is unreachable instead of hanging).
+   * @default 5_000
+   */
+  readonly connectionTimeoutMs?: number;
+  /**
+   * How long an unused connection stays open.
+   * @default 30_000
+   */
+  readonly idleTimeoutMs?: number;
+}
+
+/** Raised when the database configuration cannot produce a working pool; names the variable. */
+export class DatabaseConfigError extends Error {
+  override readonly name = 'DatabaseConfigError';
+}
+
+// libpq options that would silently override DB_SSL: node-postgres lets the URL win
+const SSL_URL_PARAMS = ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'sslcrl'];
+
+/**
+ * A pg pool configured from the environment: TLS per `DB_SSL`, a server-side statement timeout,
+ * an application name, a bounded size and a bounded wait for a connection.
+ */
+export function createPool(config: DatabaseConfig, options: CreatePoolOptions = {}): Pool {
+  const logger = options.logger ?? createLogger({ service: 'db' });
+  const applicationName = options.applicationName ?? 'docflow';
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? 5_000;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+
+  rejectSslInUrl(config.url);
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    ssl: sslOptions(config),
+    max: config.poolMax,
+    statement_timeout: config.statementTimeoutMs,
+    application_name: applicationName,
+    connectionTimeoutMillis: connectionTimeoutMs,
+    idleTimeoutMillis: idleTimeoutMs,
+    keepAlive: true,
+  });
+  pool.on('error', (error) => {
+    // only the message and code: node-postgres attaches the client (and its settings) to the error
+    logger.error({ error: describeError(error) }, 'idle PostgreSQL connection failed; the pool replaces it');
+  });
+  return pool;
+}
+
+/** Readiness: a round trip to the server. Throws when PostgreSQL cannot answer. */
+export async function ping(pool: Pool): Promise<void> {
+  await pool.query('SELECT 1');
+}
+
+/** What can be logged of a node-postgres error. */
+export function describeError(error: unknown): { message: string; code?: string } {
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  return {
+    message: typeof message === 'string' ? message : String(error),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}
+
+function sslOptions(config: DatabaseConfig): false | ConnectionOptions {
+  switch (config.ssl) {
+    case 'disable':
+      return false;
+    case 'require':
+      // libpq's `require`: encrypted, server identity not checked
+      return { rejectUnauthorized: false };
+    case 'verify-full': {
+      if (config.sslCaFile === undefined) {
+        throw new DatabaseConfigError('DB_SSL_CA_FILE: is required when DB_SSL is verify-full');
+      }
+      // Node checks the chain against `ca` and the host name against the certificate
+      return { rejectUnauthorized: true, ca: readCa(config.sslCaFile) };
+    }
+  }
+}
+
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new DatabaseConfigError(`DB_SSL_CA_FILE: cannot read ${file} (${(error as Error).message})`);
+  }
+}
+
+function rejectSslInUrl(url: string): void {
+  let params: URLSearchParams;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    throw new DatabaseConfigError('DATABASE_URL: is not a valid URL');
+  }
+  const found = SSL_URL_PARAMS.filter((name) => params.has(name));
+  if (found.length > 0) {
+    throw new DatabaseConfigError(
+      `DATABASE_URL: remove ${found.join(', ')} from the URL and set DB_SSL (and DB_SSL_CA_FILE) instead`,
+    );
+  }
+}
