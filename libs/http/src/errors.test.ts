@@ -114,6 +114,10 @@ describe('error answers', () => {
     expect(conflict.statusCode).toBe(409);
     expect(conflict.json()).toMatchObject({ error: 'Conflict', message: 'That thing exists already' });
 
+    const tooLong = await t.app.inject({ method: 'GET', url: '/v1/too-long', headers: auth });
+    expect(tooLong.statusCode).toBe(413);
+    expect(tooLong.json()).toMatchObject({ message: 'name is too long', issues: [{ path: 'name', message: 'at most 3 bytes' }] });
+
     const unavailable = await t.app.inject({ method: 'GET', url: '/v1/unavailable', headers: auth });
     expect(unavailable.statusCode).toBe(503);
     expect(unavailable.json().message).toBe('Storage is unavailable; nothing was accepted, retry later');

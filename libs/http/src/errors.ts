@@ -81,8 +81,9 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   const status = statusOf(error);
   const clientMessage = status < 500 ? clientErrorMessage(error, request) : undefined;
   if (clientMessage !== undefined) {
-    request.log.info({ statusCode: status, code: error.code }, clientMessage);
-    return reply.code(status).send(errorResponse(request, status, clientMessage));
+    const issues = error instanceof HttpError ? error.issues : undefined;
+    request.log.info({ statusCode: status, code: error.code, issues }, clientMessage);
+    return reply.code(status).send(errorResponse(request, status, clientMessage, issues));
   }
   const serverStatus = status >= 500 ? status : 500;
   request.log.error({ err: error }, 'request failed');

@@ -48,6 +48,9 @@ export async function buildTestApp(overrides: Partial<HttpAppOptions> = {}) {
   app.get('/v1/conflict', async () => {
     throw new HttpError(409, 'That thing exists already');
   });
+  app.get('/v1/too-long', async () => {
+    throw new HttpError(413, 'name is too long', { issues: [{ path: 'name', message: 'at most 3 bytes' }] });
+  });
   app.get('/v1/unavailable', async () => {
     throw new HttpError(503, 'Storage is unavailable; nothing was accepted, retry later', {
       cause: new Error(SECRET_DETAIL),
