@@ -1,0 +1,25 @@
+import type { QueueLogger } from '../logger.js';
+
+export interface LogEntry {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly context: Record<string, unknown>;
+  readonly message: string;
+}
+
+/** A logger that keeps its lines, so tests can assert what was reported. */
+export function recordingLogger(): QueueLogger & { readonly entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const at =
+    (level: LogEntry['level']) =>
+    (context: unknown, message?: string): void => {
+      entries.push({ level, context: context as Record<string, unknown>, message: message ?? '' });
+    };
+  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } as QueueLogger & {
+    readonly entries: LogEntry[];
+  };
+}
+
+/** Polls `check` until it returns true (a test limit stops a wait that never ends). */
+export async function eventually(check: () => boolean | Promise<boolean>, intervalMs = 20): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+}
