@@ -1,1 +1,3 @@
-export {};
+export { createS3Client } from './client.js';
+export { BlobStore, type FetchedDocument, type StoredDocument } from './blob-store.js';
+export { BlobIntegrityError, BlobNotFoundError } from './errors.js';
