@@ -19,3 +19,4 @@ export {
   type UpsertOutcome,
 } from './documents/repository.js';
 export { InvalidCursorError } from './documents/cursor.js';
+export { isDatabaseUnavailable } from './errors.js';

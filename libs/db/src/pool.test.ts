@@ -6,6 +6,7 @@ import type { DatabaseConfig } from '@docflow/config';
 import { findFreePort } from '@docflow/local/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, startTestDatabase, type TestDatabase } from './testing/index.js';
+import { isDatabaseUnavailable } from './errors.js';
 import { DatabaseConfigError, createPool, ping, type Pool } from './pool.js';
 
 let db: TestDatabase;
@@ -37,10 +38,9 @@ describe('createPool', () => {
 
   it('cancels a statement that outlives the timeout', async () => {
     const pool = poolFor({ statementTimeoutMs: 100 });
-    await expect(pool.query('SELECT pg_sleep(5)')).rejects.toMatchObject({
-      code: '57014',
-      message: 'canceling statement due to statement timeout',
-    });
+    const error = await pool.query('SELECT pg_sleep(5)').catch((reason: unknown) => reason);
+    expect(error).toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
+    expect(isDatabaseUnavailable(error)).toBe(true);
   });
 
   it('opens at most poolMax connections', async () => {
@@ -105,7 +105,9 @@ describe('ping', () => {
   it('fails when nothing listens', async () => {
     const port = await findFreePort();
     const pool = poolFor({ url: `postgres://docflow:x@127.0.0.1:${port}/docflow` });
-    await expect(ping(pool)).rejects.toThrow(/ECONNREFUSED/);
+    const error = await ping(pool).catch((reason: unknown) => reason);
+    expect(error).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(isDatabaseUnavailable(error)).toBe(true);
   });
 
   it('gives up on a server that accepts but never answers (connection timeout)', async () => {
@@ -118,7 +120,9 @@ describe('ping', () => {
         { logger: captureLogs().logger, connectionTimeoutMs: 200 },
       );
       pools.push(pool);
-      await expect(ping(pool)).rejects.toThrow(/timeout/);
+      const error = await ping(pool).catch((reason: unknown) => reason);
+      expect(error).toMatchObject({ message: expect.stringMatching(/timeout/) });
+      expect(isDatabaseUnavailable(error)).toBe(true);
     } finally {
       silentServer.close();
     }

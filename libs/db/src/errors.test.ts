@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable } from './errors.js';
+
+describe('isDatabaseUnavailable', () => {
+  it.each([
+    ['refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['pool wait timeout', new Error('timeout exceeded when trying to connect')],
+    ['connection lost', new Error('Connection terminated unexpectedly')],
+    ['server shutting down', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['connection exception class 08', Object.assign(new Error('connection failure'), { code: '08006' })],
+    ['statement timeout', Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })],
+  ])('is true for a %s', (_name, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it.each([
+    ['syntax error', Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' })],
+    ['constraint violation', Object.assign(new Error('violates check constraint'), { code: '23514' })],
+    ['plain error', new Error('something else')],
+    ['non-error', 'ECONNREFUSED'],
+  ])('is false for a %s', (_name, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Whether a database error means "PostgreSQL cannot serve right now" (unreachable, restarting,
+ * out of connections, too slow) rather than "this query is wrong": the first is worth a 503 and
+ * a retry, the second is a bug.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code)) return true;
+    // class 08: connection exception
+    if (/^08[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  // node-postgres raises these without a code
+  return typeof message === 'string' && CONNECTION_MESSAGES.some((pattern) => pattern.test(message));
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, failing over)
+  '53300', // too_many_connections
+  '57014', // query_canceled: the statement timeout
+]);
+
+const CONNECTION_MESSAGES = [
+  /^timeout exceeded when trying to connect$/,
+  /^Connection terminated/,
+  /^Client has encountered a connection error and is not queryable$/,
+];
