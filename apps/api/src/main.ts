@@ -1,1 +1,29 @@
-export {};
+import { loadApiConfig, loadOrExit } from '@docflow/config';
+import { createPool, migrate } from '@docflow/db';
+import { serve } from '@docflow/http';
+import { createLogger } from '@docflow/observability';
+import { buildApiApp } from './app.js';
+
+const config = loadOrExit(() => loadApiConfig());
+const logger = createLogger({ service: 'api', level: config.logLevel });
+const pool = createPool(config.database, { logger, applicationName: 'docflow-api' });
+
+try {
+  // under an advisory lock: several replicas may start at once
+  if (config.database.migrate) await migrate(pool, { logger });
+  const app = await buildApiApp({
+    logger,
+    apiKeys: config.http.apiKeys,
+    requestTimeoutMs: config.http.requestTimeoutMs,
+    pool,
+  });
+  // after the requests in flight have finished
+  app.addHook('onClose', async () => pool.end());
+  logger.info({ env: config.env, migrate: config.database.migrate }, 'api starting');
+  await serve(app, { host: config.http.host, port: config.http.port, shutdownTimeoutMs: config.shutdownTimeoutMs });
+} catch (error) {
+  // e.g. PostgreSQL unreachable for the migrations: exit so the orchestrator restarts the task
+  logger.fatal({ err: error }, 'api failed to start');
+  await pool.end().catch(() => undefined);
+  process.exit(1);
+}

@@ -1,0 +1,30 @@
+import { DocumentsRepository, ping, type Pool } from '@docflow/db';
+import { buildHttpApp, type HttpApp } from '@docflow/http';
+import type { Logger } from '@docflow/observability';
+import { registerDocumentRoutes } from './routes.js';
+
+export interface ApiAppOptions {
+  readonly logger: Logger;
+  /** Keys accepted in `x-api-key`. */
+  readonly apiKeys: readonly string[];
+  readonly requestTimeoutMs: number;
+  /** The PostgreSQL pool (`@docflow/db` createPool); whoever created it closes it. */
+  readonly pool: Pool;
+}
+
+/** The api HTTP app: what `main.ts` serves and what the tests build. Read-only over PostgreSQL. */
+export async function buildApiApp(options: ApiAppOptions): Promise<HttpApp> {
+  const app = await buildHttpApp({
+    service: 'api',
+    logger: options.logger,
+    apiKeys: options.apiKeys,
+    requestTimeoutMs: options.requestTimeoutMs,
+    readiness: { postgres: () => ping(options.pool) },
+    openapi: {
+      version: '1.0.0',
+      description: 'Processed documents: ranked full-text search, newest first listing, one document, and counts by status.',
+    },
+  });
+  registerDocumentRoutes(app, new DocumentsRepository(options.pool));
+  return app;
+}
