@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { MAX_TITLE_LENGTH, type ContentType } from '@docflow/contracts';
 import { convert, type HtmlToTextOptions } from 'html-to-text';
 import { parseHTML } from 'linkedom';
-import { Lexer, marked, type Token, type Tokens } from 'marked';
+import { Lexer, marked, type Tokens } from 'marked';
 
 export interface ExtractedDocument {
   /** The document's own title, or null when it has none. */
@@ -53,7 +53,7 @@ function extractHtml(html: string): ExtractedDocument {
   for (const element of document.querySelectorAll(CHROME)) element.remove();
   const page = document.body?.innerHTML ?? document.toString();
   // Readability rewrites the DOM it is given; the page's markup was read off above
-  const article = new Readability(document as unknown as Document).parse();
+  const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
   const text = convert(article?.content ?? page, TEXT_OPTIONS);
   return { title: cleanTitle(article?.title) ?? pageTitle ?? firstHeading, text: cleanText(text) };
 }
@@ -65,7 +65,7 @@ function extractMarkdown(markdown: string): ExtractedDocument {
     (best, heading) => (best === undefined || heading.depth < best.depth ? heading : best),
     undefined,
   );
-  const html = marked.parser(tokens as Token[] & { links: Tokens.Links }, { async: false });
+  const html = marked.parser(tokens, { async: false });
   return { title: cleanTitle(topHeading?.text), text: cleanText(convert(html, TEXT_OPTIONS)) };
 }
 

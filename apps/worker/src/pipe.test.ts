@@ -1,0 +1,145 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocumentMessage, serializeDocumentMessage, type DocumentMessage } from '@docflow/contracts';
+import { captureLogs, startTestDatabase, type TestDatabase } from '@docflow/db/testing';
+import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
+import { DEAD_LETTER_REASON } from './dead-letter.js';
+import { retryDelaySeconds, runPipe } from './pipe.js';
+import { htmlPage, testIngest } from './test/pipeline.js';
+
+const run = promisify(execFile);
+
+let database: TestDatabase;
+let emulator: TestEmulator;
+let pipeline: ReturnType<typeof testIngest>;
+
+beforeAll(async () => {
+  [database, emulator] = await Promise.all([startTestDatabase(), startTestEmulator()]);
+  pipeline = testIngest(emulator);
+});
+
+afterEach(() => emulator.reset());
+
+afterAll(async () => {
+  pipeline.close();
+  await Promise.all([database.close(), emulator.stop()]);
+});
+
+/** Runs the worker the way EventBridge Pipes starts a task: `--mode pipe` with the body in SQS_BODY. */
+async function pipeTask(sqsBody: string, env: Record<string, string> = {}) {
+  try {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', '--mode', 'pipe'], {
+      cwd: `${import.meta.dirname}/..`,
+      env: {
+        ...process.env,
+        DOCFLOW_ENV: 'local',
+        DATABASE_URL: database.url,
+        AWS_ENDPOINT_URL: emulator.endpoint,
+        DOCFLOW_QUEUE_URL: emulator.queueUrl,
+        DOCFLOW_DLQ_URL: emulator.deadLetterQueueUrl,
+        DOCFLOW_BUCKET: emulator.bucket,
+        SQS_BODY: sqsBody,
+        ...env,
+      },
+    });
+    return { code: 0, stdout };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout: `${stdout}${stderr}` };
+  }
+}
+
+function queuedMessages(role: 'queue' | 'deadLetterQueue') {
+  return emulator.messages(role);
+}
+
+describe('pipe mode (a real process per message)', () => {
+  it('processes the message in SQS_BODY and exits 0', async () => {
+    const message = await pipeline.prepare(htmlPage('Tardigrades', 'tardigrades survive the vacuum of space'), 'text/html');
+    const task = await pipeTask(serializeDocumentMessage(message));
+    expect(task.code).toBe(0);
+    expect(await database.documents.get(message.documentId)).toMatchObject({ status: 'processed', title: 'Tardigrades' });
+    expect(task.stdout).toContain('"msg":"document processed"');
+    expect(queuedMessages('queue')).toEqual([]);
+  });
+
+  it('re-enqueues a failed message with attempt + 1 and a delay, then exits non-zero', async () => {
+    const message = await pipeline.prepare('Processing fails: the database is unreachable.', 'text/plain');
+    const task = await pipeTask(serializeDocumentMessage(message), { DATABASE_URL: 'postgres://docflow:x@127.0.0.1:1/docflow' });
+    expect(task.code).toBe(1);
+    const [requeued] = queuedMessages('queue');
+    expect(requeued?.state).toBe('delayed');
+    const parsed = parseDocumentMessage(requeued?.body ?? '');
+    expect(parsed).toEqual({ ok: true, message: { ...message, attempt: 2 } });
+    expect(queuedMessages('deadLetterQueue')).toEqual([]);
+  });
+
+  it('dead-letters the message past the last attempt, with the reason', async () => {
+    const message = await pipeline.prepare('Fails on its fifth attempt.', 'text/plain', { attempt: 5 });
+    const task = await pipeTask(serializeDocumentMessage(message), { DATABASE_URL: 'postgres://docflow:x@127.0.0.1:1/docflow' });
+    expect(task.code).toBe(1);
+    expect(queuedMessages('queue')).toEqual([]);
+    const [dead] = queuedMessages('deadLetterQueue');
+    expect(parseDocumentMessage(dead?.body ?? '')).toEqual({ ok: true, message });
+    expect(dead?.messageAttributes[DEAD_LETTER_REASON]?.StringValue).toMatch(/^gave up after 5 attempts: /);
+  });
+
+  it('dead-letters a body that breaks the contract and exits non-zero', async () => {
+    const task = await pipeTask('{"hello":"world"}');
+    expect(task.code).toBe(1);
+    const [dead] = queuedMessages('deadLetterQueue');
+    expect(dead?.body).toBe('{"hello":"world"}');
+    expect(dead?.messageAttributes[DEAD_LETTER_REASON]?.StringValue).toBe(
+      'unsupported message version null (this worker reads v1)',
+    );
+  });
+
+  it('refuses to start without SQS_BODY, naming it', async () => {
+    const task = await pipeTask('');
+    expect(task.code).toBe(1);
+    expect(task.stdout).toContain('SQS_BODY: is required in pipe mode');
+  });
+});
+
+describe('runPipe', () => {
+  it('hands the message back when the task is stopped mid-way (Spot interruption)', async () => {
+    const message = await pipeline.prepare('Interrupted while processing.', 'text/plain');
+    const stop = new AbortController();
+    const neverFinishes = { getDocument: () => new Promise<never>(() => undefined) };
+    const pending = runPipe(serializeDocumentMessage(message), {
+      blobs: neverFinishes,
+      documents: database.documents,
+      queue: pipeline.queue,
+      deadLetters: pipeline.deadLetters,
+      logger: captureLogs('worker').logger,
+      maxAttempts: 5,
+      signal: stop.signal,
+    });
+    stop.abort();
+    expect(await pending).toBe('retry-enqueued');
+    expect(parseDocumentMessage(queuedMessages('queue')[0]?.body ?? '')).toEqual({ ok: true, message: { ...message, attempt: 2 } });
+  });
+
+  it('logs the whole message when it cannot be handed back, so it is not lost silently', async () => {
+    const logs = captureLogs('worker');
+    const message: DocumentMessage = await pipeline.prepare('SQS is down too.', 'text/plain');
+    const failing = { send: () => Promise.reject(new Error('SQS unreachable')) };
+    const outcome = await runPipe(serializeDocumentMessage(message), {
+      blobs: pipeline.blobs,
+      documents: { upsert: () => Promise.reject(new Error('db down')), markFailed: () => Promise.reject(new Error('db down')) },
+      queue: failing as never,
+      deadLetters: failing as never,
+      logger: logs.logger,
+      maxAttempts: 5,
+    });
+    expect(outcome).toBe('lost');
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ level: 'fatal', messageBody: serializeDocumentMessage(message) }),
+    );
+  });
+
+  it('backs off exponentially up to the SQS maximum delay', () => {
+    expect([1, 2, 3, 4, 10].map(retryDelaySeconds)).toEqual([10, 20, 40, 80, 900]);
+  });
+});

@@ -1,0 +1,86 @@
+import { nextAttempt, parseDocumentMessage, serializeDocumentMessage } from '@docflow/contracts';
+import type { Logger } from '@docflow/observability';
+import type { QueueProducer } from '@docflow/queue';
+import { deadLetter } from './dead-letter.js';
+import { processDocument, type ProcessDeps } from './process.js';
+
+export interface PipeDeps extends ProcessDeps {
+  readonly queue: QueueProducer;
+  readonly deadLetters: QueueProducer;
+  readonly logger: Logger;
+  /** Attempts before a message is dead-lettered instead of re-enqueued. */
+  readonly maxAttempts: number;
+  /** Aborted when the task is told to stop (Fargate Spot interruption, scale-in). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * How a pipe-mode task ends. The task succeeded (exit 0) when the message is done with:
+ * `processed`, or `failed-for-good` (recorded as a failed document). Anything else exits non-zero.
+ */
+export type PipeOutcome = 'processed' | 'failed-for-good' | 'retry-enqueued' | 'dead-lettered' | 'lost';
+
+/**
+ * One message, delivered by EventBridge Pipes in SQS_BODY. Pipes deleted the message from the
+ * queue as soon as ECS accepted the task, so a failure here must put the message back itself:
+ * re-enqueued with attempt + 1 (and a growing delay), or dead-lettered past the last attempt.
+ */
+export async function runPipe(body: string, deps: PipeDeps): Promise<PipeOutcome> {
+  const parsed = parseDocumentMessage(body);
+  if (!parsed.ok) {
+    deps.logger.error({ reason: parsed.reason }, 'message breaks the contract; sending it to the dead-letter queue');
+    return handBack(deps, () => deadLetter(deps.deadLetters, body, parsed.reason), 'dead-lettered', body);
+  }
+  const message = parsed.message;
+  const log = deps.logger.child({ correlationId: message.correlationId, documentId: message.documentId, attempt: message.attempt });
+
+  let failure: unknown;
+  try {
+    const result = await Promise.race([processDocument(message, deps), interrupted(deps.signal)]);
+    if (result.outcome === 'processed') {
+      log.info({ write: result.write, title: result.title, textChars: result.textChars }, 'document processed');
+      return 'processed';
+    }
+    log.warn({ write: result.write, reason: result.reason }, 'document failed for good; recorded as failed');
+    return 'failed-for-good';
+  } catch (error) {
+    failure = error;
+  }
+
+  const reason = failure instanceof Error ? failure.message : String(failure);
+  if (message.attempt >= deps.maxAttempts) {
+    log.error({ err: failure }, `processing failed on the last attempt (${deps.maxAttempts}); dead-lettering`);
+    const final = `gave up after ${message.attempt} attempts: ${reason}`;
+    return handBack(deps, () => deadLetter(deps.deadLetters, serializeDocumentMessage(message), final), 'dead-lettered', body);
+  }
+  const retry = nextAttempt(message);
+  const delaySeconds = retryDelaySeconds(message.attempt);
+  log.warn({ err: failure, nextAttempt: retry.attempt, delaySeconds }, 'processing failed; re-enqueued for another attempt');
+  return handBack(deps, () => deps.queue.send(serializeDocumentMessage(retry), { delaySeconds }), 'retry-enqueued', body);
+}
+
+/** Exponential back-off between attempts: 10 s, 20 s, 40 s … capped at SQS's 15 minutes. */
+export function retryDelaySeconds(attempt: number): number {
+  return Math.min(900, 10 * 2 ** (attempt - 1));
+}
+
+async function handBack(deps: PipeDeps, send: () => Promise<unknown>, outcome: PipeOutcome, body: string): Promise<PipeOutcome> {
+  try {
+    await send();
+    return outcome;
+  } catch (error) {
+    // the last copy of the message lives in this log line now: say so loudly, with the body
+    deps.logger.fatal({ err: error, messageBody: body }, 'could not hand the message back to SQS; it must be re-sent by hand');
+    return 'lost';
+  }
+}
+
+function interrupted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal === undefined) return;
+    const abort = () => reject(new Error('the task was stopped before processing finished'));
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+  });
+}
+

@@ -1,0 +1,158 @@
+import { join } from 'node:path';
+import { mkdtemp, chmod, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadWorkerConfig } from '@docflow/config';
+import { DocumentsRepository, createPool, migrate } from '@docflow/db';
+import { captureLogs, startTestDatabase, type TestDatabase } from '@docflow/db/testing';
+import { findFreePort, startPostgres, type RunningPostgres } from '@docflow/local';
+import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
+import { QueueConsumer } from '@docflow/queue';
+import { DEAD_LETTER_REASON } from './dead-letter.js';
+import { createPollHandler } from './poll.js';
+import { eventually, htmlPage, testIngest } from './test/pipeline.js';
+
+let database: TestDatabase;
+let emulator: TestEmulator;
+let pipeline: ReturnType<typeof testIngest>;
+let consumer: QueueConsumer | undefined;
+
+beforeAll(async () => {
+  [database, emulator] = await Promise.all([startTestDatabase(), startTestEmulator({ visibilityTimeoutSeconds: 1 })]);
+  pipeline = testIngest(emulator);
+});
+
+afterEach(async () => {
+  await consumer?.stop();
+  consumer = undefined;
+  emulator.reset();
+});
+
+afterAll(async () => {
+  pipeline.close();
+  await Promise.all([database.close(), emulator.stop()]);
+});
+
+function startWorker(documents = database.documents) {
+  const logs = captureLogs('worker');
+  consumer = new QueueConsumer({
+    client: pipeline.sqs,
+    queueUrl: emulator.queueUrl,
+    handler: createPollHandler({ blobs: pipeline.blobs, documents, deadLetters: pipeline.deadLetters, logger: logs.logger }),
+    concurrency: 2,
+    waitTimeSeconds: 1,
+    visibilityTimeoutSeconds: 1,
+    logger: logs.logger,
+  });
+  consumer.start();
+  return logs;
+}
+
+describe('poll mode', () => {
+  it('turns a queued HTML page into a searchable document, logging the correlation id', async () => {
+    const logs = startWorker();
+    const message = await pipeline.ingest(htmlPage('Axolotl limbs', 'axolotls regenerate whole limbs'), 'text/html', {
+      correlationId: 'corr-from-ingest',
+    });
+
+    const stored = await eventually(() => database.documents.get(message.documentId));
+    expect(stored).toMatchObject({ title: 'Axolotl limbs', status: 'processed', url: message.url, sha256: message.sha256 });
+    expect(stored.text).toContain('axolotls regenerate whole limbs');
+    const found = await database.documents.list({ q: 'axolotl', limit: 10 });
+    expect(found.items.map((item) => item.id)).toEqual([message.documentId]);
+    await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ msg: 'document processed', correlationId: 'corr-from-ingest', documentId: message.documentId }),
+    );
+  });
+
+  it('stores a re-delivered document once', async () => {
+    startWorker();
+    const message = await pipeline.prepare('Duplicate delivery of the same plain text.', 'text/plain');
+    const body = JSON.stringify(message);
+    await pipeline.queue.sendBatch([body, body, body]);
+    await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
+    const { rows } = await database.pool.query('SELECT count(*)::int AS n FROM documents WHERE sha256 = $1', [message.sha256]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('uses the title the client gave over the extracted one', async () => {
+    startWorker();
+    const message = await pipeline.ingest('# Markdown heading\n\nbody text', 'text/markdown', { title: 'Client title' });
+    expect((await eventually(() => database.documents.get(message.documentId))).title).toBe('Client title');
+  });
+
+  it('dead-letters a message that breaks the contract, with the reason, without blocking the others', async () => {
+    const logs = startWorker();
+    await pipeline.queue.send('{"v":1,"documentId":"nope"}');
+    const good = await pipeline.ingest('A good message behind a bad one.', 'text/plain');
+
+    await eventually(() => database.documents.get(good.documentId));
+    const [dead] = await eventually(() => {
+      const messages = emulator.messages('deadLetterQueue');
+      return messages.length > 0 ? messages : undefined;
+    });
+    expect(dead?.body).toBe('{"v":1,"documentId":"nope"}');
+    expect(dead?.messageAttributes[DEAD_LETTER_REASON]?.StringValue).toMatch(/^message does not match the v1 contract: documentId:/);
+    // dead-lettered by the worker on the first receive, not after five redeliveries
+    expect(dead?.receiveCount).toBe(0);
+    await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', msg: 'message breaks the contract; sent to the dead-letter queue', reason: expect.stringContaining('documentId') }),
+    );
+  });
+
+  it('records a document whose body is gone as failed and lets the message go', async () => {
+    startWorker();
+    const message = await pipeline.prepare('This body will be missing.', 'text/plain');
+    await pipeline.queue.send(JSON.stringify({ ...message, blobKey: `raw/${'0'.repeat(64)}`, sha256: '0'.repeat(64) }));
+    const failed = await eventually(() => database.documents.get(message.documentId));
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('no blob at s3://') });
+    await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
+    expect(emulator.messages('deadLetterQueue')).toEqual([]);
+  });
+});
+
+describe('poll mode with PostgreSQL down', () => {
+  let postgres: RunningPostgres;
+  let dataRoot: string;
+  let port: number;
+
+  beforeAll(async () => {
+    dataRoot = await mkdtemp(join(tmpdir(), 'docflow-worker-pg-'));
+    await chmod(dataRoot, 0o755);
+    port = await findFreePort();
+    postgres = await startPostgres({ dataDir: join(dataRoot, 'data'), port, persistent: true });
+  });
+
+  afterAll(async () => {
+    await postgres.stop();
+    await rm(dataRoot, { recursive: true, force: true });
+  });
+
+  it('keeps the message while the database is away and processes it once it is back', async () => {
+    const config = loadWorkerConfig({ DATABASE_URL: postgres.url, DB_POOL_MAX: '2' });
+    const pool = createPool(config.database, { logger: captureLogs().logger, connectionTimeoutMs: 500 });
+    try {
+      await migrate(pool, { logger: captureLogs().logger });
+      await postgres.stop();
+
+      const logs = startWorker(new DocumentsRepository(pool));
+      const message = await pipeline.ingest('Written while PostgreSQL was down.', 'text/plain');
+
+      // the message is received, fails, is not deleted, and comes back after the visibility timeout
+      await eventually(() => (emulator.messages('queue').some((queued) => queued.receiveCount >= 2) ? true : undefined));
+      expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'processing failed; the message will be retried' }));
+      expect(emulator.messages('deadLetterQueue')).toEqual([]);
+
+      postgres = await startPostgres({ dataDir: join(dataRoot, 'data'), port, persistent: true });
+      const stored = await eventually(() => new DocumentsRepository(pool).get(message.documentId).catch(() => undefined));
+      expect(stored.status).toBe('processed');
+      await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
+    } finally {
+      await consumer?.stop();
+      consumer = undefined;
+      await pool.end();
+    }
+  });
+});
