@@ -1,1 +1,70 @@
-export {};
+// environments
+export * from './environments/types.js';
+export {
+  defineEnvironments,
+  environmentProblems,
+  EnvironmentConfigError,
+  fargateSizeProblem,
+  findEnvironment,
+  LOG_RETENTION_DAYS,
+  MAX_VISIBILITY_TIMEOUT_SECONDS,
+  VISIBILITY_TIMEOUT_FACTOR,
+  visibilityTimeoutFor,
+} from './environments/validate.js';
+export { ENVIRONMENTS } from './environments/table.js';
+
+// core
+export { accountIdOf } from './core/account.js';
+export { configureBackend, localStatePath, stateKey, type StateBackendSettings } from './core/backend.js';
+export { cidrSubnet, formatCidr, parseCidr } from './core/cidr.js';
+export { DocflowStack, type DocflowStackProps } from './core/docflow-stack.js';
+export * from './core/iam.js';
+export { logGroupWithRetention } from './core/log-group.js';
+export { PROJECT, resourceName, stackIdFor, tagsFor, type DocflowTags } from './core/naming.js';
+export { looksLikeSecretName, looksLikeSecretValue, SECRET_NAME_PATTERN } from './core/secrets.js';
+export { allowEgress, allowIngress, emptySecurityGroup, type Peer, type PortRule } from './core/security-group.js';
+
+// network
+export { INTERFACE_ENDPOINT_SERVICES, VpcEndpoints, type InterfaceEndpointService, type VpcEndpointsProps } from './network/endpoints.js';
+export { FlowLog, type FlowLogProps, type FlowLogTrafficType } from './network/flow-log.js';
+export { NatEgress, type NatEgressProps } from './network/nat.js';
+export { Network, type NetworkProps, type WorkloadPlacement } from './network/network.js';
+export { WorkloadSecurityGroups, type WorkloadEgress, type WorkloadSecurityGroupsProps } from './network/workload-security-groups.js';
+
+// data
+export { DataLayer, type DataLayerProps } from './data/data-layer.js';
+export { Database, databaseConnection, POSTGRES_PORT, type DatabaseConnection, type DatabaseProps } from './data/database.js';
+export { DocumentQueues, MAX_MESSAGE_SIZE_BYTES, MIN_MAX_RECEIVE_COUNT, type DocumentQueuesProps } from './data/document-queues.js';
+export { RAW_PREFIX, SecureBucket, type SecureBucketProps } from './data/secure-bucket.js';
+
+// platform
+export { ApiKeysSecret, type ApiKeysSecretProps } from './platform/api-keys-secret.js';
+export { AppLogGroups, type AppLogGroupsProps } from './platform/app-log-groups.js';
+export { Cluster, type ClusterProps } from './platform/cluster.js';
+export type { Edge, EdgeRoute } from './platform/edge.js';
+export { HttpApiEdge, type HttpApiEdgeProps } from './platform/http-api-edge.js';
+export { LoadBalancerEdge, TLS_POLICY, type LoadBalancerEdgeProps } from './platform/load-balancer-edge.js';
+export { APPS, Platform, type App, type PlatformProps } from './platform/platform.js';
+export { Repositories, type RepositoriesProps } from './platform/repositories.js';
+
+// services
+export { appEnvironment } from './services/app-environment.js';
+export { CONTAINER_PORT, containerDefinition, MAX_STOP_TIMEOUT_SECONDS, NON_ROOT_USER, TMP_VOLUME, type ContainerProps } from './services/container.js';
+export { EdgeAttachment, type EdgeAttachmentProps } from './services/edge-attachment.js';
+export { FargateService, type FargateServiceProps } from './services/fargate-service.js';
+export { FargateTask, type FargateTaskProps, type SecretReference } from './services/fargate-task.js';
+export { IMAGE_TAG_VARIABLE, imageTagVariable } from './services/image-tag.js';
+
+// worker
+export { BacklogScaling, type BacklogScalingProps } from './worker/backlog-scaling.js';
+export { Worker, type WorkerProps } from './worker/worker.js';
+export { PIPE_BODY_VARIABLE, WorkerPipe, type WorkerPipeProps } from './worker/worker-pipe.js';
+
+// observability
+export { Alerts, type AlertsProps, type MetricAlarmSpec } from './observability/alerts.js';
+export { MonthlyBudget, type MonthlyBudgetProps } from './observability/budget.js';
+export { Observability, type ObservabilityProps } from './observability/observability.js';
+
+// bootstrap
+export { GithubDeployRoles, type GithubDeployRolesProps } from './bootstrap/github-deploy-roles.js';
+export { StateBucket, stateBucketName, type StateBucketProps } from './bootstrap/state-bucket.js';

@@ -1,0 +1,162 @@
+import { TerraformOutput, type TerraformStack } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { Network } from '../network/network.js';
+import { at, environment, environmentWith, onlyResource, parsePolicy, synthApp, synthScope, synthStack, testApp } from '../testing/index.js';
+import { localStatePath } from './backend.js';
+import { cidrSubnet, parseCidr } from './cidr.js';
+import { DocflowStack, type DocflowStackProps } from './docflow-stack.js';
+import { allow, ServiceRole, WORKLOAD_BOUNDARY_ACTIONS } from './iam.js';
+import { looksLikeSecretName, looksLikeSecretValue } from './secrets.js';
+
+class ExampleStack extends DocflowStack {
+  constructor(scope: TerraformStack | ReturnType<typeof testApp>, props: DocflowStackProps, build?: (stack: ExampleStack) => void) {
+    super(scope, 'example', props);
+    build?.(this);
+  }
+}
+
+describe('cidr', () => {
+  it('splits a /16 into /20 subnets by index', () => {
+    expect(cidrSubnet('10.0.0.0/16', 4, 0)).toBe('10.0.0.0/20');
+    expect(cidrSubnet('10.0.0.0/16', 4, 9)).toBe('10.0.144.0/20');
+    expect(cidrSubnet('172.16.0.0/20', 4, 15)).toBe('172.16.15.0/24');
+  });
+
+  it('refuses host bits, bad octets and indexes that do not fit', () => {
+    expect(parseCidr('10.0.0.1/16')).toBeUndefined();
+    expect(parseCidr('300.0.0.0/16')).toBeUndefined();
+    expect(() => cidrSubnet('10.0.0.0/16', 4, 16)).toThrow('cidrSubnet: index 16 does not fit in 4 new bits of 10.0.0.0/16');
+  });
+});
+
+describe('secret detection', () => {
+  it('flags credential names and values, not identifiers or references', () => {
+    expect(['DB_PASSWORD', 'DOCFLOW_API_KEYS', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY'].every(looksLikeSecretName)).toBe(true);
+    expect(['DB_HOST', 'DOCFLOW_QUEUE_URL', 'SQS_BODY', 'WORKER_MAX_ATTEMPTS'].some(looksLikeSecretName)).toBe(false);
+    expect(looksLikeSecretValue('AKIAIOSFODNN7EXAMPLE')).toBe(true);
+    expect(looksLikeSecretValue('postgres://docflow:hunter2@db:5432/docflow')).toBe(true);
+    expect(looksLikeSecretValue('Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWo=')).toBe(true);
+    expect(looksLikeSecretValue('${aws_sqs_queue.Queue_ABC123.url}')).toBe(false);
+    expect(looksLikeSecretValue('arn:aws:secretsmanager:eu-west-1:123456789012:secret:docflow-AbCdEf')).toBe(false);
+    expect(looksLikeSecretValue('eu-west-1')).toBe(false);
+  });
+});
+
+describe('ServiceRole', () => {
+  it('GIVEN least-privilege statements THEN the role trusts only the service, for this account, with one inline policy', () => {
+    const json = synthScope((scope) => {
+      new ServiceRole(scope, 'Role', {
+        roleName: 'docflow-test-task',
+        servicePrincipal: 'ecs-tasks.amazonaws.com',
+        description: 'test',
+        statements: [allow(['s3:GetObject'], ['arn:aws:s3:::bucket/raw/*'])],
+      });
+    });
+    const trust = at(parsePolicy(onlyResource(json, 'aws_iam_role')['assume_role_policy']).Statement, 0);
+    expect(trust['Principal']).toEqual({ Service: 'ecs-tasks.amazonaws.com' });
+    expect(trust['Condition']).toEqual({ StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.CallerIdentity.account_id}' } });
+    expect(parsePolicy(onlyResource(json, 'aws_iam_role_policy')['policy']).Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::bucket/raw/*'] },
+    ]);
+  });
+
+  it('GIVEN a wildcard action or a "*" resource for a scoped action THEN it refuses with the reason', () => {
+    expect(() =>
+      synthScope((scope) => {
+        new ServiceRole(scope, 'Role', {
+          roleName: 'r',
+          servicePrincipal: 'ecs-tasks.amazonaws.com',
+          description: 'test',
+          statements: [allow(['s3:*'], ['arn:aws:s3:::b']), allow(['sqs:SendMessage'], ['*'])],
+        });
+      }),
+    ).toThrow(
+      'ServiceRole "r": action "s3:*" is a wildcard; list the actions; action "sqs:SendMessage" is granted on every resource ("*"); name the resources',
+    );
+  });
+
+  it('GIVEN a docflow stack THEN roles sit under the environment path with the workload boundary, and refuse actions outside it', () => {
+    const app = testApp();
+    const stack = new ExampleStack(app, { env: environment('dev') }, (self) => {
+      new ServiceRole(self, 'Role', { roleName: 'docflow-dev-x', servicePrincipal: 'ecs-tasks.amazonaws.com', description: 'x' });
+    });
+    const role = onlyResource(synthStack(stack), 'aws_iam_role');
+    expect(role['path']).toBe('/docflow/dev/');
+    expect(role['permissions_boundary']).toBe('arn:aws:iam::${data.aws_caller_identity.CallerIdentity.account_id}:policy/docflow-dev-workload-boundary');
+    expect(WORKLOAD_BOUNDARY_ACTIONS).not.toContain('ec2:RunInstances');
+    expect(
+      () =>
+        new ExampleStack(testApp(), { env: environment('dev') }, (self) => {
+          new ServiceRole(self, 'Role', {
+            roleName: 'docflow-dev-y',
+            servicePrincipal: 'ecs-tasks.amazonaws.com',
+            description: 'y',
+            statements: [allow(['ec2:RunInstances'], ['arn:aws:ec2:eu-west-1:123456789012:instance/i-1'])],
+          });
+        }),
+    ).toThrow('ServiceRole "docflow-dev-y": actions ec2:RunInstances are outside the workload permissions boundary');
+  });
+});
+
+describe('DocflowStack', () => {
+  it('GIVEN an environment THEN the stack id is <env>-<stack> and the provider tags every resource with project, env and stack', () => {
+    const stack = new ExampleStack(testApp(), { env: environmentWith('prod', { accountId: '123456789012' }) });
+    const json = synthStack(stack);
+    expect(stack.node.id).toBe('prod-example');
+    expect(json.provider?.['aws']).toEqual([
+      {
+        region: 'eu-west-1',
+        allowed_account_ids: ['123456789012'],
+        default_tags: [{ tags: { project: 'docflow', env: 'prod', stack: 'example' } }],
+      },
+    ]);
+  });
+});
+
+describe('backend selection', () => {
+  it('GIVEN no state bucket THEN the state is local, at the repository root relative to the stack folder', () => {
+    const stack = new ExampleStack(testApp(), { env: environment('dev') });
+    expect(synthStack(stack).terraform?.['backend']).toEqual({ local: { path: localStatePath('dev-example') } });
+    expect(localStatePath('dev-example')).toBe('../../../terraform.dev-example.tfstate');
+  });
+
+  it('GIVEN a state bucket THEN S3, encrypted, with native locking (use_lockfile override), one key per stack', () => {
+    const stack = new ExampleStack(testApp(), { env: environment('staging'), stateBackend: { bucket: 'docflow-staging-tfstate-123456789012' } });
+    expect(synthStack(stack).terraform?.['backend']).toEqual({
+      s3: {
+        bucket: 'docflow-staging-tfstate-123456789012',
+        key: 'docflow/staging-example.tfstate',
+        region: 'eu-west-1',
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+  });
+
+  it('GIVEN an S3 backend upstream THEN a downstream reference reads its output from the same bucket and key', () => {
+    const app = testApp();
+    const settings = { env: environment('staging'), stateBackend: { bucket: 'state-bucket', region: 'us-east-1' } };
+    const upstream = new ExampleStack(app, settings);
+    const network = new Network(upstream, 'Network', { namePrefix: 'n', region: 'eu-west-1' });
+    class Downstream extends DocflowStack {
+      constructor() {
+        super(app, 'down', settings);
+        new TerraformOutput(this, 'vpc', { value: network.vpc.id });
+      }
+    }
+    new Downstream();
+    const json = synthApp(app);
+    expect(json['staging-down']?.data?.['terraform_remote_state']).toEqual({
+      'cross-stack-reference-input-staging-example': {
+        backend: 's3',
+        config: { bucket: 'state-bucket', key: 'docflow/staging-example.tfstate', region: 'us-east-1', encrypt: true },
+        workspace: '${terraform.workspace}',
+      },
+    });
+    // cdktf marks cross-stack outputs sensitive; docflow shows them (identifiers only) so plans are readable
+    const outputs = Object.values(json['staging-example']?.output ?? {});
+    expect(outputs).toHaveLength(1);
+    expect(outputs[0]?.['sensitive']).toBe(false);
+    expect(outputs[0]?.['value']).toMatch(/^\$\{aws_vpc\.Network_Vpc_[0-9A-F]+\.id\}$/);
+  });
+});

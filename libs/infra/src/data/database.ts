@@ -1,0 +1,194 @@
+import { Construct } from 'constructs';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance/index.js';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group/index.js';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
+import type { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
+import type { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
+import type { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
+import { logGroupWithRetention } from '../core/log-group.js';
+import { allowEgress, allowIngress, emptySecurityGroup } from '../core/security-group.js';
+import { pascalCase } from '../core/naming.js';
+
+export const POSTGRES_PORT = 5432;
+const DATABASE_LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
+
+export interface DatabaseProps {
+  readonly namePrefix: string;
+  readonly vpc: Vpc;
+  /** Isolated subnets in at least two AZs. */
+  readonly subnets: readonly Subnet[];
+  /** Security groups allowed to connect on 5432 (and given the matching egress rule). */
+  readonly clients: readonly SecurityGroup[];
+  /** PostgreSQL major version (16 or newer). @default 17 */
+  readonly engineMajorVersion?: number;
+  /** @default "db.t4g.micro" */
+  readonly instanceClass?: string;
+  /** @default 20 */
+  readonly allocatedStorageGiB?: number;
+  /** Storage autoscaling ceiling. @default - twice allocatedStorageGiB */
+  readonly maxAllocatedStorageGiB?: number;
+  /** @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Standby in a second AZ. @default false */
+  readonly multiAz?: boolean;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /** Take a final snapshot when the instance is deleted. @default - same as deletionProtection */
+  readonly finalSnapshot?: boolean;
+  /** Export the PostgreSQL and upgrade logs to CloudWatch and turn on Performance Insights. @default false */
+  readonly enhancedMonitoring?: boolean;
+  /** Retention of the exported logs (enhancedMonitoring). @default 30 */
+  readonly logRetentionDays?: number;
+  /** @default "docflow" */
+  readonly databaseName?: string;
+  /** @default "docflow" */
+  readonly masterUsername?: string;
+}
+
+/**
+ * RDS PostgreSQL: password generated and kept by RDS in Secrets Manager (never in Terraform state or
+ * a container environment), storage encrypted, never public, TLS forced, reachable on 5432 only
+ * from the client security groups.
+ */
+export class Database extends Construct {
+  readonly instance: DbInstance;
+  readonly securityGroup: SecurityGroup;
+  readonly parameterGroup: DbParameterGroup;
+  readonly databaseName: string;
+  readonly allocatedStorageGiB: number;
+  readonly port = POSTGRES_PORT;
+  /** ARN of the RDS-managed secret (JSON with `username` and `password`). */
+  readonly masterUserSecretArn: string;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const engineMajorVersion = props.engineMajorVersion ?? 17;
+    const instanceClass = props.instanceClass ?? 'db.t4g.micro';
+    const allocatedStorageGiB = props.allocatedStorageGiB ?? 20;
+    const maxAllocatedStorageGiB = props.maxAllocatedStorageGiB ?? allocatedStorageGiB * 2;
+    const backupRetentionDays = props.backupRetentionDays ?? 7;
+    const multiAz = props.multiAz ?? false;
+    const deletionProtection = props.deletionProtection ?? true;
+    const finalSnapshot = props.finalSnapshot ?? deletionProtection;
+    const enhancedMonitoring = props.enhancedMonitoring ?? false;
+    const logRetentionDays = props.logRetentionDays ?? 30;
+    const databaseName = props.databaseName ?? 'docflow';
+    const masterUsername = props.masterUsername ?? 'docflow';
+
+    if (engineMajorVersion < 16) throw new Error(`Database: engineMajorVersion must be 16 or newer, got ${engineMajorVersion}`);
+    if (props.subnets.length < 2) throw new Error(`Database: needs subnets in at least two AZs, got ${props.subnets.length}`);
+    if (props.clients.length === 0) throw new Error('Database: clients is empty, so nothing could connect');
+    if (maxAllocatedStorageGiB < allocatedStorageGiB) {
+      throw new Error('Database: maxAllocatedStorageGiB must be at least allocatedStorageGiB');
+    }
+    this.databaseName = databaseName;
+    this.allocatedStorageGiB = allocatedStorageGiB;
+    const identifier = `${props.namePrefix}-postgres`;
+
+    this.securityGroup = emptySecurityGroup(this, 'SecurityGroup', {
+      name: identifier,
+      description: 'PostgreSQL: 5432 from the docflow services only',
+      vpcId: props.vpc.id,
+    });
+    props.clients.forEach((client, index) => {
+      allowIngress(this, `ClientIngress${index + 1}`, this.securityGroup, {
+        peer: { securityGroup: client },
+        port: POSTGRES_PORT,
+        description: 'PostgreSQL from a docflow service',
+      });
+      allowEgress(this, `ClientEgress${index + 1}`, client, {
+        peer: { securityGroup: this.securityGroup },
+        port: POSTGRES_PORT,
+        description: 'PostgreSQL to the docflow database',
+      });
+    });
+
+    const subnetGroup = new DbSubnetGroup(this, 'SubnetGroup', {
+      name: identifier,
+      description: 'Isolated database subnets',
+      subnetIds: props.subnets.map((subnet) => subnet.id),
+    });
+    this.parameterGroup = new DbParameterGroup(this, 'ParameterGroup', {
+      name: `${identifier}${engineMajorVersion}`,
+      family: `postgres${engineMajorVersion}`,
+      description: 'docflow: TLS only, slow statements logged',
+      parameter: [
+        { name: 'rds.force_ssl', value: '1' },
+        { name: 'log_min_duration_statement', value: '1000' },
+      ],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    // RDS would create these on first export with no retention; creating them first sets one
+    const exportedLogGroups = enhancedMonitoring
+      ? DATABASE_LOG_EXPORTS.map((log) =>
+          logGroupWithRetention(this, `${pascalCase(log)}Logs`, {
+            name: `/aws/rds/instance/${identifier}/${log}`,
+            retentionDays: logRetentionDays,
+          }),
+        )
+      : [];
+
+    this.instance = new DbInstance(this, 'Instance', {
+      identifier,
+      engine: 'postgres',
+      engineVersion: String(engineMajorVersion),
+      instanceClass,
+      dbName: databaseName,
+      username: masterUsername,
+      manageMasterUserPassword: true,
+      port: POSTGRES_PORT,
+      storageType: 'gp3',
+      allocatedStorage: allocatedStorageGiB,
+      maxAllocatedStorage: maxAllocatedStorageGiB,
+      storageEncrypted: true,
+      publiclyAccessible: false,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      parameterGroupName: this.parameterGroup.name,
+      multiAz,
+      backupRetentionPeriod: backupRetentionDays,
+      backupWindow: '02:00-03:00',
+      maintenanceWindow: 'sun:03:30-sun:04:30',
+      copyTagsToSnapshot: true,
+      autoMinorVersionUpgrade: true,
+      caCertIdentifier: 'rds-ca-rsa2048-g1',
+      deletionProtection,
+      skipFinalSnapshot: !finalSnapshot,
+      ...(finalSnapshot ? { finalSnapshotIdentifier: `${identifier}-final` } : {}),
+      ...(enhancedMonitoring
+        ? {
+            enabledCloudwatchLogsExports: [...DATABASE_LOG_EXPORTS],
+            performanceInsightsEnabled: true,
+            performanceInsightsRetentionPeriod: 7,
+          }
+        : {}),
+      // production changes wait for the maintenance window
+      applyImmediately: !deletionProtection,
+      ...(exportedLogGroups.length > 0 ? { dependsOn: exportedLogGroups } : {}),
+    });
+    this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+  }
+}
+
+/** How an app connects: plain DB_* variables, and the credentials as secrets from the RDS-managed secret. */
+export interface DatabaseConnection {
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<'DB_USER' | 'DB_PASSWORD', { readonly secretArn: string; readonly jsonKey: string }>>;
+}
+
+export function databaseConnection(database: Database): DatabaseConnection {
+  return {
+    environment: {
+      DB_HOST: database.instance.address,
+      DB_PORT: String(database.port),
+      DB_NAME: database.databaseName,
+      // rds.force_ssl refuses plaintext; "require" encrypts without pinning the RDS CA bundle
+      DB_SSL: 'require',
+    },
+    secrets: {
+      DB_USER: { secretArn: database.masterUserSecretArn, jsonKey: 'username' },
+      DB_PASSWORD: { secretArn: database.masterUserSecretArn, jsonKey: 'password' },
+    },
+  };
+}

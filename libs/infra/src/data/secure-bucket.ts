@@ -1,0 +1,107 @@
+import { Construct } from 'constructs';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy/index.js';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
+import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
+import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning/index.js';
+import { policyDocument } from '../core/iam.js';
+
+/** Key prefix of the stored documents (`raw/<sha256>`, see @docflow/blobs). */
+export const RAW_PREFIX = 'raw/';
+
+export interface SecureBucketProps {
+  /** Name prefix; Terraform appends a unique suffix (bucket names are global). Set this or bucketName. @default - none */
+  readonly bucketPrefix?: string;
+  /** Exact name, for a bucket others must find by name (the state bucket). Set this or bucketPrefix. @default - none */
+  readonly bucketName?: string;
+  /** Refuse `terraform destroy` of the bucket resource. @default false */
+  readonly preventDestroy?: boolean;
+  /** Days a replaced or deleted object version is kept. @default 30 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Allow `terraform destroy` to delete a bucket that still holds objects. @default false */
+  readonly forceDestroy?: boolean;
+}
+
+/**
+ * A private S3 bucket: SSE-S3 encryption, versioning, every public access block, bucket-owner
+ * object ownership (no ACLs), a policy that refuses any request not made over TLS, and a lifecycle
+ * that expires old versions and abandoned multipart uploads.
+ */
+export class SecureBucket extends Construct {
+  readonly bucket: S3Bucket;
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 30;
+    const forceDestroy = props.forceDestroy ?? false;
+    const preventDestroy = props.preventDestroy ?? false;
+    if ((props.bucketPrefix === undefined) === (props.bucketName === undefined)) {
+      throw new Error('SecureBucket: set exactly one of bucketPrefix and bucketName');
+    }
+    if (props.bucketPrefix !== undefined && props.bucketPrefix.length > 37) {
+      throw new Error(`SecureBucket: bucketPrefix "${props.bucketPrefix}" is longer than the 37 characters S3 allows`);
+    }
+    if (forceDestroy && preventDestroy) throw new Error('SecureBucket: forceDestroy and preventDestroy contradict each other');
+
+    this.bucket = new S3Bucket(this, 'Bucket', {
+      ...(props.bucketName !== undefined ? { bucket: props.bucketName } : { bucketPrefix: props.bucketPrefix }),
+      forceDestroy,
+      ...(preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+    });
+    const publicAccess = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'Ownership', {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    new S3BucketServerSideEncryptionConfiguration(this, 'Encryption', {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+    });
+    const versioning = new S3BucketVersioning(this, 'Versioning', {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          id: 'expire-old-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: noncurrentVersionExpirationDays }],
+          expiration: [{ expiredObjectDeleteMarker: true }],
+        },
+        {
+          id: 'abort-incomplete-uploads',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+      dependsOn: [versioning],
+    });
+    new S3BucketPolicy(this, 'Policy', {
+      bucket: this.bucket.id,
+      policy: policyDocument([
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:*',
+          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ]),
+      // the public access block must exist first, or S3 may reject the policy
+      dependsOn: [publicAccess],
+    });
+  }
+}

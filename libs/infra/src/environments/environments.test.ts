@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { environmentWith } from '../testing/index.js';
+import { ENVIRONMENTS } from './table.js';
+import { defineEnvironments, EnvironmentConfigError, environmentProblems, fargateSizeProblem, findEnvironment, visibilityTimeoutFor } from './validate.js';
+
+describe('the environment table', () => {
+  it('has dev lean and staging, prod standard, each consistent', () => {
+    expect(ENVIRONMENTS.map((env) => [env.name, env.profile])).toEqual([
+      ['dev', 'lean'],
+      ['staging', 'standard'],
+      ['prod', 'standard'],
+    ]);
+    for (const env of ENVIRONMENTS) expect(environmentProblems(env)).toEqual([]);
+  });
+
+  it('sizes the databases as the issue says: dev micro 20 GB 1 day, staging small 50 GB 7 days, prod medium 100 GB 30 days multi-AZ', () => {
+    const db = Object.fromEntries(ENVIRONMENTS.map((env) => [env.name, env.database]));
+    expect(db['dev']).toMatchObject({ instanceClass: 'db.t4g.micro', allocatedStorageGiB: 20, backupRetentionDays: 1, multiAz: false });
+    expect(db['staging']).toMatchObject({ instanceClass: 'db.t3.small', allocatedStorageGiB: 50, backupRetentionDays: 7 });
+    expect(db['prod']).toMatchObject({ instanceClass: 'db.t3.medium', allocatedStorageGiB: 100, backupRetentionDays: 30, multiAz: true, deletionProtection: true });
+  });
+
+  it('runs the lean worker in pipe mode and the standard ones in poll mode', () => {
+    expect(ENVIRONMENTS.map((env) => env.worker.mode)).toEqual(['pipe', 'poll', 'poll']);
+  });
+
+  it('finds an entry by name, or names the known ones', () => {
+    expect(findEnvironment(ENVIRONMENTS, 'prod').natMode).toBe('gateway-per-az');
+    expect(() => findEnvironment(ENVIRONMENTS, 'qa')).toThrow('Unknown environment "qa" (known: dev, staging, prod)');
+  });
+});
+
+describe('defineEnvironments (validation)', () => {
+  it('GIVEN a lean entry with a NAT gateway THEN it names the conflict', () => {
+    const entry = environmentWith('dev', { natMode: 'single-gateway' });
+    expect(() => defineEnvironments([entry])).toThrow(
+      'Invalid environment table:\n  - environment "dev": natMode: the lean profile has no private subnets, so natMode must be "none" (got "single-gateway")',
+    );
+  });
+
+  it('GIVEN one AZ THEN it explains that RDS needs two', () => {
+    expect(environmentProblems(environmentWith('prod', { azCount: 1 }))).toEqual([
+      'azCount: must be 2, 3 or 4 (an RDS subnet group needs two AZs), got 1',
+    ]);
+  });
+
+  it('GIVEN several problems THEN it reports all of them at once', () => {
+    const entry = environmentWith('staging', {
+      vpcCidr: '10.0.0.0/8',
+      logRetentionDays: 10,
+      alarmEmail: 'nobody',
+      api: { cpu: 256, memoryMiB: 4096, desiredCount: 2, maxCount: 1 },
+    });
+    const error = (() => {
+      try {
+        defineEnvironments([entry]);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(EnvironmentConfigError);
+    expect((error as EnvironmentConfigError).problems).toEqual([
+      'environment "staging": vpcCidr: "10.0.0.0/8" must be an IPv4 network with a prefix from /16 to /20',
+      'environment "staging": api: memoryMiB 4096 does not fit cpu 256 (Fargate allows 512 to 2048 MiB)',
+      'environment "staging": api.maxCount: must be at least desiredCount',
+      'environment "staging": alarmEmail: "nobody" is not an email address',
+      'environment "staging": logRetentionDays: 10 is not a CloudWatch retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)',
+    ]);
+  });
+
+  it('GIVEN two entries with one name THEN it refuses the duplicate', () => {
+    expect(() => defineEnvironments([environmentWith('dev', {}), environmentWith('dev', {})])).toThrow(
+      'environment "dev": defined more than once',
+    );
+  });
+
+  it('GIVEN a worker timeout whose 6x exceeds the SQS maximum THEN it names the limit', () => {
+    const entry = environmentWith('prod', { worker: { ...environmentWith('prod', {}).worker, processingTimeoutSeconds: 7201 } });
+    expect(environmentProblems(entry)).toEqual([
+      "worker.processingTimeoutSeconds: must be 1 to 7200 (the queue's visibility timeout is 6x it, at most 43200 s)",
+    ]);
+  });
+
+  it('GIVEN a certificate on the lean profile THEN it says there is no ALB', () => {
+    expect(environmentProblems(environmentWith('dev', { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' }))).toEqual([
+      'certificateArn: the lean profile has no ALB; its API Gateway endpoint is already HTTPS',
+    ]);
+  });
+
+  it('adding an environment is one entry', () => {
+    const qa = { ...environmentWith('staging', {}), name: 'qa', vpcCidr: '10.1.0.0/16' };
+    expect(defineEnvironments([...ENVIRONMENTS, qa]).map((env) => env.name)).toEqual(['dev', 'staging', 'prod', 'qa']);
+  });
+});
+
+describe('derived values', () => {
+  it('derives the visibility timeout as six times the processing time', () => {
+    expect(visibilityTimeoutFor(120)).toBe(720);
+  });
+
+  it('knows the Fargate sizes', () => {
+    expect(fargateSizeProblem('worker', { cpu: 2048, memoryMiB: 4096 })).toBeUndefined();
+    expect(fargateSizeProblem('worker', { cpu: 300, memoryMiB: 512 })).toBe(
+      'worker: cpu 300 is not a Fargate CPU size (one of 256, 512, 1024, 2048, 4096, 8192, 16384)',
+    );
+  });
+});

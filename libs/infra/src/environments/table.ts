@@ -1,0 +1,103 @@
+import type { EnvironmentConfig } from './types.js';
+import { defineEnvironments } from './validate.js';
+
+/**
+ * docflow's environments: dev is lean, staging and prod are standard. Adding an environment is one
+ * more entry here (see docs/infrastructure.md); `stacks/main.ts` instantiates every stack for every
+ * entry. `defineEnvironments` rejects an inconsistent entry with a message naming the field.
+ */
+export const ENVIRONMENTS = defineEnvironments([
+  {
+    name: 'dev',
+    profile: 'lean',
+    region: 'eu-west-1',
+    vpcCidr: '10.0.0.0/16',
+    azCount: 2,
+    natMode: 'none',
+    database: {
+      instanceClass: 'db.t4g.micro',
+      allocatedStorageGiB: 20,
+      maxAllocatedStorageGiB: 50,
+      backupRetentionDays: 1,
+      multiAz: false,
+      deletionProtection: false,
+      connectionsAlarmThreshold: 60,
+    },
+    api: { cpu: 256, memoryMiB: 512, desiredCount: 1, maxCount: 1 },
+    ingest: { cpu: 256, memoryMiB: 512, desiredCount: 1, maxCount: 1 },
+    worker: {
+      mode: 'pipe',
+      cpu: 1024,
+      memoryMiB: 2048,
+      processingTimeoutSeconds: 120,
+      maxCount: 1,
+      backlogPerTask: 10,
+      capacityProvider: 'FARGATE_SPOT',
+    },
+    alarmEmail: 'docflow-alerts@example.com',
+    monthlyBudgetUsd: 50,
+    logRetentionDays: 7,
+  },
+  {
+    name: 'staging',
+    profile: 'standard',
+    region: 'eu-west-1',
+    vpcCidr: '10.0.0.0/16',
+    azCount: 2,
+    natMode: 'single-gateway',
+    database: {
+      instanceClass: 'db.t3.small',
+      allocatedStorageGiB: 50,
+      maxAllocatedStorageGiB: 100,
+      backupRetentionDays: 7,
+      multiAz: false,
+      deletionProtection: false,
+      connectionsAlarmThreshold: 150,
+    },
+    api: { cpu: 512, memoryMiB: 1024, desiredCount: 2, maxCount: 4 },
+    ingest: { cpu: 512, memoryMiB: 1024, desiredCount: 2, maxCount: 4 },
+    worker: {
+      mode: 'poll',
+      cpu: 1024,
+      memoryMiB: 2048,
+      processingTimeoutSeconds: 120,
+      maxCount: 4,
+      backlogPerTask: 10,
+      capacityProvider: 'FARGATE_SPOT',
+    },
+    alarmEmail: 'docflow-alerts@example.com',
+    monthlyBudgetUsd: 250,
+    logRetentionDays: 30,
+  },
+  {
+    name: 'prod',
+    profile: 'standard',
+    region: 'eu-west-1',
+    vpcCidr: '10.0.0.0/16',
+    azCount: 2,
+    natMode: 'gateway-per-az',
+    database: {
+      instanceClass: 'db.t3.medium',
+      allocatedStorageGiB: 100,
+      maxAllocatedStorageGiB: 500,
+      backupRetentionDays: 30,
+      multiAz: true,
+      deletionProtection: true,
+      connectionsAlarmThreshold: 320,
+    },
+    api: { cpu: 1024, memoryMiB: 2048, desiredCount: 2, maxCount: 8 },
+    ingest: { cpu: 1024, memoryMiB: 2048, desiredCount: 2, maxCount: 8 },
+    worker: {
+      mode: 'poll',
+      cpu: 2048,
+      memoryMiB: 4096,
+      processingTimeoutSeconds: 120,
+      maxCount: 10,
+      backlogPerTask: 10,
+      capacityProvider: 'FARGATE',
+    },
+    alarmEmail: 'docflow-alerts@example.com',
+    monthlyBudgetUsd: 800,
+    logRetentionDays: 90,
+  },
+] as const satisfies readonly EnvironmentConfig[]);

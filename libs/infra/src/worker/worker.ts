@@ -1,0 +1,163 @@
+import { Construct } from 'constructs';
+import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
+import type { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository/index.js';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
+import type { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
+import { allow } from '../core/iam.js';
+import { logGroupWithRetention } from '../core/log-group.js';
+import type { DatabaseConnection } from '../data/database.js';
+import type { DocumentQueues } from '../data/document-queues.js';
+import { RAW_PREFIX } from '../data/secure-bucket.js';
+import type { CapacityProvider, WorkerMode } from '../environments/types.js';
+import type { WorkloadPlacement } from '../network/network.js';
+import type { Cluster } from '../platform/cluster.js';
+import { MAX_STOP_TIMEOUT_SECONDS } from '../services/container.js';
+import { FargateTask } from '../services/fargate-task.js';
+import { BacklogScaling } from './backlog-scaling.js';
+import { WorkerPipe } from './worker-pipe.js';
+
+export interface WorkerProps {
+  readonly namePrefix: string;
+  readonly mode: WorkerMode;
+  readonly cluster: Cluster;
+  readonly placement: WorkloadPlacement;
+  readonly securityGroup: SecurityGroup;
+  readonly repository: EcrRepository;
+  readonly imageTag: string;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly region: string;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly queues: DocumentQueues;
+  readonly bucket: S3Bucket;
+  readonly database: DatabaseConnection;
+  /** Plain variables every docflow app gets (DOCFLOW_ENV, LOG_LEVEL, AWS_REGION). @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** poll: autoscaling ceiling. @default 1 */
+  readonly maxCount?: number;
+  /** poll: backlog per task the tracking policy keeps. @default 10 */
+  readonly backlogPerTask?: number;
+  /** poll: where the service's tasks run (pipe mode always uses FARGATE_SPOT). @default "FARGATE_SPOT" */
+  readonly capacityProvider?: CapacityProvider;
+  /** Seconds between SIGTERM and SIGKILL; Fargate Spot allows 120. @default 120 */
+  readonly stopTimeoutSeconds?: number;
+  /** Retention of the pipe's own log group (pipe mode). @default 30 */
+  readonly pipeLogRetentionDays?: number;
+}
+
+/**
+ * The worker: one task definition (the image runs `main.js`; WORKER_MODE picks the mode) and either a
+ * poll-mode ECS service autoscaled on backlog per task from zero, or a pipe-mode EventBridge Pipe.
+ * Task role: read `raw/*`, send to the queue (re-enqueue) and the DLQ (dead-letter), and in poll mode
+ * receive, delete and extend visibility on the queue.
+ */
+export class Worker extends Construct {
+  readonly task: FargateTask;
+  readonly service?: EcsService;
+  readonly scaling?: BacklogScaling;
+  readonly pipe?: WorkerPipe;
+  readonly workerName: string;
+
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id);
+    const maxCount = props.maxCount ?? 1;
+    const backlogPerTask = props.backlogPerTask ?? 10;
+    const capacityProvider = props.capacityProvider ?? 'FARGATE_SPOT';
+    const stopTimeoutSeconds = props.stopTimeoutSeconds ?? MAX_STOP_TIMEOUT_SECONDS;
+    const pipeLogRetentionDays = props.pipeLogRetentionDays ?? 30;
+
+    if (props.mode === 'pipe' && (props.maxCount !== undefined || props.backlogPerTask !== undefined || props.capacityProvider !== undefined)) {
+      throw new Error(
+        'Worker: maxCount, backlogPerTask and capacityProvider configure the poll-mode service; pipe mode runs one FARGATE_SPOT task per message',
+      );
+    }
+    if (props.mode === 'poll' && props.pipeLogRetentionDays !== undefined) {
+      throw new Error('Worker: pipeLogRetentionDays applies to pipe mode only');
+    }
+    this.workerName = `${props.namePrefix}-worker`;
+    const queue = props.queues.queue;
+    const deadLetterQueue = props.queues.deadLetterQueue;
+
+    const pollStatements =
+      props.mode === 'poll'
+        ? [allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], [queue.arn])]
+        : [];
+    this.task = new FargateTask(this, 'Task', {
+      family: this.workerName,
+      containerName: 'worker',
+      repository: props.repository,
+      imageTag: props.imageTag,
+      cpu: props.cpu,
+      memoryMiB: props.memoryMiB,
+      region: props.region,
+      logGroup: props.logGroup,
+      stopTimeoutSeconds,
+      environment: {
+        ...props.environment,
+        ...props.database.environment,
+        WORKER_MODE: props.mode,
+        DOCFLOW_QUEUE_URL: queue.url,
+        DOCFLOW_DLQ_URL: deadLetterQueue.url,
+        DOCFLOW_BUCKET: props.bucket.bucket,
+        WORKER_VISIBILITY_TIMEOUT_SECONDS: String(props.queues.visibilityTimeoutSeconds),
+        // pipe mode re-enqueues itself; past this many attempts it dead-letters, like the redrive would
+        WORKER_MAX_ATTEMPTS: String(props.queues.maxReceiveCount),
+        // finish in-flight work before ECS's SIGKILL
+        SHUTDOWN_TIMEOUT_MS: String((stopTimeoutSeconds - 10) * 1000),
+        // a pipe-mode task handles one message; many may run at once against a small database
+        ...(props.mode === 'pipe' ? { DB_POOL_MAX: '2' } : {}),
+      },
+      secrets: props.database.secrets,
+      taskStatements: [
+        allow(['s3:GetObject'], [`${props.bucket.arn}/${RAW_PREFIX}*`]),
+        allow(['sqs:SendMessage'], [queue.arn, deadLetterQueue.arn]),
+        ...pollStatements,
+      ],
+    });
+
+    if (props.mode === 'pipe') {
+      this.pipe = new WorkerPipe(this, 'Pipe', {
+        pipeName: this.workerName,
+        queue,
+        cluster: props.cluster,
+        task: this.task,
+        placement: props.placement,
+        securityGroup: props.securityGroup,
+        region: props.region,
+        logGroup: logGroupWithRetention(this, 'PipeLogs', { name: `/${props.namePrefix}/worker-pipe`, retentionDays: pipeLogRetentionDays }),
+      });
+      return;
+    }
+
+    this.service = new EcsService(this, 'Service', {
+      name: this.workerName,
+      cluster: props.cluster.cluster.arn,
+      taskDefinition: this.task.taskDefinition.arn,
+      desiredCount: 0,
+      capacityProviderStrategy: [{ capacityProvider, weight: 1, base: 0 }],
+      platformVersion: 'LATEST',
+      networkConfiguration: {
+        subnets: props.placement.subnetIds,
+        securityGroups: [props.securityGroup.id],
+        assignPublicIp: props.placement.assignPublicIp,
+      },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      availabilityZoneRebalancing: 'ENABLED',
+      propagateTags: 'SERVICE',
+      enableEcsManagedTags: true,
+      // the autoscaling owns the task count
+      lifecycle: { ignoreChanges: ['desired_count'] },
+    });
+    this.scaling = new BacklogScaling(this, 'Scaling', {
+      namePrefix: props.namePrefix,
+      cluster: props.cluster,
+      service: this.service,
+      queue,
+      maxCount,
+      backlogPerTask,
+    });
+  }
+}
