@@ -32,7 +32,18 @@ const STATE_FILE = 'environment.json';
  * runs (found through `<dataDir>/environment.json`), or a new one this process owns. So two
  * terminals can each serve one app against the same database and queue.
  */
-export async function ensureEnvironment(dataDir: string, log: (line: string) => void): Promise<LocalEnvironment> {
+export interface EnvironmentPorts {
+  /** @default LOCAL_DEFAULTS.postgresPort */
+  readonly postgres?: number;
+  /** @default LOCAL_DEFAULTS.emulatorPort */
+  readonly emulator?: number;
+}
+
+export async function ensureEnvironment(
+  dataDir: string,
+  log: (line: string) => void,
+  ports: EnvironmentPorts = {},
+): Promise<LocalEnvironment> {
   const running = await findRunning(dataDir);
   if (running !== undefined) {
     log(`using the local environment of process ${running.pid} (started ${running.startedAt})`);
@@ -41,10 +52,17 @@ export async function ensureEnvironment(dataDir: string, log: (line: string) => 
 
   await mkdir(dataDir, { recursive: true });
   log('starting PostgreSQL and the SQS/S3 emulator');
-  const postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: LOCAL_DEFAULTS.postgresPort });
+  const postgres = await startPostgres({
+    dataDir: join(dataDir, 'postgres'),
+    port: ports.postgres ?? LOCAL_DEFAULTS.postgresPort,
+  });
   let emulator;
   try {
-    emulator = await startEmulator({ port: LOCAL_DEFAULTS.emulatorPort, snapshotDir: join(dataDir, 'emulator'), onLog: log });
+    emulator = await startEmulator({
+      port: ports.emulator ?? LOCAL_DEFAULTS.emulatorPort,
+      snapshotDir: join(dataDir, 'emulator'),
+      onLog: log,
+    });
   } catch (error) {
     await postgres.stop();
     throw error;

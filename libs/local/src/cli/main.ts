@@ -5,7 +5,7 @@ import { banner } from './banner.js';
 import { ensureEnvironment, findRunning, type LocalEnvironment } from './environment.js';
 import { SERVICE_NAMES, assertBuilt, parseServiceName, servicesOf, type ServiceName } from './services.js';
 import { consoleOutput, startService, stopServices, waitUntilReady, type RunningService } from './supervisor.js';
-import { dataDirOf, findWorkspaceRoot } from './workspace.js';
+import { dataDirOf, findWorkspaceRoot, portFrom } from './workspace.js';
 
 const USAGE = `docflow-local: the docflow pipeline on this machine, no Docker, no cloud account
 
@@ -17,7 +17,8 @@ const USAGE = `docflow-local: the docflow pipeline on this machine, no Docker, n
 
 Services run from their bundles (apps/<name>/dist/main.js): build them first
 (\`npm start\` and \`nx serve\` do). Data lives in .docflow/ (DOCFLOW_DATA_DIR overrides).
-Ports: api ${LOCAL_DEFAULTS.apiPort} (DOCFLOW_API_PORT), ingest ${LOCAL_DEFAULTS.ingestPort} (DOCFLOW_INGEST_PORT), PostgreSQL ${LOCAL_DEFAULTS.postgresPort}, emulator ${LOCAL_DEFAULTS.emulatorPort}.`;
+Ports (and the variables that change them): api ${LOCAL_DEFAULTS.apiPort} (DOCFLOW_API_PORT), ingest ${LOCAL_DEFAULTS.ingestPort} (DOCFLOW_INGEST_PORT),
+PostgreSQL ${LOCAL_DEFAULTS.postgresPort} (DOCFLOW_POSTGRES_PORT), SQS/S3 emulator ${LOCAL_DEFAULTS.emulatorPort} (DOCFLOW_EMULATOR_PORT).`;
 
 /** How long services get to drain before they are killed (their own limit is SHUTDOWN_TIMEOUT_MS). */
 const STOP_GRACE_MS = 30_000;
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
 async function run(root: string, dataDir: string, names: ServiceName[]): Promise<number> {
   const services = servicesOf(root).filter((service) => names.includes(service.name));
   services.forEach(assertBuilt);
-  const environment = await ensureEnvironment(dataDir, say);
+  const environment = await ensureEnvironment(dataDir, say, environmentPorts());
   const apiKey = (process.env['DOCFLOW_API_KEYS'] ?? '').split(',')[0]?.trim() || LOCAL_DEFAULTS.apiKey;
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -125,7 +126,7 @@ async function run(root: string, dataDir: string, names: ServiceName[]): Promise
 }
 
 async function runEnvironment(dataDir: string): Promise<number> {
-  const environment: LocalEnvironment = await ensureEnvironment(dataDir, say);
+  const environment: LocalEnvironment = await ensureEnvironment(dataDir, say, environmentPorts());
   if (!environment.owned) {
     say('a local environment is already running; nothing to do');
     return 0;
@@ -139,6 +140,13 @@ async function runEnvironment(dataDir: string): Promise<number> {
   });
   await environment.stop();
   return 0;
+}
+
+function environmentPorts() {
+  return {
+    postgres: portFrom(process.env, 'DOCFLOW_POSTGRES_PORT', LOCAL_DEFAULTS.postgresPort),
+    emulator: portFrom(process.env, 'DOCFLOW_EMULATOR_PORT', LOCAL_DEFAULTS.emulatorPort),
+  };
 }
 
 async function reset(dataDir: string): Promise<number> {

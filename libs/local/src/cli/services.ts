@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_DEFAULTS } from '@docflow/config';
+import { portFrom } from './workspace.js';
 
 export const SERVICE_NAMES = ['ingest', 'worker', 'api'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -16,8 +17,8 @@ export interface Service {
 
 /** The services `npm start` runs, in start order: intake first, the api last. */
 export function servicesOf(root: string, env: NodeJS.ProcessEnv = process.env): Service[] {
-  const apiPort = Number(env['DOCFLOW_API_PORT'] ?? LOCAL_DEFAULTS.apiPort);
-  const ingestPort = Number(env['DOCFLOW_INGEST_PORT'] ?? LOCAL_DEFAULTS.ingestPort);
+  const apiPort = portFrom(env, 'DOCFLOW_API_PORT', LOCAL_DEFAULTS.apiPort);
+  const ingestPort = portFrom(env, 'DOCFLOW_INGEST_PORT', LOCAL_DEFAULTS.ingestPort);
   return [
     { name: 'ingest', bundle: bundleOf(root, 'ingest'), port: ingestPort, args: [] },
     { name: 'worker', bundle: bundleOf(root, 'worker'), args: ['--mode', 'poll'] },

@@ -16,3 +16,14 @@ export function findWorkspaceRoot(from: string = import.meta.dirname): string {
 export function dataDirOf(root: string, env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env['DOCFLOW_DATA_DIR'] ?? join(root, '.docflow'));
 }
+
+/** A port from the environment (`DOCFLOW_<NAME>_PORT`), or the default; rejects what is not a port. */
+export function portFrom(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+  const value = env[variable];
+  if (value === undefined || value.trim() === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`${variable} must be a TCP port between 1 and 65535 (got "${value}")`);
+  }
+  return port;
+}

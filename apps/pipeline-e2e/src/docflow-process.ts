@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const WORKSPACE_ROOT = join(import.meta.dirname, '..', '..', '..');
+
+export interface Ports {
+  readonly api: number;
+  readonly ingest: number;
+  readonly postgres: number;
+  readonly emulator: number;
+}
+
+/** `npm start` as a newcomer runs it (the local CLI over the built bundles), on its own ports and data dir. */
+export class DocflowProcess {
+  private output = '';
+  private readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly dataDir: string,
+    readonly ports: Ports,
+    command = 'start',
+  ) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'libs/local/src/cli/main.ts', command], {
+      cwd: WORKSPACE_ROOT,
+      env: {
+        ...process.env,
+        DOCFLOW_DATA_DIR: dataDir,
+        DOCFLOW_API_PORT: String(ports.api),
+        DOCFLOW_INGEST_PORT: String(ports.ingest),
+        DOCFLOW_POSTGRES_PORT: String(ports.postgres),
+        DOCFLOW_EMULATOR_PORT: String(ports.emulator),
+        DOCFLOW_API_KEYS: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  /** Waits for `text` in the output; fails with the output so far if the process ends first. */
+  async waitFor(text: string, timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let ended = false;
+    void this.exited.then(() => (ended = true));
+    while (!this.output.includes(text)) {
+      if (ended || Date.now() > deadline) {
+        throw new Error(`"${text}" did not appear (${ended ? 'process ended' : 'timed out'}). Output:\n${this.output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Ctrl-C, and the exit code. */
+  async interrupt(): Promise<number | null> {
+    this.child.kill('SIGINT');
+    return this.exited;
+  }
+}
+
+export async function freePorts(): Promise<Ports> {
+  const [api = 0, ingest = 0, postgres = 0, emulator = 0] = await Promise.all([1, 2, 3, 4].map(() => freePort()));
+  return { api, ingest, postgres, emulator };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
