@@ -10,6 +10,14 @@ export interface ApiAppOptions {
   readonly requestTimeoutMs: number;
   /** The PostgreSQL pool (`@docflow/db` createPool); whoever created it closes it. */
   readonly pool: Pool;
+  /**
+   * Pool that `/readyz` pings. A separate one-connection pool keeps readiness about whether
+   * PostgreSQL answers, not whether the main pool has a free connection: under a burst of slow
+   * searches, a task must not be taken out of the load balancer (which would push its load onto
+   * the others).
+   * @default - the main pool
+   */
+  readonly readinessPool?: Pool;
 }
 
 /** The api HTTP app: what `main.ts` serves and what the tests build. Read-only over PostgreSQL. */
@@ -19,7 +27,7 @@ export async function buildApiApp(options: ApiAppOptions): Promise<HttpApp> {
     logger: options.logger,
     apiKeys: options.apiKeys,
     requestTimeoutMs: options.requestTimeoutMs,
-    readiness: { postgres: () => ping(options.pool) },
+    readiness: { postgres: () => ping(options.readinessPool ?? options.pool) },
     openapi: {
       version: '1.0.0',
       description: 'Processed documents: ranked full-text search, newest first listing, one document, and counts by status.',

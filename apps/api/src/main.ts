@@ -7,6 +7,8 @@ import { buildApiApp } from './app.js';
 const config = loadOrExit(() => loadApiConfig());
 const logger = createLogger({ service: 'api', level: config.logLevel });
 const pool = createPool(config.database, { logger, applicationName: 'docflow-api' });
+const readinessPool = createPool({ ...config.database, poolMax: 1 }, { logger, applicationName: 'docflow-api-readiness' });
+const closePools = () => Promise.all([pool.end(), readinessPool.end()]);
 
 try {
   // under an advisory lock: several replicas may start at once
@@ -16,14 +18,17 @@ try {
     apiKeys: config.http.apiKeys,
     requestTimeoutMs: config.http.requestTimeoutMs,
     pool,
+    readinessPool,
   });
   // after the requests in flight have finished
-  app.addHook('onClose', async () => pool.end());
+  app.addHook('onClose', async () => {
+    await closePools();
+  });
   logger.info({ env: config.env, migrate: config.database.migrate }, 'api starting');
   await serve(app, { host: config.http.host, port: config.http.port, shutdownTimeoutMs: config.shutdownTimeoutMs });
 } catch (error) {
   // e.g. PostgreSQL unreachable for the migrations: exit so the orchestrator restarts the task
   logger.fatal({ err: error }, 'api failed to start');
-  await pool.end().catch(() => undefined);
+  await closePools().catch(() => undefined);
   process.exit(1);
 }

@@ -1,4 +1,4 @@
-export { createPool, ping, DatabaseConfigError, type CreatePoolOptions, type Pool } from './pool.js';
+export { createPool, ping, DatabaseConfigError, type CreatePoolOptions, type Pool, type PoolClient } from './pool.js';
 export {
   migrate,
   MigrationChecksumError,

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '@docflow/observability';
 import pg from 'pg';
 
 export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
 
 export interface CreatePoolOptions {
   /**
