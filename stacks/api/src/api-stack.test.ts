@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { at, containerDefinitionsOf, environment, onlyResource, resourcesOf, synthApp, testApp } from '@docflow/infra/testing';
+import { DataStack } from '@docflow/stack-data';
+import { NetworkStack } from '@docflow/stack-network';
+import { PlatformStack } from '@docflow/stack-platform';
+import { ApiStack } from './api-stack.js';
+
+const synthFor = (name: 'dev' | 'prod') => {
+  const app = testApp();
+  const env = environment(name);
+  const network = new NetworkStack(app, { env });
+  const data = new DataStack(app, { env, network });
+  const platform = new PlatformStack(app, { env, network });
+  new ApiStack(app, { env, network, data, platform });
+  return synthApp(app)[`${name}-api`] ?? {};
+};
+
+describe('ApiStack', () => {
+  const prod = synthFor('prod');
+  const container = at(containerDefinitionsOf(onlyResource(prod, 'aws_ecs_task_definition')), 0);
+
+  it('GIVEN prod THEN 1 vCPU / 2 GiB, two tasks scaling to eight', () => {
+    expect(onlyResource(prod, 'aws_ecs_task_definition')).toMatchObject({ cpu: '1024', memory: '2048' });
+    expect(onlyResource(prod, 'aws_appautoscaling_target')).toMatchObject({ min_capacity: 2, max_capacity: 8 });
+  });
+
+  it('THEN the database credentials and the API keys arrive as ECS secrets, the rest as plain settings', () => {
+    expect((container['secrets'] as { name: string; valueFrom: string }[]).map(({ name, valueFrom }) => [name, valueFrom.replace(/\$\{[^}]+\}/, '<arn>')])).toEqual([
+      ['DB_PASSWORD', '<arn>:password::'],
+      ['DB_USER', '<arn>:username::'],
+      ['DOCFLOW_API_KEYS', '<arn>'],
+    ]);
+    expect((container['environment'] as { name: string }[]).map(({ name }) => name)).toEqual([
+      'AWS_REGION',
+      'DB_HOST',
+      'DB_NAME',
+      'DB_PORT',
+      'DB_SSL',
+      'DOCFLOW_ENV',
+      'HOST',
+      'LOG_LEVEL',
+      'PORT',
+    ]);
+  });
+
+  it('THEN the api may call nothing in AWS: its task role has no policy', () => {
+    const roles = resourcesOf(prod, 'aws_iam_role_policy').map(({ name }) => name);
+    expect(roles.filter((name) => name.includes('TaskRole'))).toEqual([]);
+    expect(roles.filter((name) => name.includes('ExecutionRole'))).toHaveLength(1);
+  });
+
+  it('THEN the image tag is a required variable, and the ALB sends every method here (ingest takes POST first)', () => {
+    expect(prod.variable?.['image_tag']).toMatchObject({ type: 'string', nullable: false });
+    expect(container['image']).toMatch(/:\$\{var\.image_tag\}$/);
+    const rule = onlyResource(prod, 'aws_lb_listener_rule');
+    expect(rule['priority']).toBe(200);
+    expect(rule['condition']).toEqual([{ path_pattern: { values: ['/*'] } }]);
+  });
+
+  it('GIVEN dev THEN the api is reached through the HTTP API default route', () => {
+    const dev = synthFor('dev');
+    expect(onlyResource(dev, 'aws_apigatewayv2_route')['route_key']).toBe('$default');
+  });
+});

@@ -1,0 +1,54 @@
+import type { Construct } from 'constructs';
+import {
+  appEnvironment,
+  databaseConnection,
+  DocflowStack,
+  FargateService,
+  imageTagVariable,
+  resourceName,
+  type DocflowStackProps,
+} from '@docflow/infra';
+import type { DataStack } from '@docflow/stack-data';
+import type { NetworkStack } from '@docflow/stack-network';
+import type { PlatformStack } from '@docflow/stack-platform';
+
+export interface ApiStackProps extends DocflowStackProps {
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly platform: PlatformStack;
+}
+
+/**
+ * `<env>-api`: the api Fargate service. It calls no AWS API (its task role has no permissions); the
+ * database credentials and API keys arrive as ECS secrets. The edge sends it every request that is
+ * not ingest's (POST).
+ */
+export class ApiStack extends DocflowStack {
+  readonly service: FargateService;
+
+  constructor(scope: Construct, props: ApiStackProps) {
+    super(scope, 'api', props);
+    const { env, network, data, platform } = props;
+    const database = databaseConnection(data.data.database);
+    this.service = new FargateService(this, 'Service', {
+      serviceName: 'api',
+      namePrefix: resourceName(env),
+      cluster: platform.platform.cluster,
+      vpc: network.network.vpc,
+      placement: network.network.workloadPlacement,
+      securityGroup: network.securityGroups.of('api'),
+      repository: platform.platform.repositories.of('api'),
+      imageTag: imageTagVariable(this),
+      logGroup: platform.platform.logGroups.of('api'),
+      region: env.region,
+      cpu: env.api.cpu,
+      memoryMiB: env.api.memoryMiB,
+      desiredCount: env.api.desiredCount,
+      maxCount: env.api.maxCount,
+      environment: { ...appEnvironment(env), ...database.environment },
+      secrets: { ...database.secrets, DOCFLOW_API_KEYS: { secretArn: platform.platform.apiKeys.secret.arn } },
+      edge: platform.platform.edge,
+      route: { priority: 200 },
+    });
+  }
+}

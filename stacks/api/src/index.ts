@@ -1,0 +1,1 @@
+export { ApiStack, type ApiStackProps } from './api-stack.js';

@@ -1,0 +1,1 @@
+export { BootstrapStack, type BootstrapStackProps } from './bootstrap-stack.js';

@@ -1,0 +1,40 @@
+import type { Construct } from 'constructs';
+import { DataLayer, DocflowStack, resourceName, visibilityTimeoutFor, type DocflowStackProps } from '@docflow/infra';
+import type { NetworkStack } from '@docflow/stack-network';
+
+export interface DataStackProps extends DocflowStackProps {
+  readonly network: NetworkStack;
+}
+
+/**
+ * `<env>-data`: PostgreSQL (only api and worker may connect; ingest never does), the documents
+ * bucket, and the documents queue with its DLQ. The queue's visibility timeout is derived from the
+ * worker's processing time in the environment table.
+ */
+export class DataStack extends DocflowStack {
+  readonly data: DataLayer;
+
+  constructor(scope: Construct, props: DataStackProps) {
+    super(scope, 'data', props);
+    const { env, network } = props;
+    const db = env.database;
+    const standard = env.profile === 'standard';
+    this.data = new DataLayer(this, 'Data', {
+      namePrefix: resourceName(env),
+      network: network.network,
+      databaseClients: [network.securityGroups.of('api'), network.securityGroups.of('worker')],
+      database: {
+        instanceClass: db.instanceClass,
+        allocatedStorageGiB: db.allocatedStorageGiB,
+        maxAllocatedStorageGiB: db.maxAllocatedStorageGiB,
+        backupRetentionDays: db.backupRetentionDays,
+        multiAz: db.multiAz,
+        deletionProtection: db.deletionProtection,
+        enhancedMonitoring: standard,
+        logRetentionDays: env.logRetentionDays,
+      },
+      queues: { visibilityTimeoutSeconds: visibilityTimeoutFor(env.worker.processingTimeoutSeconds) },
+      forceDestroyBucket: !db.deletionProtection && !standard,
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export { DataStack, type DataStackProps } from './data-stack.js';

@@ -1,0 +1,8 @@
+import base from '../eslint.config.mjs';
+
+// This project is the cdktf app (main.ts, src/); the stack projects in the folders beside src/ lint
+// themselves with their own configuration.
+export default [
+  ...base,
+  { ignores: ['api/', 'bootstrap/', 'data/', 'ingest/', 'network/', 'observability/', 'platform/', 'worker/'] },
+];

@@ -1,0 +1,1 @@
+export { IngestStack, type IngestStackProps } from './ingest-stack.js';

@@ -1,0 +1,1 @@
+export { NetworkStack, WORKLOADS } from './network-stack.js';

@@ -1,0 +1,1 @@
+export { ObservabilityStack, type ObservabilityStackProps } from './observability-stack.js';

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { environment, onlyResource, resourcesOf, synthApp, testApp } from '@docflow/infra/testing';
+import { ApiStack } from '@docflow/stack-api';
+import { DataStack } from '@docflow/stack-data';
+import { IngestStack } from '@docflow/stack-ingest';
+import { NetworkStack } from '@docflow/stack-network';
+import { PlatformStack } from '@docflow/stack-platform';
+import { WorkerStack } from '@docflow/stack-worker';
+import { ObservabilityStack } from './observability-stack.js';
+
+const synthFor = (name: 'dev' | 'prod') => {
+  const app = testApp();
+  const env = environment(name);
+  const network = new NetworkStack(app, { env });
+  const data = new DataStack(app, { env, network });
+  const platform = new PlatformStack(app, { env, network });
+  const api = new ApiStack(app, { env, network, data, platform });
+  const ingest = new IngestStack(app, { env, network, data, platform });
+  const worker = new WorkerStack(app, { env, network, data, platform });
+  new ObservabilityStack(app, { env, data, platform, api, ingest, worker });
+  return synthApp(app)[`${name}-observability`] ?? {};
+};
+
+const alarmNames = (json: ReturnType<typeof synthFor>) => resourcesOf(json, 'aws_cloudwatch_metric_alarm').map(({ block }) => String(block['alarm_name'])).sort();
+
+describe('ObservabilityStack', () => {
+  it('GIVEN prod (poll worker, ALB) THEN CPU alarms for the three services and the ALB alarms, budget as in the table', () => {
+    const prod = synthFor('prod');
+    expect(alarmNames(prod)).toEqual([
+      'docflow-prod-alb-5xx',
+      'docflow-prod-alb-target-5xx',
+      'docflow-prod-api-cpu',
+      'docflow-prod-database-connections',
+      'docflow-prod-database-cpu',
+      'docflow-prod-database-free-storage',
+      'docflow-prod-dead-letters',
+      'docflow-prod-ingest-cpu',
+      'docflow-prod-queue-depth',
+      'docflow-prod-queue-oldest-message',
+      'docflow-prod-worker-cpu',
+    ]);
+    expect(onlyResource(prod, 'aws_budgets_budget')['limit_amount']).toBe('800.00');
+    expect(onlyResource(prod, 'aws_sns_topic_subscription')['endpoint']).toBe(environment('prod').alarmEmail);
+  });
+
+  it('GIVEN dev (pipe worker, HTTP API) THEN a pipe failure alarm instead of a worker CPU alarm', () => {
+    const names = alarmNames(synthFor('dev'));
+    expect(names).toContain('docflow-dev-worker-pipe-failures');
+    expect(names).toContain('docflow-dev-http-api-5xx');
+    expect(names).not.toContain('docflow-dev-worker-cpu');
+  });
+});

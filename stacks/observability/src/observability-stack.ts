@@ -1,0 +1,44 @@
+import type { Construct } from 'constructs';
+import { DocflowStack, Observability, resourceName, type DocflowStackProps } from '@docflow/infra';
+import type { ApiStack } from '@docflow/stack-api';
+import type { DataStack } from '@docflow/stack-data';
+import type { IngestStack } from '@docflow/stack-ingest';
+import type { PlatformStack } from '@docflow/stack-platform';
+import type { WorkerStack } from '@docflow/stack-worker';
+
+export interface ObservabilityStackProps extends DocflowStackProps {
+  readonly data: DataStack;
+  readonly platform: PlatformStack;
+  readonly api: ApiStack;
+  readonly ingest: IngestStack;
+  readonly worker: WorkerStack;
+}
+
+/** `<env>-observability`: dashboard, alarms to the SNS email topic, and the monthly budget. */
+export class ObservabilityStack extends DocflowStack {
+  readonly observability: Observability;
+
+  constructor(scope: Construct, props: ObservabilityStackProps) {
+    super(scope, 'observability', props);
+    const { env, data, platform, api, ingest, worker } = props;
+    const pollService = worker.worker.service;
+    const pipe = worker.worker.pipe?.pipe;
+    this.observability = new Observability(this, 'Observability', {
+      namePrefix: resourceName(env),
+      region: env.region,
+      alarmEmail: env.alarmEmail,
+      monthlyBudgetUsd: env.monthlyBudgetUsd,
+      cluster: platform.platform.cluster,
+      services: [
+        { label: 'api', service: api.service.service },
+        { label: 'ingest', service: ingest.service.service },
+        ...(pollService ? [{ label: 'worker', service: pollService }] : []),
+      ],
+      queues: data.data.queues,
+      database: data.data.database,
+      edge: platform.platform.edge,
+      connectionsAlarmThreshold: env.database.connectionsAlarmThreshold,
+      ...(pipe ? { pipe } : {}),
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export { PlatformStack, type PlatformStackProps } from './platform-stack.js';

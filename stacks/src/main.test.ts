@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { STACK_NAMES } from './app.js';
+
+const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const outdir = mkdtempSync(join(tmpdir(), 'docflow-synth-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** Runs stacks/main.ts as `npm run synth` does, with the given variables on top of a clean environment. */
+function synth(vars: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'stacks/main.ts'], {
+    cwd: workspaceRoot,
+    env: { PATH: process.env['PATH'] ?? '', CDKTF_OUTDIR: outdir, ...vars },
+    encoding: 'utf8',
+  });
+}
+
+describe('stacks/main.ts', () => {
+  it('writes cdktf.out/stacks/<env>-<stack>/cdk.tf.json for the environments asked for', () => {
+    const result = synth({ DOCFLOW_ENVIRONMENTS: 'dev' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    for (const stack of STACK_NAMES) expect(existsSync(join(outdir, 'stacks', `dev-${stack}`, 'cdk.tf.json')), stack).toBe(true);
+    expect(existsSync(join(outdir, 'manifest.json'))).toBe(true);
+  });
+
+  it('GIVEN a bad variable THEN it exits 1 with a message naming it, and writes nothing new', () => {
+    const result = synth({ DOCFLOW_ENVIRONMENTS: 'qa' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('DOCFLOW_ENVIRONMENTS: unknown environment qa (known: dev, staging, prod)');
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '@docflow/infra';
+import { readSettings, SettingsError } from './settings.js';
+
+describe('readSettings', () => {
+  it('GIVEN no variable THEN every environment, local state, no bootstrap stack', () => {
+    const settings = readSettings(ENVIRONMENTS, {});
+    expect(settings.environments.map((env) => env.name)).toEqual(['dev', 'staging', 'prod']);
+    expect(settings.stateBackends).toEqual({});
+    expect(settings.githubRepository).toBeUndefined();
+  });
+
+  it('GIVEN a shared state bucket and one override THEN each environment gets its bucket, in the given region', () => {
+    const settings = readSettings(ENVIRONMENTS, {
+      DOCFLOW_STATE_BUCKET: 'docflow-tfstate-shared',
+      DOCFLOW_STATE_BUCKET_PROD: 'docflow-prod-tfstate-123456789012',
+      DOCFLOW_STATE_REGION: 'eu-central-1',
+    });
+    expect(settings.stateBackends).toEqual({
+      dev: { bucket: 'docflow-tfstate-shared', region: 'eu-central-1' },
+      staging: { bucket: 'docflow-tfstate-shared', region: 'eu-central-1' },
+      prod: { bucket: 'docflow-prod-tfstate-123456789012', region: 'eu-central-1' },
+    });
+  });
+
+  it('GIVEN DOCFLOW_ENVIRONMENTS THEN only those, in table order', () => {
+    expect(readSettings(ENVIRONMENTS, { DOCFLOW_ENVIRONMENTS: 'prod, dev' }).environments.map((env) => env.name)).toEqual(['dev', 'prod']);
+  });
+
+  it('GIVEN bad values THEN one error lists each, naming its variable', () => {
+    const read = () =>
+      readSettings(ENVIRONMENTS, {
+        DOCFLOW_ENVIRONMENTS: 'dev,qa',
+        DOCFLOW_STATE_BUCKET: 'Not_A_Bucket',
+        DOCFLOW_GITHUB_REPOSITORY: 'docflow',
+        DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_DEV: 'arn:aws:iam::1:oidc-provider/x',
+      });
+    expect(read).toThrow(SettingsError);
+    expect(read).toThrow(
+      [
+        'Invalid synth settings:',
+        '  - DOCFLOW_ENVIRONMENTS: unknown environment qa (known: dev, staging, prod)',
+        '  - DOCFLOW_STATE_BUCKET: "Not_A_Bucket" is not an S3 bucket name',
+        '  - DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_DEV: "arn:aws:iam::1:oidc-provider/x" is not a GitHub OIDC provider ARN',
+        '  - DOCFLOW_GITHUB_REPOSITORY: "docflow" must be "owner/name"',
+      ].join('\n'),
+    );
+  });
+});

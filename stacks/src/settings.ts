@@ -1,0 +1,89 @@
+import { findEnvironment, type EnvironmentConfig, type StateBackendSettings } from '@docflow/infra';
+
+/** What `stacks/main.ts` reads from the process environment (and nothing else does). */
+export interface SynthSettings {
+  /** Environments to synthesize, in table order. */
+  readonly environments: readonly EnvironmentConfig[];
+  /** Remote state per environment name (absent: local state). */
+  readonly stateBackends: Readonly<Record<string, StateBackendSettings>>;
+  /** `owner/name` that the bootstrap stacks trust; without it no bootstrap stack is synthesized. */
+  readonly githubRepository?: string;
+  /** Existing GitHub OIDC provider per environment name. */
+  readonly oidcProviderArns: Readonly<Record<string, string>>;
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid synth settings:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const OIDC_ARN_PATTERN = /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+
+/**
+ * Reads and validates the synth settings:
+ * - DOCFLOW_ENVIRONMENTS: comma-separated subset of the table (default: all);
+ * - DOCFLOW_STATE_BUCKET / DOCFLOW_STATE_BUCKET_<ENV>: S3 state bucket for all / one environment
+ *   (default: local state); DOCFLOW_STATE_REGION: its region (default: the environment's);
+ * - DOCFLOW_GITHUB_REPOSITORY: `owner/name` trusted by the bootstrap stacks (default: no bootstrap
+ *   stack, never a guessed repository);
+ * - DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_<ENV>: the account's existing GitHub OIDC provider.
+ * Every problem is reported at once, each naming its variable.
+ */
+export function readSettings(table: readonly EnvironmentConfig[], vars: NodeJS.ProcessEnv): SynthSettings {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const raw = vars[name]?.trim();
+    return raw === undefined || raw === '' ? undefined : raw;
+  };
+
+  let environments: readonly EnvironmentConfig[] = table;
+  const selected = value('DOCFLOW_ENVIRONMENTS');
+  if (selected !== undefined) {
+    const names = selected.split(',').map((name) => name.trim()).filter(Boolean);
+    const unknown = names.filter((name) => !table.some((env) => env.name === name));
+    if (unknown.length > 0) {
+      problems.push(`DOCFLOW_ENVIRONMENTS: unknown environment ${unknown.join(', ')} (known: ${table.map((env) => env.name).join(', ')})`);
+    } else {
+      environments = table.filter((env) => names.includes(env.name));
+    }
+  }
+
+  const stateRegion = value('DOCFLOW_STATE_REGION');
+  if (stateRegion !== undefined && !REGION_PATTERN.test(stateRegion)) problems.push(`DOCFLOW_STATE_REGION: "${stateRegion}" is not an AWS region`);
+  const stateBackends: Record<string, StateBackendSettings> = {};
+  const oidcProviderArns: Record<string, string> = {};
+  for (const env of environments) {
+    const suffix = env.name.toUpperCase();
+    const bucketVariable = value(`DOCFLOW_STATE_BUCKET_${suffix}`) !== undefined ? `DOCFLOW_STATE_BUCKET_${suffix}` : 'DOCFLOW_STATE_BUCKET';
+    const bucket = value(bucketVariable);
+    if (bucket !== undefined) {
+      if (!BUCKET_PATTERN.test(bucket)) problems.push(`${bucketVariable}: "${bucket}" is not an S3 bucket name`);
+      stateBackends[env.name] = { bucket, ...(stateRegion !== undefined ? { region: stateRegion } : {}) };
+    }
+    const oidcVariable = `DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_${suffix}`;
+    const oidc = value(oidcVariable);
+    if (oidc !== undefined) {
+      if (!OIDC_ARN_PATTERN.test(oidc)) problems.push(`${oidcVariable}: "${oidc}" is not a GitHub OIDC provider ARN`);
+      oidcProviderArns[env.name] = oidc;
+    }
+  }
+
+  const githubRepository = value('DOCFLOW_GITHUB_REPOSITORY');
+  if (githubRepository !== undefined && !REPOSITORY_PATTERN.test(githubRepository)) {
+    problems.push(`DOCFLOW_GITHUB_REPOSITORY: "${githubRepository}" must be "owner/name"`);
+  }
+
+  // a shared variable (DOCFLOW_STATE_BUCKET) is checked once per environment: report it once
+  if (problems.length > 0) throw new SettingsError([...new Set(problems)]);
+  return { environments, stateBackends, oidcProviderArns, ...(githubRepository !== undefined ? { githubRepository } : {}) };
+}
+
+/** The one environment named `name` from the settings (for tests and tools). */
+export function environmentOf(settings: SynthSettings, name: string): EnvironmentConfig {
+  return findEnvironment(settings.environments, name);
+}

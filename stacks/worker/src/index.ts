@@ -1,0 +1,1 @@
+export { WorkerStack, type WorkerStackProps } from './worker-stack.js';

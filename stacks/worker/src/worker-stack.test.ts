@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { checkPipes, environment, onlyResource, resourcesOf, synthApp, testApp } from '@docflow/infra/testing';
+import { DataStack } from '@docflow/stack-data';
+import { NetworkStack } from '@docflow/stack-network';
+import { PlatformStack } from '@docflow/stack-platform';
+import { WorkerStack } from './worker-stack.js';
+
+const synthFor = (name: 'dev' | 'staging' | 'prod') => {
+  const app = testApp();
+  const env = environment(name);
+  const network = new NetworkStack(app, { env });
+  const data = new DataStack(app, { env, network });
+  const platform = new PlatformStack(app, { env, network });
+  new WorkerStack(app, { env, network, data, platform });
+  return synthApp(app)[`${name}-worker`] ?? {};
+};
+
+describe('WorkerStack', () => {
+  it('GIVEN dev (pipe mode) THEN an EventBridge Pipe runs Fargate Spot tasks in the public subnets, no ECS service', () => {
+    const dev = synthFor('dev');
+    const pipe = onlyResource(dev, 'aws_pipes_pipe');
+    expect(pipe['source']).toContain('cross-stack-reference-input-dev-data');
+    expect(pipe['target_parameters']['ecs_task_parameters']['network_configuration']['aws_vpc_configuration']['assign_public_ip']).toBe('ENABLED');
+    expect(checkPipes(dev).violations).toEqual([]);
+    expect(resourcesOf(dev, 'aws_ecs_service')).toEqual([]);
+    expect(onlyResource(dev, 'aws_ecs_task_definition')).toMatchObject({ cpu: '1024', memory: '2048' });
+  });
+
+  it('GIVEN staging (poll mode) THEN an autoscaled service on Fargate Spot, up to four tasks', () => {
+    const staging = synthFor('staging');
+    expect(onlyResource(staging, 'aws_ecs_service')['capacity_provider_strategy']).toEqual([{ capacity_provider: 'FARGATE_SPOT', weight: 1, base: 0 }]);
+    expect(onlyResource(staging, 'aws_appautoscaling_target')).toMatchObject({ min_capacity: 0, max_capacity: 4 });
+    expect(resourcesOf(staging, 'aws_pipes_pipe')).toEqual([]);
+  });
+
+  it('GIVEN prod THEN 2 vCPU / 4 GiB on regular Fargate', () => {
+    const prod = synthFor('prod');
+    expect(onlyResource(prod, 'aws_ecs_task_definition')).toMatchObject({ cpu: '2048', memory: '4096' });
+    expect(onlyResource(prod, 'aws_ecs_service')['capacity_provider_strategy']).toEqual([{ capacity_provider: 'FARGATE', weight: 1, base: 0 }]);
+  });
+});

@@ -1,0 +1,53 @@
+import type { Construct } from 'constructs';
+import {
+  appEnvironment,
+  databaseConnection,
+  DocflowStack,
+  imageTagVariable,
+  resourceName,
+  Worker,
+  type DocflowStackProps,
+} from '@docflow/infra';
+import type { DataStack } from '@docflow/stack-data';
+import type { NetworkStack } from '@docflow/stack-network';
+import type { PlatformStack } from '@docflow/stack-platform';
+
+export interface WorkerStackProps extends DocflowStackProps {
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly platform: PlatformStack;
+}
+
+/**
+ * `<env>-worker`: the worker in the environment's mode: `poll` (ECS service autoscaled on backlog
+ * per task, from zero) or `pipe` (EventBridge Pipe, one Fargate Spot task per message).
+ */
+export class WorkerStack extends DocflowStack {
+  readonly worker: Worker;
+
+  constructor(scope: Construct, props: WorkerStackProps) {
+    super(scope, 'worker', props);
+    const { env, network, data, platform } = props;
+    const settings = env.worker;
+    this.worker = new Worker(this, 'Worker', {
+      namePrefix: resourceName(env),
+      mode: settings.mode,
+      cluster: platform.platform.cluster,
+      placement: network.network.workloadPlacement,
+      securityGroup: network.securityGroups.of('worker'),
+      repository: platform.platform.repositories.of('worker'),
+      imageTag: imageTagVariable(this),
+      logGroup: platform.platform.logGroups.of('worker'),
+      region: env.region,
+      cpu: settings.cpu,
+      memoryMiB: settings.memoryMiB,
+      queues: data.data.queues,
+      bucket: data.data.documents.bucket,
+      database: databaseConnection(data.data.database),
+      environment: appEnvironment(env),
+      ...(settings.mode === 'poll'
+        ? { maxCount: settings.maxCount, backlogPerTask: settings.backlogPerTask, capacityProvider: settings.capacityProvider }
+        : { pipeLogRetentionDays: env.logRetentionDays }),
+    });
+  }
+}
