@@ -1,5 +1,5 @@
 export { environment, environmentWith, testNetwork } from './fixtures.js';
-export { blankVolatile } from './blank.js';
+export { blankVolatile, withoutMetadata } from './blank.js';
 export {
   checkContainerEnvironment,
   checkDatabases,
