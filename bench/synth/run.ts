@@ -1,0 +1,80 @@
+/**
+ * Benchmark (not a test): the wall time to synthesize every stack of every environment, next to its
+ * floor, the time to import cdktf, constructs and the provider modules the stacks use (nothing else).
+ *
+ *   npm run bench:synth [-- --rounds 5]
+ *
+ * Each measurement is a fresh `node` process, the way `npm run synth` runs:
+ * - floor:  plain node imports cdktf, constructs and every `@cdktf/provider-aws/lib/<resource>` module
+ *           that docflow's sources import (found by scanning libs/infra and stacks);
+ * - loader: `node --import tsx` doing nothing (what running TypeScript sources adds to any command);
+ * - synth:  `node --import tsx stacks/main.ts` writing every stack into a temporary outdir.
+ * Rounds alternate between the three so that machine noise hits them alike; medians are reported.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
+const rounds = Number(args.rounds);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Every non-test TypeScript file under `dir`. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (entry === 'node_modules' || entry === 'out-tsc' || entry.startsWith('.')) return [];
+    if (statSync(path).isDirectory()) return sources(path);
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const PROVIDER_IMPORT = /from '(@cdktf\/provider-aws\/lib\/[a-z0-9-]+\/index\.js)'/g;
+const providerModules = [
+  ...new Set(
+    [...sources(join(root, 'libs/infra/src')), ...sources(join(root, 'stacks'))].flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(PROVIDER_IMPORT)].map((match) => match[1] as string),
+    ),
+  ),
+].sort();
+
+const floorScript = ['cdktf', 'constructs', ...providerModules].map((specifier) => `await import('${specifier}');`).join('\n');
+
+function timeNode(nodeArgs: string[], env: NodeJS.ProcessEnv = {}): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, nodeArgs, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`node ${nodeArgs.join(' ')} failed:\n${result.stderr}`);
+  return seconds;
+}
+
+const outdir = mkdtempSync(join(tmpdir(), 'docflow-bench-synth-'));
+const measurements = {
+  floor: () => timeNode(['--input-type=module', '-e', floorScript]),
+  loader: () => timeNode(['--import', 'tsx', '-e', '']),
+  synth: () => timeNode(['--import', 'tsx', 'stacks/main.ts'], { CDKTF_OUTDIR: outdir }),
+};
+const samples: Record<keyof typeof measurements, number[]> = { floor: [], loader: [], synth: [] };
+
+try {
+  // one warm-up of each: fills the OS file cache and tsx's transform cache, as on a developer's machine
+  for (const measure of Object.values(measurements)) measure();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, measure] of Object.entries(measurements)) samples[name as keyof typeof measurements].push(measure());
+  }
+  const stackCount = readdirSync(join(outdir, 'stacks')).length;
+
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const row = (label: string, values: number[]) =>
+    `${label.padEnd(58)} ${median(values).toFixed(2).padStart(6)} s   (min ${Math.min(...values).toFixed(2)}, max ${Math.max(...values).toFixed(2)})`;
+  console.log(`synth benchmark, ${rounds} rounds, medians (node ${process.version}, ${relative(process.cwd(), root) || '.'})`);
+  console.log(row(`floor: import cdktf + constructs + ${providerModules.length} provider modules`, samples.floor));
+  console.log(row('tsx loader startup (node --import tsx -e "")', samples.loader));
+  console.log(row(`synth: all ${stackCount} stacks of every environment`, samples.synth));
+  console.log(`synth minus floor: ${(median(samples.synth) - median(samples.floor)).toFixed(2)} s (TypeScript loading, building the constructs, writing JSON)`);
+} finally {
+  rmSync(outdir, { recursive: true, force: true });
+}
