@@ -24,8 +24,19 @@ const queueUrl = env('DOCFLOW_QUEUE_URL');
 const app = Fastify({ bodyLimit: 8 * 1024 * 1024 });
 app.post('/v1/documents', async (request, reply) => {
   const { url, contentType, body } = request.body as { url: string; contentType: string; body: string };
-  const sha256 = createHash('sha256').update(body).digest('hex');
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `raw/${sha256}`, Body: body, ContentType: contentType }));
+  const bytes = Buffer.from(body, 'utf8');
+  const digest = createHash('sha256').update(bytes).digest();
+  const sha256 = digest.toString('hex');
+  // the same request BlobStore sends: S3 checks the upload against the SHA-256
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: `raw/${sha256}`,
+      Body: bytes,
+      ContentType: contentType,
+      ChecksumSHA256: digest.toString('base64'),
+    }),
+  );
   const documentId = createHash('sha256').update(`${url}\n${sha256}`).digest('hex').slice(0, 32);
   await sqs.send(
     new SendMessageCommand({

@@ -4,7 +4,7 @@
  * same emulator, one after the other, and the figures side by side.
  *
  *   npx nx build @docflow/ingest && node --import tsx bench/ingest/run.ts [--duration 10] [--connections 10] [--rounds 1]
- *     [--body-kb 200] [--profile <dir>]
+ *     [--body-kb 200] [--log-level info] [--profile <dir>]
  *
  * Each server and the emulator run in their own process; the load generator (autocannon) runs
  * here. On a 2-core machine all of them share the cores, so the figures compare the two
@@ -13,7 +13,7 @@
 import { findFreePort } from '@docflow/local';
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '1' },
     'body-kb': { type: 'string', default: '200' },
+    // ingest's LOG_LEVEL: info (as deployed) writes three lines per request
+    'log-level': { type: 'string', default: 'info' },
     // writes a V8 CPU profile of each server into this folder (open it in Chrome DevTools)
     profile: { type: 'string' },
   },
@@ -70,8 +72,21 @@ function htmlPage(bytes: number): string {
   return `${head}${paragraph.repeat(Math.ceil((bytes - head.length) / paragraph.length))}</body></html>\n`;
 }
 
+/**
+ * CPU time a process has used, in ms (Linux /proc). Throughput on a shared 2-core machine
+ * depends on what else runs; the server's own CPU per request much less so.
+ */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return Number.NaN;
+  // fields after the command name, which is in parentheses and may contain spaces
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
 interface Figures {
   readonly requestsPerSecond: number;
+  readonly cpuMsPerRequest: number;
   readonly p50: number;
   readonly p90: number;
   readonly p99: number;
@@ -81,7 +96,8 @@ interface Figures {
   readonly failed: number;
 }
 
-async function load(url: string, body: string, seconds: number): Promise<Figures> {
+async function load(url: string, body: string, seconds: number, serverPid?: number): Promise<Figures> {
+  const cpuBefore = cpuMs(serverPid);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -90,8 +106,10 @@ async function load(url: string, body: string, seconds: number): Promise<Figures
     connections,
     duration: seconds,
   });
+  const answered = result['2xx'] + result.non2xx;
   return {
     requestsPerSecond: result.requests.average,
+    cpuMsPerRequest: (cpuMs(serverPid) - cpuBefore) / answered,
     p50: result.latency.p50,
     p90: result.latency.p90,
     p99: result.latency.p99,
@@ -119,7 +137,7 @@ async function main(): Promise<void> {
   await floor.firstLine;
 
   const ingestPort = await findFreePort();
-  // the bundle as it runs in its container, logging at info as in production (to /dev/null here)
+  // the bundle as it runs in its container, logging as in production (to /dev/null here)
   const ingest = spawn(process.execPath, [...profileArgs, bundle], {
     env: {
       ...process.env,
@@ -129,7 +147,7 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       PORT: String(ingestPort),
       DOCFLOW_API_KEYS: API_KEY,
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: args['log-level'],
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -141,6 +159,7 @@ async function main(): Promise<void> {
     floor: `http://127.0.0.1:${floorPort}/v1/documents`,
     ingest: `http://127.0.0.1:${ingestPort}/v1/documents`,
   };
+  const pids = { floor: floor.child.pid, ingest: ingest.pid };
   for (const url of Object.values(targets)) {
     const check = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-api-key': API_KEY } });
     if (check.status !== 202) throw new Error(`${url} answered ${check.status}: ${await check.text()}`);
@@ -153,7 +172,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round += 1) {
     // alternate the order so neither server always runs on a warmer (or more cluttered) emulator
     const order = round % 2 === 0 ? (['floor', 'ingest'] as const) : (['ingest', 'floor'] as const);
-    for (const name of order) results[name].push(await load(targets[name], body, durationSeconds));
+    for (const name of order) results[name].push(await load(targets[name], body, durationSeconds, pids[name]));
   }
   report(results, Buffer.byteLength(body));
 }
@@ -167,6 +186,7 @@ function median(values: number[]): number {
 function report(results: Record<'floor' | 'ingest', Figures[]>, requestBytes: number): void {
   const summary = (figures: Figures[]) => ({
     requestsPerSecond: median(figures.map((f) => f.requestsPerSecond)),
+    cpuMsPerRequest: median(figures.map((f) => f.cpuMsPerRequest)),
     p50: median(figures.map((f) => f.p50)),
     p90: median(figures.map((f) => f.p90)),
     p99: median(figures.map((f) => f.p99)),
@@ -180,6 +200,7 @@ function report(results: Record<'floor' | 'ingest', Figures[]>, requestBytes: nu
   const rows: [string, (s: typeof floor) => string][] = [
     ['requests/s', (s) => s.requestsPerSecond.toFixed(1)],
     ['MiB/s of JSON in', (s) => s.mbPerSecond.toFixed(1)],
+    ['server CPU ms/req', (s) => s.cpuMsPerRequest.toFixed(2)],
     ['latency p50 (ms)', (s) => s.p50.toFixed(1)],
     ['latency p90 (ms)', (s) => s.p90.toFixed(1)],
     ['latency p99 (ms)', (s) => s.p99.toFixed(1)],
@@ -193,7 +214,10 @@ function report(results: Record<'floor' | 'ingest', Figures[]>, requestBytes: nu
   );
   console.log(`${'metric'.padEnd(20)}${'floor'.padStart(12)}${'ingest'.padStart(12)}`);
   for (const [name, format] of rows) console.log(`${name.padEnd(20)}${format(floor).padStart(12)}${format(ingest).padStart(12)}`);
-  console.log(`\ningest throughput = ${((ingest.requestsPerSecond / floor.requestsPerSecond) * 100).toFixed(0)} % of the floor`);
+  console.log(
+    `\ningest throughput = ${((ingest.requestsPerSecond / floor.requestsPerSecond) * 100).toFixed(0)} % of the floor; ` +
+      `server CPU per request = ${(ingest.cpuMsPerRequest / floor.cpuMsPerRequest).toFixed(2)} x the floor's`,
+  );
 }
 
 try {

@@ -1,18 +1,24 @@
 import {
   MAX_MESSAGE_BYTES,
-  blobKeyFor,
   documentIdFor,
   serializeDocumentMessage,
-  sha256Hex,
   type DocumentMessage,
   type IngestAccepted,
   type IngestDocumentRequest,
 } from '@docflow/contracts';
 import { HttpError } from '@docflow/http';
 
+/** What the blob store answers for a stored body. */
+export interface StoredBody {
+  /** `raw/<sha256>`. */
+  readonly key: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+}
+
 /** Where bodies go: content-addressed, `raw/<sha256>`. */
 export interface DocumentBlobs {
-  putDocument(body: string, contentType: string): Promise<{ readonly key: string; readonly sha256: string; readonly sizeBytes: number }>;
+  putDocument(body: string, contentType: string): Promise<StoredBody>;
 }
 
 /** Where the claim-check messages go. */
@@ -32,14 +38,17 @@ export interface DocumentIntakeOptions {
   readonly queue: DocumentQueue;
 }
 
-interface Prepared {
-  readonly document: IngestDocumentRequest;
+interface Accepted {
   readonly message: DocumentMessage;
   readonly messageBody: string;
+  readonly sizeBytes: number;
 }
 
 const RETRY_SINGLE = 'the document was not accepted; retry later (resending is safe: the same document keeps its id)';
 const RETRY_BATCH = 'no document of the batch was accepted; retry later (resending is safe: each document keeps its id)';
+
+/** Stands in for the digest while checking a message's size: every SHA-256 has 64 hex digits. */
+const PLACEHOLDER_SHA256 = '0'.repeat(64);
 
 /**
  * Accepts documents: the body goes to the blob store, a claim-check message (never the body) to
@@ -57,81 +66,92 @@ export class DocumentIntake {
   }
 
   async accept(document: IngestDocumentRequest, context: IntakeContext): Promise<IngestAccepted> {
-    const prepared = this.prepare(document, context.correlationId, 'url');
-    await this.store([prepared], RETRY_SINGLE);
+    const receivedAt = new Date().toISOString();
+    assertFitsMessage(document, context.correlationId, 'url');
+    const [stored] = await this.store([document], RETRY_SINGLE);
+    const accepted = claimCheck(document, stored as StoredBody, receivedAt, context.correlationId);
     try {
-      await this.queue.send(prepared.messageBody);
+      await this.queue.send(accepted.messageBody);
     } catch (error) {
       throw new HttpError(503, `The queue is unavailable: ${RETRY_SINGLE}`, { cause: error });
     }
-    logAccepted(context, prepared);
-    return { documentId: prepared.message.documentId, status: 'queued' };
+    logAccepted(context, accepted);
+    return { documentId: accepted.message.documentId, status: 'queued' };
   }
 
   /** All or nothing from the client's view: any failure answers 503 and the client resends the batch. */
   async acceptBatch(documents: readonly IngestDocumentRequest[], context: IntakeContext): Promise<IngestAccepted[]> {
-    const prepared = documents.map((document, index) => this.prepare(document, context.correlationId, `documents.${index}.url`));
-    await this.store(prepared, RETRY_BATCH);
+    const receivedAt = new Date().toISOString();
+    documents.forEach((document, index) => assertFitsMessage(document, context.correlationId, `documents.${index}.url`));
+    const stored = await this.store(documents, RETRY_BATCH);
+    const accepted = documents.map((document, index) =>
+      claimCheck(document, stored[index] as StoredBody, receivedAt, context.correlationId),
+    );
     try {
-      await this.queue.sendBatch(prepared.map((entry) => entry.messageBody));
+      await this.queue.sendBatch(accepted.map((entry) => entry.messageBody));
     } catch (error) {
       throw new HttpError(503, `The queue is unavailable or refused part of the batch: ${RETRY_BATCH}`, { cause: error });
     }
-    for (const entry of prepared) logAccepted(context, entry);
-    return prepared.map((entry) => ({ documentId: entry.message.documentId, status: 'queued' as const }));
+    for (const entry of accepted) logAccepted(context, entry);
+    return accepted.map((entry) => ({ documentId: entry.message.documentId, status: 'queued' as const }));
   }
 
-  /**
-   * Builds and checks the message before anything is stored, so that a document the pipeline
-   * could not carry is refused up front rather than half-accepted.
-   */
-  private prepare(document: IngestDocumentRequest, correlationId: string, urlPath: string): Prepared {
-    const sha256 = sha256Hex(document.body);
-    const message: DocumentMessage = {
-      v: 1,
-      documentId: documentIdFor(document.url, sha256),
-      blobKey: blobKeyFor(sha256),
-      sha256,
-      url: document.url,
-      contentType: document.contentType,
-      ...(document.title !== undefined ? { title: document.title } : {}),
-      receivedAt: new Date().toISOString(),
-      attempt: 1,
-      correlationId,
-    };
-    try {
-      return { document, message, messageBody: serializeDocumentMessage(message) };
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      // the message carries the URL and title; only an extreme URL can push it over
-      const problem = `too long for the queue message (limit ${MAX_MESSAGE_BYTES} bytes with url and title)`;
-      throw new HttpError(400, `Invalid body: ${urlPath}: ${problem}`, { issues: [{ path: urlPath, message: problem }] });
-    }
-  }
-
-  private async store(prepared: readonly Prepared[], retry: string): Promise<void> {
-    let stored: Awaited<ReturnType<DocumentBlobs['putDocument']>>[];
+  private async store(documents: readonly IngestDocumentRequest[], retry: string): Promise<StoredBody[]> {
     try {
       // the SDK's connection pool bounds how many of these run at once
-      stored = await Promise.all(prepared.map(({ document }) => this.blobs.putDocument(document.body, document.contentType)));
+      return await Promise.all(documents.map((document) => this.blobs.putDocument(document.body, document.contentType)));
     } catch (error) {
       throw new HttpError(503, `Document storage is unavailable: ${retry}`, { cause: error });
     }
-    stored.forEach((blob, index) => {
-      const expected = prepared[index]?.message.blobKey;
-      if (blob.key !== expected) throw new Error(`blob store answered key ${blob.key}, expected ${expected}`);
-    });
   }
 }
 
-function logAccepted(context: IntakeContext, { message, document }: Prepared): void {
+function messageFor(
+  document: IngestDocumentRequest,
+  sha256: string,
+  blobKey: string,
+  receivedAt: string,
+  correlationId: string,
+): DocumentMessage {
+  return {
+    v: 1,
+    documentId: documentIdFor(document.url, sha256),
+    blobKey,
+    sha256,
+    url: document.url,
+    contentType: document.contentType,
+    ...(document.title !== undefined ? { title: document.title } : {}),
+    receivedAt,
+    attempt: 1,
+    correlationId,
+  };
+}
+
+/**
+ * Refuses, before anything is stored, a document whose message the pipeline could not carry
+ * (only an extreme URL can make it too long). The digest does not change the size, so the
+ * body need not be hashed here: the blob store hashes it once.
+ */
+function assertFitsMessage(document: IngestDocumentRequest, correlationId: string, urlPath: string): void {
+  const probe = messageFor(document, PLACEHOLDER_SHA256, `raw/${PLACEHOLDER_SHA256}`, new Date().toISOString(), correlationId);
+  try {
+    serializeDocumentMessage(probe);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const problem = `too long for the queue message (limit ${MAX_MESSAGE_BYTES} bytes with url and title)`;
+    throw new HttpError(400, `Invalid body: ${urlPath}: ${problem}`, { issues: [{ path: urlPath, message: problem }] });
+  }
+}
+
+/** The message for a stored body; its id and key come from the digest the blob store computed. */
+function claimCheck(document: IngestDocumentRequest, stored: StoredBody, receivedAt: string, correlationId: string): Accepted {
+  const message = messageFor(document, stored.sha256, stored.key, receivedAt, correlationId);
+  return { message, messageBody: serializeDocumentMessage(message), sizeBytes: stored.sizeBytes };
+}
+
+function logAccepted(context: IntakeContext, { message, sizeBytes }: Accepted): void {
   context.log.info(
-    {
-      documentId: message.documentId,
-      blobKey: message.blobKey,
-      contentType: message.contentType,
-      sizeBytes: Buffer.byteLength(document.body, 'utf8'),
-    },
+    { documentId: message.documentId, blobKey: message.blobKey, contentType: message.contentType, sizeBytes },
     'document accepted',
   );
 }
