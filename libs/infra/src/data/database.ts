@@ -109,7 +109,8 @@ export class Database extends Construct {
       subnetIds: props.subnets.map((subnet) => subnet.id),
     });
     this.parameterGroup = new DbParameterGroup(this, 'ParameterGroup', {
-      name: `${identifier}${engineMajorVersion}`,
+      // a prefix, not a name: with create-before-destroy a replacement needs a free name
+      namePrefix: `${identifier}${engineMajorVersion}-`,
       family: `postgres${engineMajorVersion}`,
       description: 'docflow: TLS only, slow statements logged',
       parameter: [
