@@ -10,16 +10,16 @@ const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outdir = mkdtempSync(join(tmpdir(), 'docflow-synth-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-/** Runs stacks/main.ts as `npm run synth` does, with the given variables on top of a clean environment. */
+/** Runs `npm run synth` (stacks/synth.mjs bundles and runs stacks/main.ts) with only the given variables. */
 function synth(vars: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'stacks/main.ts'], {
+  return spawnSync(process.execPath, ['stacks/synth.mjs'], {
     cwd: workspaceRoot,
     env: { PATH: process.env['PATH'] ?? '', CDKTF_OUTDIR: outdir, ...vars },
     encoding: 'utf8',
   });
 }
 
-describe('stacks/main.ts', () => {
+describe('npm run synth (stacks/synth.mjs -> stacks/main.ts)', () => {
   it('writes cdktf.out/stacks/<env>-<stack>/cdk.tf.json for the environments asked for', () => {
     const result = synth({ DOCFLOW_ENVIRONMENTS: 'dev' });
     expect(result.stderr).toBe('');
