@@ -9,21 +9,26 @@ import {
 import type { HttpApp } from '@docflow/http';
 import { BATCH_REQUEST_LIMIT_BYTES, DOCUMENT_REQUEST_LIMIT_BYTES, rejectOversizedDocuments } from './body-limits.js';
 import type { DocumentIntake } from './intake.js';
+import { RawDocumentQuerySchema, acceptRawDocuments, rawBodyToDocumentRequest } from './raw-body.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 413: ErrorResponseSchema, 503: ErrorResponseSchema };
 
 export function registerDocumentRoutes(app: HttpApp, intake: DocumentIntake): void {
+  acceptRawDocuments(app);
   app.post(
     '/v1/documents',
     {
       bodyLimit: DOCUMENT_REQUEST_LIMIT_BYTES,
-      preValidation: rejectOversizedDocuments,
+      preValidation: [rawBodyToDocumentRequest, rejectOversizedDocuments],
       schema: {
         tags: ['documents'],
         summary: 'Submit a document',
         description:
           'Stores the body (at most 1 MiB of UTF-8) and queues it for processing. The id derives from url and body: ' +
-          'sending the same document again is safe and answers the same id. 503 means nothing was accepted: retry.',
+          'sending the same document again is safe and answers the same id. 503 means nothing was accepted: retry. ' +
+          'The document may also be sent as it is, with Content-Type text/html, text/plain or text/markdown and its ' +
+          'URL (and optionally a title) in the query string: POST /v1/documents?url=https://example.com/page.',
+        querystring: RawDocumentQuerySchema,
         body: IngestDocumentRequestSchema,
         response: { 202: IngestAcceptedSchema, ...errors },
       },

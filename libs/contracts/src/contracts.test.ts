@@ -5,7 +5,6 @@ import {
   IngestDocumentRequestSchema,
   MAX_BATCH_DOCUMENTS,
   MAX_DOCUMENT_BYTES,
-  MAX_MESSAGE_BYTES,
   blobKeyFor,
   documentIdFor,
   nextAttempt,
@@ -77,8 +76,8 @@ describe('queue message v1', () => {
   });
 
   it('refuses to serialize a message over the Pipes override budget', () => {
-    // a title within the contract cannot push it over, so simulate a hostile producer
-    const huge = { ...message(), correlationId: 'x'.repeat(128), url: `https://e.com/${'a'.repeat(MAX_MESSAGE_BYTES)}` };
+    // a long URL and a long title of 3-byte characters, each within its own limit
+    const huge = { ...message(), url: `https://e.com/${'a'.repeat(4_000)}`, title: '€'.repeat(1_000) };
     expect(() => serializeDocumentMessage(huge)).toThrow(/bytes; the limit is 6144/);
   });
 

@@ -7,8 +7,8 @@ export const MAX_BATCH_DOCUMENTS = 100;
 /** Longest title a client may supply, in characters. */
 export const MAX_TITLE_LENGTH = 1_000;
 
-/** Longest URL accepted, in characters (the practical limit of browsers and proxies). */
-export const MAX_URL_LENGTH = 8_192;
+/** Longest URL accepted, in characters: it travels in the claim-check message, which must stay small. */
+export const MAX_URL_LENGTH = 4_096;
 
 /**
  * Largest claim-check message the pipeline ever sends, in bytes. EventBridge Pipes passes the

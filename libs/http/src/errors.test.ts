@@ -52,6 +52,21 @@ describe('error answers', () => {
     expect(response.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'Request body is not valid JSON' });
   });
 
+  it('answers a content type no parser accepts with 415 naming it', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/things',
+      headers: { ...auth, 'content-type': 'application/pdf' },
+      payload: '%PDF-1.7',
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toMatchObject({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: 'Unsupported Content-Type "application/pdf" for POST /v1/things',
+    });
+  });
+
   it('answers a body over the route limit with 413 naming the limit in bytes', async () => {
     const response = await t.app.inject({ method: 'POST', url: '/v1/small', headers: auth, payload: { text: 'x'.repeat(200) } });
     expect(response.statusCode).toBe(413);

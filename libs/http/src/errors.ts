@@ -62,6 +62,8 @@ function clientErrorMessage(error: FastifyError, request: FastifyRequest): strin
       return `Request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes`;
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'Request body is not valid JSON';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `Unsupported Content-Type ${JSON.stringify((request.headers['content-type'] ?? '').slice(0, 100))} for ${request.method} ${routeOf(request)}`;
     default:
       return error.message;
   }
