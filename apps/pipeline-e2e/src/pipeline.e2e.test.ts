@@ -103,6 +103,16 @@ describe('npm start: the whole pipeline on the local environment', () => {
     expect(running().log).toContain('e2e-200kb');
   });
 
+  it('the printed file curl sends a 200 KB page as it is', async () => {
+    const word = `dunefield${Date.now()}`;
+    const curl = running().log.split('naming its URL:\n')[1]?.split('\n\n')[0];
+    expect(curl).toContain('--data-binary @page.html');
+    await writeFile(join(dataDir, 'page.html'), bigPage(word));
+    await sh('bash', ['-c', curl ?? 'false'], { cwd: dataDir });
+    const { list } = await waitForSearchHit(word);
+    expect(list.items[0]).toMatchObject({ url: 'https://example.com/page', title: `Coastal report ${word}` });
+  });
+
   it('Ctrl-C stops everything cleanly, and the data is there on the next start', async () => {
     expect(await running().interrupt()).toBe(0);
     expect(running().log).toContain('stopped');
