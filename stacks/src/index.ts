@@ -1,2 +1,2 @@
 export { defineDocflow, defineEnvironment, STACK_NAMES, type EnvironmentStacks } from './app.js';
-export { environmentOf, readSettings, SettingsError, type SynthSettings } from './settings.js';
+export { readSettings, SettingsError, type SynthSettings } from './settings.js';

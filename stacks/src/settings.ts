@@ -1,4 +1,4 @@
-import { findEnvironment, type EnvironmentConfig, type StateBackendSettings } from '@docflow/infra';
+import type { EnvironmentConfig, StateBackendSettings } from '@docflow/infra';
 
 /** What `stacks/main.ts` reads from the process environment (and nothing else does). */
 export interface SynthSettings {
@@ -81,9 +81,4 @@ export function readSettings(table: readonly EnvironmentConfig[], vars: NodeJS.P
   // a shared variable (DOCFLOW_STATE_BUCKET) is checked once per environment: report it once
   if (problems.length > 0) throw new SettingsError([...new Set(problems)]);
   return { environments, stateBackends, oidcProviderArns, ...(githubRepository !== undefined ? { githubRepository } : {}) };
-}
-
-/** The one environment named `name` from the settings (for tests and tools). */
-export function environmentOf(settings: SynthSettings, name: string): EnvironmentConfig {
-  return findEnvironment(settings.environments, name);
 }

@@ -14,7 +14,7 @@ export {
   type PolicyCheck,
   type PolicyReport,
 } from './policy.js';
-export { synthApp, synthScope, synthStack, testApp, testStack } from './synth.js';
+export { synthApp, synthScope, synthStack, testApp } from './synth.js';
 export {
   actionsOf,
   at,
@@ -24,7 +24,6 @@ export {
   dataSourcesOf,
   onlyResource,
   parsePolicy,
-  referenceTo,
   resourcesOf,
   type NamedBlock,
   type TerraformBlock,

@@ -12,11 +12,6 @@ export function testApp(): App {
   return Testing.app();
 }
 
-/** A bare stack in a fresh test app, for constructs that need a parent stack to compare against. */
-export function testStack(id = 'test'): TerraformStack {
-  return new TerraformStack(testApp(), id);
-}
-
 /**
  * Every stack of `app` as parsed JSON, keyed by stack id. Like `app.synth()`, cross-stack references
  * are resolved first on every stack (they add outputs upstream and remote state downstream).

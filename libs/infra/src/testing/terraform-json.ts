@@ -34,11 +34,6 @@ export function dataSourcesOf(json: TerraformJson, type: string): NamedBlock[] {
   return Object.entries(json.data?.[type] ?? {}).map(([name, block]) => ({ name, block }));
 }
 
-/** `${aws_x.name.attr}` for a resource, as Terraform references it. */
-export function referenceTo(type: string, name: string, attribute: string): string {
-  return `\${${type}.${name}.${attribute}}`;
-}
-
 /** Container definitions of a task definition, parsed from the JSON string ECS takes. */
 export function containerDefinitionsOf(taskDefinition: TerraformBlock): TerraformBlock[] {
   return JSON.parse(taskDefinition['container_definitions'] as string) as TerraformBlock[];
