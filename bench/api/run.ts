@@ -8,7 +8,7 @@
  *   node --import tsx bench/api/run.ts [--documents 10000] [--duration 10] [--warmup 3]
  *        [--rounds 3] [--connections 10] [--limit 20] [--pool 10] [--bundle]
  *
- * `--bundle` runs the api from apps/api/dist/main.js (build it first: npx nx build @docflow/api).
+ * `--bundle` runs the api from apps/api/dist/main.js (build it first: npx nx build api).
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';

@@ -3,7 +3,7 @@
  * its floor (bare Fastify doing the same S3 put and SQS send, floor-server.ts), both on the
  * same emulator, one after the other, and the figures side by side.
  *
- *   npx nx build @docflow/ingest && node --import tsx bench/ingest/run.ts [--duration 10] [--connections 10] [--rounds 1]
+ *   npx nx build ingest && node --import tsx bench/ingest/run.ts [--duration 10] [--connections 10] [--rounds 1]
  *     [--body-kb 200] [--log-level info] [--profile <dir>]
  *
  * Each server and the emulator run in their own process; the load generator (autocannon) runs
@@ -121,7 +121,7 @@ async function load(url: string, body: string, seconds: number, serverPid?: numb
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(bundle)) throw new Error(`no bundle at ${bundle}: run \`npx nx build @docflow/ingest\` first`);
+  if (!existsSync(bundle)) throw new Error(`no bundle at ${bundle}: run \`npx nx build ingest\` first`);
 
   const emulator = start(['--import', 'tsx', here('./emulator.ts')]);
   const aws = JSON.parse(await emulator.firstLine) as { endpoint: string; queueUrl: string; bucket: string; region: string };
