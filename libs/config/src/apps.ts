@@ -2,8 +2,14 @@ import { z } from 'zod';
 import { LOCAL_DEFAULTS, localDatabaseUrl, localEmulatorEndpoint, localQueueUrl } from './local-defaults.js';
 import { ConfigError, boolVar, intVar, parseEnv, type Env } from './load.js';
 
-export const DEPLOYMENT_ENVS = ['local', 'dev', 'staging', 'prod'] as const;
-export type DeploymentEnv = (typeof DEPLOYMENT_ENVS)[number];
+/**
+ * `local`, or the name of an environment in the infrastructure's environment table (dev, staging,
+ * prod, …). Any such name is accepted, so adding an environment there needs no change here;
+ * every environment but `local` must be configured in full (queue, bucket, database, API keys).
+ */
+export type DeploymentEnv = string;
+export const LOCAL_ENV = 'local';
+const ENV_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const WORKER_MODES = ['poll', 'pipe'] as const;
@@ -79,7 +85,10 @@ export interface WorkerConfig extends CommonConfig {
 }
 
 const commonVars = {
-  DOCFLOW_ENV: z.enum(DEPLOYMENT_ENVS, { error: `must be one of ${DEPLOYMENT_ENVS.join(', ')}` }).default('local'),
+  DOCFLOW_ENV: z
+    .string()
+    .regex(ENV_NAME, 'must be "local" or an environment name (lowercase letters, digits and dashes, e.g. prod)')
+    .default(LOCAL_ENV),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   SHUTDOWN_TIMEOUT_MS: intVar(1_000, 120_000).default(25_000),
 };
@@ -144,7 +153,7 @@ class Problems {
 function common(vars: Vars<typeof commonVars>): CommonConfig {
   return {
     env: vars.DOCFLOW_ENV,
-    isLocal: vars.DOCFLOW_ENV === 'local',
+    isLocal: vars.DOCFLOW_ENV === LOCAL_ENV,
     logLevel: vars.LOG_LEVEL,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
   };

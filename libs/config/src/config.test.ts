@@ -61,6 +61,10 @@ describe('outside local mode', () => {
     expect(api.database).toMatchObject({ url: 'postgres://docflow:p%40ss%20word@db.internal:5432/docflow', ssl: 'require' });
   });
 
+  it('accepts any environment of the infrastructure table, configured in full', () => {
+    expect(loadApiConfig({ ...awsEnv, DOCFLOW_ENV: 'prod-eu' })).toMatchObject({ env: 'prod-eu', isLocal: false });
+  });
+
   it('uses the regional AWS endpoints and the task role', () => {
     const ingest = loadIngestConfig(awsEnv);
     expect(ingest.aws).toEqual({ region: 'eu-central-1' });
@@ -105,8 +109,8 @@ describe('bad values', () => {
     expect(problemsOf(() => loadWorkerConfig({ WORKER_MODE: 'push' }))).toEqual([
       'WORKER_MODE: must be poll or pipe (got "push")',
     ]);
-    expect(problemsOf(() => loadApiConfig({ DOCFLOW_ENV: 'production' }))).toEqual([
-      'DOCFLOW_ENV: must be one of local, dev, staging, prod (got "production")',
+    expect(problemsOf(() => loadApiConfig({ DOCFLOW_ENV: 'Prod EU' }))).toEqual([
+      'DOCFLOW_ENV: must be "local" or an environment name (lowercase letters, digits and dashes, e.g. prod) (got "Prod EU")',
     ]);
   });
 
