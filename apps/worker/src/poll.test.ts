@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { mkdtemp, chmod, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BlobStore } from '@docflow/blobs';
 import { loadWorkerConfig } from '@docflow/config';
 import { DocumentsRepository, createPool, migrate } from '@docflow/db';
 import { captureLogs, startTestDatabase, type TestDatabase } from '@docflow/db/testing';
@@ -33,12 +34,12 @@ afterAll(async () => {
   await Promise.all([database.close(), emulator.stop()]);
 });
 
-function startWorker(documents = database.documents) {
+function startWorker(documents = database.documents, blobs: BlobStore = pipeline.blobs) {
   const logs = captureLogs('worker');
   consumer = new QueueConsumer({
     client: pipeline.sqs,
     queueUrl: emulator.queueUrl,
-    handler: createPollHandler({ blobs: pipeline.blobs, documents, deadLetters: pipeline.deadLetters, logger: logs.logger }),
+    handler: createPollHandler({ blobs, documents, deadLetters: pipeline.deadLetters, logger: logs.logger }),
     concurrency: 2,
     waitTimeSeconds: 1,
     visibilityTimeoutSeconds: 1,
@@ -110,6 +111,15 @@ describe('poll mode', () => {
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('no blob at s3://') });
     await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
     expect(emulator.messages('deadLetterQueue')).toEqual([]);
+  });
+
+  it('keeps the message, and records nothing, when the bucket itself is missing', async () => {
+    const logs = startWorker(database.documents, new BlobStore(pipeline.s3, 'no-such-bucket'));
+    const message = await pipeline.ingest('Stored in the right bucket; the worker looks in the wrong one.', 'text/plain');
+
+    await eventually(() => (emulator.messages('queue').some((queued) => queued.receiveCount >= 2) ? true : undefined));
+    expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'processing failed; the message will be retried' }));
+    expect(await database.documents.get(message.documentId)).toBeUndefined();
   });
 });
 

@@ -53,6 +53,12 @@ describe('BlobStore (fauxqs)', () => {
     await expect(failure).rejects.toThrow(`no blob at s3://${emulator.bucket}/${key}`);
   });
 
+  it('does not call a missing bucket a missing blob (that is worth retrying)', async () => {
+    const failure = new BlobStore(client, 'no-such-bucket').getDocument(`raw/${'0'.repeat(64)}`);
+    await expect(failure).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await expect(failure).rejects.not.toBeInstanceOf(BlobNotFoundError);
+  });
+
   it('throws BlobIntegrityError when a body does not match its content address', async () => {
     const key = `raw/${sha256Hex('original')}`;
     await client.send(new PutObjectCommand({ Bucket: emulator.bucket, Key: key, Body: 'tampered', ContentType: 'text/plain' }));

@@ -81,7 +81,11 @@ export class BlobStore {
   }
 }
 
+/**
+ * Only a missing key: a missing bucket also answers 404 (NoSuchBucket), but that is a
+ * misconfiguration or an outage, and calling it "not found" would make the worker record every
+ * document as failed for good instead of retrying.
+ */
 function isNotFound(error: unknown): boolean {
-  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 404;
+  return (error as { name?: unknown }).name === 'NoSuchKey';
 }
