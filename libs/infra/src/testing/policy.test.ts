@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPolicies, type PolicyCheck } from './policy.js';
-import type { TerraformJson } from './terraform-json.js';
+import { at, resourcesOf, type TerraformJson } from './terraform-json.js';
 
 /** A stack that passes every check, to change one thing at a time. */
 function cleanStack(): TerraformJson {
@@ -18,10 +18,12 @@ function cleanStack(): TerraformJson {
       },
       aws_sqs_queue: {
         Queue: { redrive_policy: JSON.stringify({ deadLetterTargetArn: '${aws_sqs_queue.Dlq.arn}', maxReceiveCount: 5 }) },
-        Dlq: {},
+        Dlq: { message_retention_seconds: 1_209_600 },
       },
       aws_pipes_pipe: {
         Pipe: {
+          source: '${aws_sqs_queue.Queue.arn}',
+          source_parameters: { sqs_queue_parameters: { batch_size: 1 } },
           target_parameters: {
             ecs_task_parameters: {
               capacity_provider_strategy: [{ capacity_provider: 'FARGATE_SPOT' }],
@@ -108,6 +110,13 @@ describe('checkPolicies', () => {
     expect(checkPolicies('dev-x', hasty).violations).toEqual(['dev-x: aws_sqs_queue.Queue dead-letters after 2 receives (at least 5)']);
   });
 
+  it('GIVEN a DLQ that keeps messages no longer than its queue (SQS defaults both to 4 days) THEN it reports it', () => {
+    const json = withResource('aws_sqs_queue', 'Dlq', {});
+    expect(checkPolicies('dev-x', json).violations).toEqual([
+      'dev-x: aws_sqs_queue.Queue keeps messages 345600 s, its DLQ aws_sqs_queue.Dlq only 345600 s (the DLQ must keep them longer)',
+    ]);
+  });
+
   it('GIVEN seed 004\'s pipe (launch_type with a Spot strategy, no cpu/memory) THEN it reports both', () => {
     const json = withResource('aws_pipes_pipe', 'Pipe', {
       target_parameters: {
@@ -124,6 +133,16 @@ describe('checkPolicies', () => {
     ]);
   });
 
+  it('GIVEN a pipe that reads SQS in batches (or leaves the batch size at its default of 10) THEN it reports it', () => {
+    const clean = at(resourcesOf(cleanStack(), 'aws_pipes_pipe'), 0).block;
+    const batched = withResource('aws_pipes_pipe', 'Pipe', { ...clean, source_parameters: { sqs_queue_parameters: { batch_size: 5 } } });
+    expect(checkPolicies('dev-x', batched).violations).toEqual(['dev-x: aws_pipes_pipe.Pipe reads 5 SQS messages per task (use batch_size 1)']);
+    const { source_parameters: _omitted, ...defaulted } = clean;
+    expect(checkPolicies('dev-x', withResource('aws_pipes_pipe', 'Pipe', defaulted)).violations).toEqual([
+      'dev-x: aws_pipes_pipe.Pipe reads 10 SQS messages per task (use batch_size 1)',
+    ]);
+  });
+
   it('GIVEN a log group without retention THEN it reports it', () => {
     expect(checkPolicies('dev-x', withResource('aws_cloudwatch_log_group', 'Forever', {})).violations).toEqual([
       'dev-x: aws_cloudwatch_log_group.Forever keeps logs forever (set retention_in_days)',
@@ -135,6 +154,10 @@ describe('checkPolicies', () => {
     expect(checkPolicies('dev-x', json).violations).toEqual(['dev-x: aws_iam_role_policy.Admin allows the wildcard action "*"']);
     const partial = withResource('aws_iam_role', 'Role', { assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:*' }] }) });
     expect(checkPolicies('dev-x', partial).violations).toEqual(['dev-x: aws_iam_role.Role allows the wildcard action "sts:*"']);
+    const inverted = withResource('aws_iam_policy', 'AllBut', {
+      policy: JSON.stringify({ Statement: [{ Effect: 'Allow', NotAction: ['iam:*'], Resource: ['*'] }] }),
+    });
+    expect(checkPolicies('dev-x', inverted).violations).toEqual(['dev-x: aws_iam_policy.AllBut allows every action except some (NotAction); list the actions']);
   });
 
   it('GIVEN a provider without the tags THEN it names the missing ones', () => {

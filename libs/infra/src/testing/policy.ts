@@ -131,13 +131,19 @@ export function checkContainerEnvironment(json: TerraformJson): CheckResult {
   return { violations, checked };
 }
 
+/** What SQS keeps a message for when `message_retention_seconds` is not set (4 days). */
+const DEFAULT_QUEUE_RETENTION_SECONDS = 345_600;
+
 /**
  * Every queue has a DLQ: it redrives (maxReceiveCount >= 5) to another queue, or it is itself the
- * DLQ of a queue in the stack.
+ * DLQ of a queue in the stack. A DLQ in the same stack keeps messages longer than its source queue:
+ * a dead-lettered message keeps its original enqueue time, so an equal or shorter retention lets it
+ * expire before anyone looks at it.
  */
 export function checkQueueRedrive(json: TerraformJson): CheckResult {
   const violations: string[] = [];
   const queues = resourcesOf(json, 'aws_sqs_queue');
+  const retentionOf = (block: TerraformBlock) => Number(block['message_retention_seconds'] ?? DEFAULT_QUEUE_RETENTION_SECONDS);
   const redrives = new Map<string, { target: string; maxReceiveCount: number }>();
   for (const { name, block } of queues) {
     if (typeof block['redrive_policy'] === 'string') {
@@ -151,11 +157,17 @@ export function checkQueueRedrive(json: TerraformJson): CheckResult {
     if (queueName) redrives.set(queueName, { target: String(policy.deadLetterTargetArn), maxReceiveCount: Number(policy.maxReceiveCount) });
   }
   const deadLetterTargets = new Set([...redrives.values()].map((redrive) => redrive.target));
-  for (const { name } of queues) {
+  for (const { name, block } of queues) {
     const redrive = redrives.get(name);
     if (redrive) {
       if (!(redrive.maxReceiveCount >= MIN_MAX_RECEIVE_COUNT)) {
         violations.push(`aws_sqs_queue.${name} dead-letters after ${redrive.maxReceiveCount} receives (at least ${MIN_MAX_RECEIVE_COUNT})`);
+      }
+      const deadLetter = queues.find((queue) => redrive.target === `\${aws_sqs_queue.${queue.name}.arn}`);
+      if (deadLetter && !(retentionOf(deadLetter.block) > retentionOf(block))) {
+        violations.push(
+          `aws_sqs_queue.${name} keeps messages ${retentionOf(block)} s, its DLQ aws_sqs_queue.${deadLetter.name} only ${retentionOf(deadLetter.block)} s (the DLQ must keep them longer)`,
+        );
       }
     } else if (!deadLetterTargets.has(`\${aws_sqs_queue.${name}.arn}`)) {
       violations.push(`aws_sqs_queue.${name} has no dead-letter queue and is no queue's DLQ`);
@@ -164,7 +176,14 @@ export function checkQueueRedrive(json: TerraformJson): CheckResult {
   return { violations, checked: queues.length };
 }
 
-/** Pipes to ECS: no launch_type (capacity provider strategy only), explicit cpu and memory in the overrides. */
+/** What Pipes reads per batch from SQS when `batch_size` is not set. */
+const DEFAULT_PIPE_SQS_BATCH_SIZE = 10;
+
+/**
+ * Pipes to ECS: no launch_type (capacity provider strategy only), explicit cpu and memory in the
+ * overrides, and from SQS one message per task (batch size 1: with more, `$.body` no longer names
+ * one claim check and a failed task takes the whole batch with it).
+ */
 export function checkPipes(json: TerraformJson): CheckResult {
   const violations: string[] = [];
   const pipes = resourcesOf(json, 'aws_pipes_pipe');
@@ -172,6 +191,10 @@ export function checkPipes(json: TerraformJson): CheckResult {
     const ecs = block['target_parameters']?.['ecs_task_parameters'] as TerraformBlock | undefined;
     if (!ecs) continue;
     if (ecs['launch_type'] !== undefined) violations.push(`aws_pipes_pipe.${name} sets launch_type (use capacity_provider_strategy only)`);
+    const sqs = block['source_parameters']?.['sqs_queue_parameters'] as TerraformBlock | undefined;
+    const fromSqs = sqs !== undefined || /sqs/i.test(String(block['source'] ?? ''));
+    const batchSize = Number(sqs?.['batch_size'] ?? DEFAULT_PIPE_SQS_BATCH_SIZE);
+    if (fromSqs && batchSize !== 1) violations.push(`aws_pipes_pipe.${name} reads ${batchSize} SQS messages per task (use batch_size 1)`);
     if (!Array.isArray(ecs['capacity_provider_strategy']) || ecs['capacity_provider_strategy'].length === 0) {
       violations.push(`aws_pipes_pipe.${name} has no capacity_provider_strategy`);
     }
@@ -203,7 +226,10 @@ const POLICY_ATTRIBUTES: readonly (readonly [string, string])[] = [
   ['aws_sns_topic_policy', 'policy'],
 ];
 
-/** No Allow statement grants an action with a `*` (a Deny may: "deny s3:* without TLS"). */
+/**
+ * No Allow statement grants an action with a `*` (a Deny may: "deny s3:* without TLS"), nor every
+ * action but some (`NotAction`, which is a wildcard by another name).
+ */
 export function checkIamActions(json: TerraformJson): CheckResult {
   const violations: string[] = [];
   let checked = 0;
@@ -213,6 +239,9 @@ export function checkIamActions(json: TerraformJson): CheckResult {
       if (statement['Effect'] !== 'Allow' && statement['effect'] !== 'Allow') continue;
       for (const action of [...actionsOf(statement), ...((statement['actions'] as string[] | undefined) ?? [])]) {
         if (action.includes('*')) violations.push(`${where} allows the wildcard action "${action}"`);
+      }
+      if (statement['NotAction'] !== undefined || statement['not_actions'] !== undefined) {
+        violations.push(`${where} allows every action except some (NotAction); list the actions`);
       }
     }
   };
