@@ -80,7 +80,19 @@ describe('extractDocument: plain text', () => {
     expect(extractDocument(`${'word '.repeat(60)}\nmore`, 'text/plain').title).toBeNull();
   });
 
-  it('drops NUL bytes, which PostgreSQL text cannot hold', () => {
-    expect(extractDocument('a\u0000b', 'text/plain').text).toBe('ab');
+  it('drops NUL bytes, which PostgreSQL text cannot hold, from the text and the title', () => {
+    expect(extractDocument('a\u0000b', 'text/plain')).toEqual({ title: 'ab', text: 'ab' });
+  });
+});
+
+describe('extractDocument: NUL bytes', () => {
+  it.each([
+    ['text/html', '<html><head><title>Ti\u0000tle</title></head><body><p>bo\u0000dy</p></body></html>'],
+    ['text/markdown', '# Ti\u0000tle\n\nbo\u0000dy'],
+  ] as const)('are dropped from the title and the text of %s', (contentType, body) => {
+    const { title, text } = extractDocument(body, contentType);
+    expect(title).toBe('Title');
+    expect(text).toContain('body');
+    expect(`${title}${text}`).not.toContain('\u0000');
   });
 });

@@ -76,15 +76,20 @@ function extractPlainText(text: string): ExtractedDocument {
   return { title, text: cleanText(text) };
 }
 
+/** PostgreSQL text cannot hold NUL: one in a title or text would fail the upsert on every attempt. */
+function withoutNul(text: string): string {
+  return text.replaceAll('\u0000', '');
+}
+
+/** Whitespace collapsed, at most MAX_TITLE_LENGTH characters, no NUL bytes; null when empty. */
 function cleanTitle(title: string | null | undefined): string | null {
-  const cleaned = (title ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_LENGTH);
+  const cleaned = withoutNul(title ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_LENGTH);
   return cleaned.length > 0 ? cleaned : null;
 }
 
 /** Spaces collapsed within lines, at most one blank line between paragraphs, no NUL bytes. */
 function cleanText(text: string): string {
-  return text
-    .replaceAll('\u0000', '')
+  return withoutNul(text)
     .split('\n')
     .map((line) => line.replace(/[ \t\f\v\u00a0]+/g, ' ').trim())
     .join('\n')

@@ -83,6 +83,16 @@ describe('poll mode', () => {
     expect((await eventually(() => database.documents.get(message.documentId))).title).toBe('Client title');
   });
 
+  it('stores a document whose title line holds a NUL byte (PostgreSQL text cannot)', async () => {
+    startWorker();
+    const message = await pipeline.ingest('Nul\u0000 in the title line\n\nand in the \u0000text', 'text/plain');
+    expect(await eventually(() => database.documents.get(message.documentId))).toMatchObject({
+      status: 'processed',
+      title: 'Nul in the title line',
+      text: 'Nul in the title line\n\nand in the text',
+    });
+  });
+
   it('dead-letters a message that breaks the contract, with the reason, without blocking the others', async () => {
     const logs = startWorker();
     await pipeline.queue.send('{"v":1,"documentId":"nope"}');
