@@ -52,6 +52,17 @@ describe('POST /v1/documents:batch', () => {
     expect(h.emulator.messages('queue')).toEqual([]);
   });
 
+  it('names the document whose title holds a NUL character, and stores none of the batch', async () => {
+    const response = await postBatch([doc(0), { ...doc(1), title: 'Bad\u0000title' }]);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      message: 'Invalid body: documents.1.title: must not contain the NUL character (U+0000)',
+      issues: [{ path: 'documents.1.title', message: 'must not contain the NUL character (U+0000)' }],
+    });
+    expect(h.emulator.messages('queue')).toEqual([]);
+    await expect(h.blobs.getDocument(`raw/${sha256Hex(doc(0).body)}`)).rejects.toThrow();
+  });
+
   it('answers a document body over 1 MiB with 413 naming the document and the limit', async () => {
     const response = await postBatch([doc(0), { ...doc(1), body: 'x'.repeat(MAX_DOCUMENT_BYTES + 1) }]);
     expect(response.statusCode).toBe(413);

@@ -127,6 +127,9 @@ describe('POST /v1/documents', () => {
     ['url', { url: 'ftp://example.com/file' }, 'must be an absolute http(s) URL'],
     ['contentType', { contentType: 'application/pdf' }, 'text/html'],
     ['body', { body: '' }, 'must not be empty'],
+    // PostgreSQL text cannot hold NUL: the worker could never store such a document
+    ['url', { url: 'https://example.com/a\u0000b' }, 'NUL'],
+    ['title', { title: 'A\u0000title' }, 'NUL'],
   ])('answers an invalid %s with 400 naming the field', async (field, change, hint) => {
     const response = await post({ url: 'https://example.com/v', contentType: 'text/plain', body: 'words', ...change });
     expect(response.statusCode).toBe(400);

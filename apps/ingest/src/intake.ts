@@ -67,7 +67,7 @@ export class DocumentIntake {
 
   async accept(document: IngestDocumentRequest, context: IntakeContext): Promise<IngestAccepted> {
     const receivedAt = new Date().toISOString();
-    assertFitsMessage(document, context.correlationId, 'url');
+    assertCarriable(document, context.correlationId, '');
     const [stored] = await this.store([document], RETRY_SINGLE);
     const accepted = claimCheck(document, stored as StoredBody, receivedAt, context.correlationId);
     try {
@@ -82,7 +82,7 @@ export class DocumentIntake {
   /** All or nothing from the client's view: any failure answers 503 and the client resends the batch. */
   async acceptBatch(documents: readonly IngestDocumentRequest[], context: IntakeContext): Promise<IngestAccepted[]> {
     const receivedAt = new Date().toISOString();
-    documents.forEach((document, index) => assertFitsMessage(document, context.correlationId, `documents.${index}.url`));
+    documents.forEach((document, index) => assertCarriable(document, context.correlationId, `documents.${index}.`));
     const stored = await this.store(documents, RETRY_BATCH);
     const accepted = documents.map((document, index) =>
       claimCheck(document, stored[index] as StoredBody, receivedAt, context.correlationId),
@@ -128,19 +128,31 @@ function messageFor(
 }
 
 /**
- * Refuses, before anything is stored, a document whose message the pipeline could not carry
- * (only an extreme URL can make it too long). The digest does not change the size, so the
- * body need not be hashed here: the blob store hashes it once.
+ * Refuses, before anything is stored, a document the pipeline could not carry to the end: a url
+ * or title with a NUL character (the worker would fail to store it in PostgreSQL on every
+ * attempt; the body's NULs are dropped with its markup), or a message too long for the queue
+ * (only an extreme URL can make it so). The digest does not change the message's size, so the
+ * body need not be hashed here: the blob store hashes it once. `prefix` locates the document in
+ * the request (`documents.3.` in a batch).
  */
-function assertFitsMessage(document: IngestDocumentRequest, correlationId: string, urlPath: string): void {
+function assertCarriable(document: IngestDocumentRequest, correlationId: string, prefix: string): void {
+  const withNul = (['url', 'title'] as const).filter((field) => document[field]?.includes('\u0000'));
+  if (withNul.length > 0) {
+    throw invalidBody(withNul.map((field) => ({ path: `${prefix}${field}`, message: 'must not contain the NUL character (U+0000)' })));
+  }
   const probe = messageFor(document, PLACEHOLDER_SHA256, `raw/${PLACEHOLDER_SHA256}`, new Date().toISOString(), correlationId);
   try {
     serializeDocumentMessage(probe);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     const problem = `too long for the queue message (limit ${MAX_MESSAGE_BYTES} bytes with url and title)`;
-    throw new HttpError(400, `Invalid body: ${urlPath}: ${problem}`, { issues: [{ path: urlPath, message: problem }] });
+    throw invalidBody([{ path: `${prefix}url`, message: problem }]);
   }
+}
+
+/** A 400 worded as the schema validation words its own. */
+function invalidBody(issues: { path: string; message: string }[]): HttpError {
+  return new HttpError(400, `Invalid body: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
 }
 
 /** The message for a stored body; its id and key come from the digest the blob store computed. */
