@@ -26,6 +26,8 @@ describe('cidr', () => {
     expect(parseCidr('10.0.0.1/16')).toBeUndefined();
     expect(parseCidr('300.0.0.0/16')).toBeUndefined();
     expect(() => cidrSubnet('10.0.0.0/16', 4, 16)).toThrow('cidrSubnet: index 16 does not fit in 4 new bits of 10.0.0.0/16');
+    expect(() => cidrSubnet('10.0.0.1/16', 4, 0)).toThrow('cidrSubnet: "10.0.0.1/16" is not an IPv4 CIDR block');
+    expect(() => cidrSubnet('10.0.0.0/24', 8, 0)).toThrow('cidrSubnet: /32 is smaller than the /28 AWS allows');
   });
 });
 

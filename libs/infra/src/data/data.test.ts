@@ -77,6 +77,18 @@ describe('Database', () => {
     expect(() => synthDatabase({ clients: [] })).toThrow('Database: clients is empty, so nothing could connect');
   });
 
+  it('GIVEN one subnet, or a storage ceiling below the allocation THEN it refuses', () => {
+    expect(() =>
+      synthScope((scope) => {
+        const { network, securityGroups } = testNetwork(scope);
+        new Database(scope, 'Database', { namePrefix: 'd', vpc: network.vpc, subnets: network.databaseSubnets.slice(0, 1), clients: [securityGroups.of('api')] });
+      }),
+    ).toThrow('Database: needs subnets in at least two AZs, got 1');
+    expect(() => synthDatabase({ allocatedStorageGiB: 100, maxAllocatedStorageGiB: 50 })).toThrow(
+      'Database: maxAllocatedStorageGiB must be at least allocatedStorageGiB',
+    );
+  });
+
   it('gives apps plain DB_* settings and the credentials as secrets from the RDS-managed secret', () => {
     synthScope((scope) => {
       const { network, securityGroups } = testNetwork(scope);
@@ -141,6 +153,9 @@ describe('SecureBucket', () => {
     expect(() => synthBucket({ bucketName: 'a-b-c', forceDestroy: true, preventDestroy: true })).toThrow(
       'SecureBucket: forceDestroy and preventDestroy contradict each other',
     );
+    expect(() => synthBucket({ bucketPrefix: 'docflow-a-very-long-environment-documents-' })).toThrow(
+      'SecureBucket: bucketPrefix "docflow-a-very-long-environment-documents-" is longer than the 37 characters S3 allows',
+    );
   });
 });
 
@@ -196,5 +211,6 @@ describe('DocumentQueues', () => {
   it('GIVEN too few receives or an impossible visibility timeout THEN it refuses', () => {
     expect(() => synthQueues({ maxReceiveCount: 3 })).toThrow('DocumentQueues: maxReceiveCount must be at least 5, got 3');
     expect(() => synthQueues({ visibilityTimeoutSeconds: 50_000 })).toThrow('DocumentQueues: visibilityTimeoutSeconds must be 1 to 43200, got 50000');
+    expect(() => synthQueues({ maxMessageSizeBytes: 2_097_152 })).toThrow('DocumentQueues: maxMessageSizeBytes must be 1024 to 1048576, got 2097152');
   });
 });

@@ -156,6 +156,15 @@ describe('WorkloadSecurityGroups', () => {
     ]);
   });
 
+  it('GIVEN the same workload twice THEN it refuses', () => {
+    expect(() =>
+      synthScope((scope) => {
+        const network = new Network(scope, 'Network', { namePrefix: 'n', region: 'eu-west-1' });
+        new WorkloadSecurityGroups(scope, 'Groups', { namePrefix: 'n', vpc: network.vpc, workloads: ['api', 'api'], egress: { kind: 'https-anywhere' } });
+      }),
+    ).toThrow('WorkloadSecurityGroups: workloads must be unique, got api, api');
+  });
+
   it('GIVEN an unknown workload THEN of() names the known ones', () => {
     synthScope((scope) => {
       const network = new Network(scope, 'Network', { namePrefix: 'n', region: 'eu-west-1' });

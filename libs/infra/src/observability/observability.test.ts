@@ -4,6 +4,7 @@ import { DataLayer } from '../data/data-layer.js';
 import { Platform } from '../platform/platform.js';
 import { FargateService } from '../services/fargate-service.js';
 import { at, onlyResource, resourcesOf, synthStack, testApp, testNetwork, type TerraformJson } from '../testing/index.js';
+import { MonthlyBudget } from './budget.js';
 import { Observability } from './observability.js';
 
 function synthObservability(profile: 'lean' | 'standard'): TerraformJson {
@@ -116,6 +117,12 @@ describe('Observability', () => {
         [100, 'FORECASTED'],
       ]);
     });
+  });
+
+  it('GIVEN a budget of zero THEN it refuses', () => {
+    expect(() => new MonthlyBudget(new TerraformStack(testApp(), 'budget'), 'Budget', { budgetName: 'b', limitUsd: 0, email: 'ops@example.com' })).toThrow(
+      'MonthlyBudget: limitUsd must be positive, got 0',
+    );
   });
 
   describe('GIVEN the lean profile', () => {

@@ -1,8 +1,11 @@
 import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { at, checkIngress, checkLogRetention, onlyResource, resourcesOf, synthStack, testApp, testNetwork } from '../testing/index.js';
+import { logGroupWithRetention } from '../core/log-group.js';
+import { AppLogGroups } from './app-log-groups.js';
+import { LoadBalancerEdge, TLS_POLICY } from './load-balancer-edge.js';
 import { Platform, type PlatformProps } from './platform.js';
-import { TLS_POLICY } from './load-balancer-edge.js';
+import { Repositories } from './repositories.js';
 
 function synthPlatform(props: Partial<Omit<PlatformProps, 'network'>> = {}) {
   const stack = new TerraformStack(testApp(), 'test');
@@ -109,5 +112,36 @@ describe('Platform', () => {
         'Platform: certificateArn configures the ALB, which the lean profile does not have',
       );
     });
+  });
+});
+
+describe('platform constructs GIVEN invalid props', () => {
+  const inStack = (build: (stack: TerraformStack) => void) => () => build(new TerraformStack(testApp(), 'test'));
+
+  it('THEN an ALB with fewer than two public subnets is refused', () => {
+    expect(
+      inStack((stack) => {
+        const { network } = testNetwork(stack);
+        new LoadBalancerEdge(stack, 'Edge', { namePrefix: 'docflow-test', vpc: network.vpc, publicSubnets: network.publicSubnets.slice(0, 1) });
+      }),
+    ).toThrow('LoadBalancerEdge: an ALB needs public subnets in at least two AZs');
+  });
+
+  it('THEN a lifecycle keeping no image, or an unknown app, is refused naming the known ones', () => {
+    expect(inStack((stack) => new Repositories(stack, 'Repositories', { namePrefix: 'd', apps: ['api'], keepImages: 0 }))).toThrow(
+      'Repositories: keepImages must be at least 1, got 0',
+    );
+    expect(inStack((stack) => new Repositories(stack, 'Repositories', { namePrefix: 'd', apps: ['api', 'ingest'] }).of('worker'))).toThrow(
+      'Repositories: no repository for "worker" (have api, ingest)',
+    );
+    expect(inStack((stack) => new AppLogGroups(stack, 'Logs', { namePrefix: 'd', apps: ['api'], retentionDays: 7 }).of('worker'))).toThrow(
+      'AppLogGroups: no log group for "worker" (have api)',
+    );
+  });
+
+  it('THEN a log group retention CloudWatch does not offer is refused', () => {
+    expect(inStack((stack) => logGroupWithRetention(stack, 'Logs', { name: '/d/api', retentionDays: 10 }))).toThrow(
+      'Log group "/d/api": retentionDays 10 is not a CloudWatch retention',
+    );
   });
 });

@@ -196,6 +196,12 @@ describe('FargateService', () => {
     );
   });
 
+  it('GIVEN a name that makes the target group name longer than ALB allows THEN it refuses', () => {
+    expect(() => synthService('standard', { namePrefix: 'docflow-a-much-longer-prefix' })).toThrow(
+      'EdgeAttachment: targetGroupName "docflow-a-much-longer-prefix-ingest" is longer than the 32 characters ALB allows',
+    );
+  });
+
   it('GIVEN a size Fargate does not offer THEN it names the allowed memory', () => {
     expect(() => synthService('standard', { cpu: 512, memoryMiB: 512 })).toThrow(
       'FargateTask "docflow-test-ingest": memoryMiB 512 does not fit cpu 512 (Fargate allows 1024 to 4096 MiB)',

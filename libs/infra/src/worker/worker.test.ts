@@ -18,6 +18,10 @@ import {
   testNetwork,
   type TerraformJson,
 } from '../testing/index.js';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
+import { Cluster } from '../platform/cluster.js';
+import { BacklogScaling } from './backlog-scaling.js';
 import { Worker, type WorkerProps } from './worker.js';
 
 type WorkerOverrides = Partial<Pick<WorkerProps, 'maxCount' | 'backlogPerTask' | 'capacityProvider' | 'pipeLogRetentionDays'>>;
@@ -165,5 +169,22 @@ describe('Worker', () => {
     it('WHEN a pipe setting is given THEN it refuses it', () => {
       expect(() => synthWorker('poll', { pipeLogRetentionDays: 7 })).toThrow('Worker: pipeLogRetentionDays applies to pipe mode only');
     });
+  });
+});
+
+describe('BacklogScaling GIVEN invalid props', () => {
+  const scaling = (containerInsights: boolean, maxCount: number) => () => {
+    const stack = new TerraformStack(testApp(), 'test');
+    const cluster = new Cluster(stack, 'Cluster', { clusterName: 'c', containerInsights });
+    const service = new EcsService(stack, 'Service', { name: 'worker' });
+    new BacklogScaling(stack, 'Scaling', { namePrefix: 'd', cluster, service, queue: new SqsQueue(stack, 'Queue', {}), maxCount, backlogPerTask: 10 });
+  };
+
+  it('THEN a cluster without Container Insights (no RunningTaskCount) is refused', () => {
+    expect(scaling(false, 4)).toThrow('BacklogScaling: reads RunningTaskCount from Container Insights, but the cluster has it turned off');
+  });
+
+  it('THEN a ceiling of zero tasks is refused', () => {
+    expect(scaling(true, 0)).toThrow('BacklogScaling: maxCount must be at least 1, got 0');
   });
 });
