@@ -81,6 +81,15 @@ describe('GET /v1/documents', () => {
     expect(ErrorResponseSchema.parse(body).issues).toEqual([expect.objectContaining({ path: 'limit' })]);
   });
 
+  it('answers 400 naming q when it holds a NUL character (PostgreSQL text cannot)', async () => {
+    const { status, body } = await get('/v1/documents?q=a%00b');
+    expect(status).toBe(400);
+    expect(ErrorResponseSchema.parse(body)).toMatchObject({
+      message: 'Invalid querystring: q: must not contain the NUL character (U+0000)',
+      issues: [{ path: 'q', message: 'must not contain the NUL character (U+0000)' }],
+    });
+  });
+
   it.each([
     ['garbage', 'not-a-cursor!'],
     ['forged', Buffer.from(JSON.stringify({ v: 1, k: 'recent', at: 'then', id: 'x' })).toString('base64url')],
