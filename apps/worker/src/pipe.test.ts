@@ -2,8 +2,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocumentMessage, serializeDocumentMessage, type DocumentMessage } from '@docflow/contracts';
+import { DocumentsRepository, createPool } from '@docflow/db';
 import { captureLogs, startTestDatabase, type TestDatabase } from '@docflow/db/testing';
-import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
+import { findFreePort, startTestEmulator, type TestEmulator } from '@docflow/local/testing';
+import { QueueProducer, createSqsClient } from '@docflow/queue';
 import { DEAD_LETTER_REASON } from './dead-letter.js';
 import { retryDelaySeconds, runPipe } from './pipe.js';
 import { htmlPage, testIngest } from './test/pipeline.js';
@@ -103,7 +105,7 @@ describe('pipe mode (a real process per message)', () => {
 });
 
 describe('runPipe', () => {
-  it('hands the message back when the task is stopped mid-way (Spot interruption)', async () => {
+  it('hands the message back when the task is stopped mid-way (Spot interruption; stub S3: a read that never answers)', async () => {
     const message = await pipeline.prepare('Interrupted while processing.', 'text/plain');
     const stop = new AbortController();
     const neverFinishes = { getDocument: () => new Promise<never>(() => undefined) };
@@ -121,22 +123,30 @@ describe('runPipe', () => {
     expect(parseDocumentMessage(queuedMessages('queue')[0]?.body ?? '')).toEqual({ ok: true, message: { ...message, attempt: 2 } });
   });
 
-  it('logs the whole message when it cannot be handed back, so it is not lost silently', async () => {
+  it('logs the whole message when it cannot be handed back (PostgreSQL and SQS unreachable), so it is not lost silently', async () => {
     const logs = captureLogs('worker');
     const message: DocumentMessage = await pipeline.prepare('SQS is down too.', 'text/plain');
-    const failing = { send: () => Promise.reject(new Error('SQS unreachable')) };
-    const outcome = await runPipe(serializeDocumentMessage(message), {
-      blobs: pipeline.blobs,
-      documents: { upsert: () => Promise.reject(new Error('db down')), markFailed: () => Promise.reject(new Error('db down')) },
-      queue: failing as never,
-      deadLetters: failing as never,
-      logger: logs.logger,
-      maxAttempts: 5,
-    });
-    expect(outcome).toBe('lost');
-    expect(logs.lines).toContainEqual(
-      expect.objectContaining({ level: 'fatal', messageBody: serializeDocumentMessage(message) }),
-    );
+    const closedPort = await findFreePort();
+    const sqs = createSqsClient({ ...emulator.aws, endpoint: `http://127.0.0.1:${closedPort}` });
+    const unreachableQueue = (queueUrl: string) => new QueueProducer({ client: sqs, queueUrl, maxAttempts: 1 });
+    const pool = createPool({ ...database.config, url: `postgres://docflow:x@127.0.0.1:${closedPort}/docflow` }, { logger: logs.logger });
+    try {
+      const outcome = await runPipe(serializeDocumentMessage(message), {
+        blobs: pipeline.blobs,
+        documents: new DocumentsRepository(pool),
+        queue: unreachableQueue(emulator.queueUrl),
+        deadLetters: unreachableQueue(emulator.deadLetterQueueUrl),
+        logger: logs.logger,
+        maxAttempts: 5,
+      });
+      expect(outcome).toBe('lost');
+      expect(logs.lines).toContainEqual(
+        expect.objectContaining({ level: 'fatal', messageBody: serializeDocumentMessage(message) }),
+      );
+    } finally {
+      sqs.destroy();
+      await pool.end();
+    }
   });
 
   it('backs off exponentially up to the SQS maximum delay', () => {
