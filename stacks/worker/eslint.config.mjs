@@ -1,3 +1,4 @@
 import base from '../../eslint.config.mjs';
+import { deepProviderImports } from '../../libs/infra/eslint.config.mjs';
 
-export default [...base];
+export default [...base, deepProviderImports];
