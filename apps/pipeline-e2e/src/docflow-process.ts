@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { findFreePort } from '@docflow/local';
 
 export const WORKSPACE_ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -65,17 +65,6 @@ export class DocflowProcess {
 }
 
 export async function freePorts(): Promise<Ports> {
-  const [api = 0, ingest = 0, postgres = 0, emulator = 0] = await Promise.all([1, 2, 3, 4].map(() => freePort()));
+  const [api = 0, ingest = 0, postgres = 0, emulator = 0] = await Promise.all([1, 2, 3, 4].map(() => findFreePort()));
   return { api, ingest, postgres, emulator };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }

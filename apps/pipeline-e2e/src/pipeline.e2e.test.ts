@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '@docflow/config';
 import type { DocumentList } from '@docflow/contracts';
-import { DocflowProcess, freePorts, type Ports } from './docflow-process.js';
+import { DocflowProcess, WORKSPACE_ROOT, freePorts, type Ports } from './docflow-process.js';
 
 const sh = promisify(execFile);
 const KEY = LOCAL_DEFAULTS.apiKey;
@@ -125,7 +125,7 @@ describe('npm start: the whole pipeline on the local environment', () => {
   it('npm run reset refuses while docflow runs, and wipes the data once it is stopped', async () => {
     const reset = () =>
       sh(process.execPath, ['--import', 'tsx', 'libs/local/src/cli/main.ts', 'reset'], {
-        cwd: join(import.meta.dirname, '..', '..', '..'),
+        cwd: WORKSPACE_ROOT,
         env: { ...process.env, DOCFLOW_DATA_DIR: dataDir },
       });
     await expect(reset()).rejects.toMatchObject({ stdout: expect.stringContaining('stop it before resetting its data') });
