@@ -1,9 +1,10 @@
-import { TerraformStack } from 'cdktf';
+import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { DataLayer } from '../data/data-layer.js';
 import { Platform } from '../platform/platform.js';
 import { FargateService } from '../services/fargate-service.js';
 import { at, onlyResource, resourcesOf, synthStack, testApp, testNetwork, type TerraformJson } from '../testing/index.js';
+import { Alerts } from './alerts.js';
 import { MonthlyBudget } from './budget.js';
 import { Observability } from './observability.js';
 
@@ -117,6 +118,22 @@ describe('Observability', () => {
         [100, 'FORECASTED'],
       ]);
     });
+  });
+
+  it('GIVEN a placeholder alarm address THEN synth warns that alarms reach nobody; a real one passes quietly', () => {
+    const warnings = (email: string) => {
+      const stack = new TerraformStack(testApp(), 'alerts');
+      new Alerts(stack, 'Alerts', { namePrefix: 'd', email });
+      return stack.node
+        .findAll()
+        .flatMap((construct) => construct.node.metadata)
+        .filter((entry) => entry.type === AnnotationMetadataEntryType.WARN)
+        .map((entry) => String(entry.data));
+    };
+    expect(warnings('docflow-alerts@example.com')).toEqual([
+      'Alerts: the alarm email "docflow-alerts@example.com" is a placeholder (a reserved example domain), so no alarm reaches anyone; set alarmEmail in the environment table',
+    ]);
+    expect(warnings('oncall@docflow.io')).toEqual([]);
   });
 
   it('GIVEN a budget of zero THEN it refuses', () => {
