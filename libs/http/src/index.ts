@@ -1,10 +1,6 @@
 export { buildHttpApp, type HttpApp, type HttpAppOptions } from './app.js';
-export { API_KEY_HEADER } from './auth.js';
-export { createApiKeyVerifier } from './api-keys.js';
-export { errorResponse } from './errors.js';
 export { HttpError, type HttpErrorOptions } from './http-error.js';
-export { AliveSchema, NotReadySchema, ReadySchema, type ReadinessCheck, type ReadinessChecks } from './health.js';
-export { DOCS_PREFIX, SWAGGER_UI_ASSETS_DIR, type OpenApiOptions } from './openapi.js';
+export { type ReadinessCheck, type ReadinessChecks } from './health.js';
+export { type OpenApiOptions } from './openapi.js';
 export { serve, type ServeOptions } from './serve.js';
-export { KEEP_ALIVE_TIMEOUT_MS } from './server-timeouts.js';
 import './route-config.js';

@@ -1,4 +1,4 @@
-export { createSqsClient, pingQueue } from './client.js';
+export { createSqsClient } from './client.js';
 export { QueueProducer, type OutgoingMessage, type QueueProducerOptions } from './producer.js';
 export {
   QueueConsumer,
