@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { mkdtemp, chmod, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BlobStore } from '@docflow/blobs';
 import { loadWorkerConfig } from '@docflow/config';
 import { DocumentsRepository, createPool, migrate } from '@docflow/db';
@@ -11,7 +11,7 @@ import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { QueueConsumer } from '@docflow/queue';
 import { DEAD_LETTER_REASON } from './dead-letter.js';
 import { createPollHandler } from './poll.js';
-import { eventually, htmlPage, testIngest } from './test/pipeline.js';
+import { PIPELINE_WAIT_MS, htmlPage, testIngest } from './test/pipeline.js';
 
 let database: TestDatabase;
 let emulator: TestEmulator;
@@ -56,12 +56,12 @@ describe('poll mode', () => {
       correlationId: 'corr-from-ingest',
     });
 
-    const stored = await eventually(() => database.documents.get(message.documentId));
+    const stored = await vi.waitUntil(() => database.documents.get(message.documentId), PIPELINE_WAIT_MS);
     expect(stored).toMatchObject({ title: 'Axolotl limbs', status: 'processed', url: message.url, sha256: message.sha256 });
     expect(stored.text).toContain('axolotls regenerate whole limbs');
     const found = await database.documents.list({ q: 'axolotl', limit: 10 });
     expect(found.items.map((item) => item.id)).toEqual([message.documentId]);
-    await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
+    await vi.waitUntil(() => emulator.messages('queue').length === 0, PIPELINE_WAIT_MS);
     expect(logs.lines).toContainEqual(
       expect.objectContaining({ msg: 'document processed', correlationId: 'corr-from-ingest', documentId: message.documentId }),
     );
@@ -72,7 +72,7 @@ describe('poll mode', () => {
     const message = await pipeline.prepare('Duplicate delivery of the same plain text.', 'text/plain');
     const body = JSON.stringify(message);
     await pipeline.queue.sendBatch([body, body, body]);
-    await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
+    await vi.waitUntil(() => emulator.messages('queue').length === 0, PIPELINE_WAIT_MS);
     const { rows } = await database.pool.query('SELECT count(*)::int AS n FROM documents WHERE sha256 = $1', [message.sha256]);
     expect(rows[0].n).toBe(1);
   });
@@ -80,13 +80,13 @@ describe('poll mode', () => {
   it('uses the title the client gave over the extracted one', async () => {
     startWorker();
     const message = await pipeline.ingest('# Markdown heading\n\nbody text', 'text/markdown', { title: 'Client title' });
-    expect((await eventually(() => database.documents.get(message.documentId))).title).toBe('Client title');
+    expect((await vi.waitUntil(() => database.documents.get(message.documentId), PIPELINE_WAIT_MS)).title).toBe('Client title');
   });
 
   it('stores a document whose title line holds a NUL byte (PostgreSQL text cannot)', async () => {
     startWorker();
     const message = await pipeline.ingest('Nul\u0000 in the title line\n\nand in the \u0000text', 'text/plain');
-    expect(await eventually(() => database.documents.get(message.documentId))).toMatchObject({
+    expect(await vi.waitUntil(() => database.documents.get(message.documentId), PIPELINE_WAIT_MS)).toMatchObject({
       status: 'processed',
       title: 'Nul in the title line',
       text: 'Nul in the title line\n\nand in the text',
@@ -98,16 +98,16 @@ describe('poll mode', () => {
     await pipeline.queue.send('{"v":1,"documentId":"nope"}');
     const good = await pipeline.ingest('A good message behind a bad one.', 'text/plain');
 
-    await eventually(() => database.documents.get(good.documentId));
-    const [dead] = await eventually(() => {
+    await vi.waitUntil(() => database.documents.get(good.documentId), PIPELINE_WAIT_MS);
+    const [dead] = await vi.waitUntil(() => {
       const messages = emulator.messages('deadLetterQueue');
-      return messages.length > 0 ? messages : undefined;
-    });
+      return messages.length > 0 && messages;
+    }, PIPELINE_WAIT_MS);
     expect(dead?.body).toBe('{"v":1,"documentId":"nope"}');
     expect(dead?.messageAttributes[DEAD_LETTER_REASON]?.StringValue).toMatch(/^message does not match the v1 contract: documentId:/);
     // dead-lettered by the worker on the first receive, not after five redeliveries
     expect(dead?.receiveCount).toBe(0);
-    await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
+    await vi.waitUntil(() => emulator.messages('queue').length === 0, PIPELINE_WAIT_MS);
     expect(logs.lines).toContainEqual(
       expect.objectContaining({ level: 'error', msg: 'message breaks the contract; sent to the dead-letter queue', reason: expect.stringContaining('documentId') }),
     );
@@ -117,9 +117,9 @@ describe('poll mode', () => {
     startWorker();
     const message = await pipeline.prepare('This body will be missing.', 'text/plain');
     await pipeline.queue.send(JSON.stringify({ ...message, blobKey: `raw/${'0'.repeat(64)}`, sha256: '0'.repeat(64) }));
-    const failed = await eventually(() => database.documents.get(message.documentId));
+    const failed = await vi.waitUntil(() => database.documents.get(message.documentId), PIPELINE_WAIT_MS);
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('no blob at s3://') });
-    await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
+    await vi.waitUntil(() => emulator.messages('queue').length === 0, PIPELINE_WAIT_MS);
     expect(emulator.messages('deadLetterQueue')).toEqual([]);
   });
 
@@ -127,7 +127,7 @@ describe('poll mode', () => {
     const logs = startWorker(database.documents, new BlobStore(pipeline.s3, 'no-such-bucket'));
     const message = await pipeline.ingest('Stored in the right bucket; the worker looks in the wrong one.', 'text/plain');
 
-    await eventually(() => (emulator.messages('queue').some((queued) => queued.receiveCount >= 2) ? true : undefined));
+    await vi.waitUntil(() => emulator.messages('queue').some((queued) => queued.receiveCount >= 2), PIPELINE_WAIT_MS);
     expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'processing failed; the message will be retried' }));
     expect(await database.documents.get(message.documentId)).toBeUndefined();
   });
@@ -161,14 +161,14 @@ describe('poll mode with PostgreSQL down', () => {
       const message = await pipeline.ingest('Written while PostgreSQL was down.', 'text/plain');
 
       // the message is received, fails, is not deleted, and comes back after the visibility timeout
-      await eventually(() => (emulator.messages('queue').some((queued) => queued.receiveCount >= 2) ? true : undefined));
+      await vi.waitUntil(() => emulator.messages('queue').some((queued) => queued.receiveCount >= 2), PIPELINE_WAIT_MS);
       expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'processing failed; the message will be retried' }));
       expect(emulator.messages('deadLetterQueue')).toEqual([]);
 
       postgres = await startPostgres({ dataDir: join(dataRoot, 'data'), port, persistent: true });
-      const stored = await eventually(() => new DocumentsRepository(pool).get(message.documentId).catch(() => undefined));
+      const stored = await vi.waitUntil(() => new DocumentsRepository(pool).get(message.documentId).catch(() => undefined), PIPELINE_WAIT_MS);
       expect(stored.status).toBe('processed');
-      await eventually(() => (emulator.messages('queue').length === 0 ? true : undefined));
+      await vi.waitUntil(() => emulator.messages('queue').length === 0, PIPELINE_WAIT_MS);
     } finally {
       await consumer?.stop();
       consumer = undefined;

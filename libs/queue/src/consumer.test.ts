@@ -8,7 +8,10 @@ import { findFreePort, startEmulator } from '@docflow/local';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QueueConsumer, QueueProducer, createSqsClient, type QueueConsumerOptions, type QueueMessage } from './index.js';
-import { eventually, recordingLogger } from './test/recording-logger.js';
+import { recordingLogger } from './test/recording-logger.js';
+
+/** How long a test waits for the consumer (vi.waitUntil's timeout) before it fails. */
+const WAIT_MS = 20_000;
 
 describe('QueueConsumer (fauxqs)', () => {
   let emulator: TestEmulator;
@@ -48,7 +51,7 @@ describe('QueueConsumer (fauxqs)', () => {
     ]);
     const running = consumer({ handler: async (message) => void seen.push(message) });
     running.start();
-    await eventually(() => seen.length === 2);
+    await vi.waitUntil(() => seen.length === 2, WAIT_MS);
     await running.stop();
     expect(seen.map((message) => message.body).sort()).toEqual(['one', 'two']);
     const one = seen.find((message) => message.body === 'one');
@@ -74,7 +77,7 @@ describe('QueueConsumer (fauxqs)', () => {
       },
     });
     worker.start();
-    await eventually(() => done === 12);
+    await vi.waitUntil(() => done === 12, WAIT_MS);
     await worker.stop();
     expect(maxRunning).toBe(3);
     const asked = send.mock.calls
@@ -104,7 +107,7 @@ describe('QueueConsumer (fauxqs)', () => {
       },
     });
     worker.start();
-    await eventually(() => receiveCounts.length === 2);
+    await vi.waitUntil(() => receiveCounts.length === 2, WAIT_MS);
     await worker.stop();
     expect(receiveCounts).toEqual([1, 2]);
     expect(logger.entries.some((entry) => entry.level === 'warn' && /handler failed/.test(entry.message))).toBe(true);
@@ -121,7 +124,7 @@ describe('QueueConsumer (fauxqs)', () => {
       },
     });
     worker.start();
-    await eventually(() => calls === 1);
+    await vi.waitUntil(() => calls === 1, WAIT_MS);
     await worker.stop();
     expect(emulator.messages('queue')).toMatchObject([{ body: 'wait for it', state: 'inflight', receiveCount: 1 }]);
   });
@@ -141,7 +144,7 @@ describe('QueueConsumer (fauxqs)', () => {
     });
     worker.start();
     try {
-      await eventually(() => started);
+      await vi.waitUntil(() => started, WAIT_MS);
       // past the 2 s visibility timeout: without the heartbeat another consumer would get the message now
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       const probe = await client.send(
@@ -169,7 +172,7 @@ describe('QueueConsumer (fauxqs)', () => {
       },
     });
     worker.start();
-    await eventually(() => started);
+    await vi.waitUntil(() => started, WAIT_MS);
     await worker.stop();
     expect(finished).toBe(true);
     expect(emulator.messages('queue')).toEqual([]);
@@ -188,7 +191,7 @@ describe('QueueConsumer (fauxqs)', () => {
       },
     });
     worker.start();
-    await eventually(() => signal !== undefined);
+    await vi.waitUntil(() => signal !== undefined, WAIT_MS);
     await worker.stop();
     expect(signal?.aborted).toBe(true);
     expect(logger.entries.some((entry) => /still running at the shutdown timeout/.test(entry.message))).toBe(true);
@@ -229,12 +232,12 @@ describe('QueueConsumer when the endpoint is down', () => {
       handler: async (message) => void bodies.push(message.body),
     });
     worker.start();
-    await eventually(() => logger.entries.filter((entry) => /receiving messages failed/.test(entry.message)).length >= 2);
+    await vi.waitUntil(() => logger.entries.filter((entry) => /receiving messages failed/.test(entry.message)).length >= 2, WAIT_MS);
 
     const emulator = await startEmulator({ port });
     try {
       await new QueueProducer({ client, queueUrl: emulator.queueUrl }).send('after the outage');
-      await eventually(() => bodies.length === 1);
+      await vi.waitUntil(() => bodies.length === 1, WAIT_MS);
       expect(bodies).toEqual(['after the outage']);
     } finally {
       await worker.stop();

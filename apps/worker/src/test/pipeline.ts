@@ -57,16 +57,8 @@ export function testIngest(emulator: TestEmulator) {
   };
 }
 
-/** Polls `check` until it returns a value other than undefined (tests wait for the pipeline). */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** How long a test waits for the pipeline (vi.waitUntil's timeout) before it fails. */
+export const PIPELINE_WAIT_MS = 15_000;
 
 export const htmlPage = (title: string, words: string) =>
   `<!doctype html><html><head><title>${title}</title></head><body><nav>Home About</nav><article><h1>${title}</h1>${Array.from(

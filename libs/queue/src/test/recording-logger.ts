@@ -18,8 +18,3 @@ export function recordingLogger(): QueueLogger & { readonly entries: LogEntry[] 
     readonly entries: LogEntry[];
   };
 }
-
-/** Polls `check` until it returns true (a test limit stops a wait that never ends). */
-export async function eventually(check: () => boolean | Promise<boolean>, intervalMs = 20): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, intervalMs));
-}
