@@ -10,7 +10,10 @@ export interface PipeDeps extends ProcessDeps {
   readonly logger: Logger;
   /** Attempts before a message is dead-lettered instead of re-enqueued. */
   readonly maxAttempts: number;
-  /** Aborted when the task is told to stop (Fargate Spot interruption, scale-in). */
+  /**
+   * Aborted when the task is told to stop (Fargate Spot interruption, scale-in).
+   * @default - processing is never interrupted
+   */
   readonly signal?: AbortSignal;
 }
 

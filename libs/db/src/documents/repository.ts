@@ -50,11 +50,17 @@ export type UpsertOutcome = 'inserted' | 'updated';
 export type MarkFailedOutcome = 'inserted' | 'updated' | 'unchanged';
 
 export interface ListDocumentsOptions {
-  /** Full-text query (web search syntax: words, "phrases", -exclusions, or). Ranked when set. */
+  /**
+   * Full-text query (web search syntax: words, "phrases", -exclusions, or). Ranked when set.
+   * @default - every document, newest first
+   */
   readonly q?: string;
   /** Page size, 1 to DOCUMENT_LIST_MAX_LIMIT. */
   readonly limit: number;
-  /** `nextCursor` of the previous page. Throws InvalidCursorError when it is not one. */
+  /**
+   * `nextCursor` of the previous page. Throws InvalidCursorError when it is not one.
+   * @default - the first page
+   */
   readonly cursor?: string;
 }
 
