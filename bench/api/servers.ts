@@ -2,7 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { findFreePort } from '@docflow/local/testing';
+import { findFreePort } from '@docflow/local';
 
 export const API_KEY = 'bench-key-0123456789abcdef';
 const root = new URL('../../', import.meta.url);

@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import { DocumentListSchema } from '@docflow/contracts';
 import { DocumentsRepository, createPool, type Pool } from '@docflow/db';
 import { captureLogs, documentFixture } from '@docflow/db/testing';
-import { findFreePort, startTestPostgres, type TestPostgres } from '@docflow/local/testing';
+import { findFreePort } from '@docflow/local';
+import { startTestPostgres, type TestPostgres } from '@docflow/local/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY } from './test/harness.js';
 

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseConfig } from '@docflow/config';
-import { findFreePort } from '@docflow/local/testing';
+import { findFreePort } from '@docflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, startTestDatabase, type TestDatabase } from './testing/index.js';
 import { isDatabaseUnavailable } from './errors.js';

@@ -1,4 +1,3 @@
-export { findFreePort } from '../ports.js';
 export { startTestPostgres, type TestPostgres, type TestPostgresOptions } from './test-postgres.js';
 export {
   startTestEmulator,
