@@ -59,7 +59,7 @@ export async function writeSnapshot(
   clients: EmulatorClients,
   layout: SnapshotLayout,
 ): Promise<SnapshotCounts> {
-  const staging = `${snapshotDir}.writing`;
+  const staging = stagingDirOf(snapshotDir);
   await rm(staging, { recursive: true, force: true });
   await mkdir(join(staging, 'objects'), { recursive: true });
 
@@ -108,7 +108,8 @@ export async function writeSnapshot(
 
   const snapshot: Snapshot = { version: 1, writtenAt: new Date(now).toISOString(), queues, objects };
   await writeFile(join(staging, MANIFEST), `${JSON.stringify(snapshot, null, 2)}\n`);
-  // swap only a complete snapshot in, so a crash while writing keeps the previous one
+  // the manifest, written last, marks the staging dir complete: from here on a crash leaves a
+  // snapshot to restore, the previous one until it is removed and this one after (see restore)
   await rm(snapshotDir, { recursive: true, force: true });
   await rename(staging, snapshotDir);
   return { messages, objects: objects.length };
@@ -125,6 +126,11 @@ export async function restoreSnapshot(
   layout: SnapshotLayout,
 ): Promise<SnapshotCounts> {
   const manifestPath = join(snapshotDir, MANIFEST);
+  if (!existsSync(manifestPath) && existsSync(join(stagingDirOf(snapshotDir), MANIFEST))) {
+    // a stop crashed between removing the previous snapshot and renaming the complete new one
+    await rm(snapshotDir, { recursive: true, force: true });
+    await rename(stagingDirOf(snapshotDir), snapshotDir);
+  }
   if (!existsSync(manifestPath)) return { messages: 0, objects: 0 };
   const snapshot = parseSnapshot(await readFile(manifestPath, 'utf8'), manifestPath);
 
@@ -160,6 +166,11 @@ export async function restoreSnapshot(
     }
   }
   return { messages, objects: snapshot.objects.length };
+}
+
+/** Where a snapshot is written before it replaces the previous one. */
+function stagingDirOf(snapshotDir: string): string {
+  return `${snapshotDir}.writing`;
 }
 
 function toSdkAttributes(attributes: SnapshotMessage['messageAttributes']): Record<string, MessageAttributeValue> | undefined {

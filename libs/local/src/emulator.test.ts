@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -182,6 +183,27 @@ describe('startEmulator with a snapshot dir', () => {
     } finally {
       two.sqs.destroy();
       two.s3.destroy();
+      await second.stop();
+    }
+  });
+
+  it('restores a complete snapshot that a crashed stop left unrenamed', async () => {
+    const dir = join(snapshotDir, '..', 'crashed');
+    const first = await startEmulator({ port: 0, snapshotDir: dir });
+    const one = clientsFor(first.aws);
+    await one.sqs.send(new SendMessageCommand({ QueueUrl: first.queueUrl, MessageBody: 'kept' }));
+    one.sqs.destroy();
+    one.s3.destroy();
+    await first.stop();
+    // the stop removed the previous snapshot and crashed before renaming the new, complete one
+    await rename(dir, `${dir}.writing`);
+
+    const second = await startEmulator({ port: 0, snapshotDir: dir });
+    try {
+      expect(second.restored).toEqual({ messages: 1, objects: 0 });
+      expect(existsSync(join(dir, 'snapshot.json'))).toBe(true);
+      expect(existsSync(`${dir}.writing`)).toBe(false);
+    } finally {
       await second.stop();
     }
   });
