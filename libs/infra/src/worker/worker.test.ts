@@ -98,9 +98,10 @@ describe('Worker', () => {
       expect(at(role, 3)['Condition']).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
     });
 
-    it('THEN the task may read raw documents and send to the queue and DLQ, but not receive (the pipe does)', () => {
+    it('THEN the task may read raw documents (and learn that one is missing) and send to the queue and DLQ, but not receive (the pipe does)', () => {
       expect(taskPolicy(json)).toEqual([
         { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [expect.stringMatching(/\.arn\}\/raw\/\*$/)] },
+        { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [expect.stringMatching(/\.arn\}$/)] },
         { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [expect.stringContaining('Queues_Queue_'), expect.stringContaining('Queues_DeadLetterQueue_')] },
       ]);
     });
@@ -158,7 +159,7 @@ describe('Worker', () => {
     });
 
     it('THEN the task may also receive, delete and extend visibility on the queue', () => {
-      expect(taskPolicy(json)[2]).toEqual({
+      expect(taskPolicy(json)[3]).toEqual({
         Effect: 'Allow',
         Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
         Resource: [expect.stringContaining('Queues_Queue_')],

@@ -111,6 +111,9 @@ export class Worker extends Construct {
       secrets: props.database.secrets,
       taskStatements: [
         allow(['s3:GetObject'], [`${props.bucket.arn}/${RAW_PREFIX}*`]),
+        // without it S3 answers a missing body with 403, and the worker cannot tell "gone" (recorded
+        // as a failed document) from "not allowed" (retried until the DLQ)
+        allow(['s3:ListBucket'], [props.bucket.arn]),
         allow(['sqs:SendMessage'], [queue.arn, deadLetterQueue.arn]),
         ...pollStatements,
       ],
