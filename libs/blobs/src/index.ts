@@ -1,3 +1,3 @@
-export { createS3Client } from './client.js';
+export { createS3Client, type S3ClientOptions } from './client.js';
 export { BlobStore, type FetchedDocument, type StoredDocument } from './blob-store.js';
 export { BlobIntegrityError, BlobNotFoundError } from './errors.js';

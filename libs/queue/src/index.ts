@@ -1,4 +1,4 @@
-export { createSqsClient } from './client.js';
+export { createSqsClient, type SqsClientOptions } from './client.js';
 export { QueueProducer, type OutgoingMessage, type QueueProducerOptions } from './producer.js';
 export {
   QueueConsumer,

@@ -4,6 +4,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QueueProducer, QueueSendError, createSqsClient } from './index.js';
 
@@ -152,5 +153,27 @@ describe('QueueProducer retries', () => {
     ]);
     const producer = new QueueProducer({ client, queueUrl: 'https://sqs.test/q', retryBaseDelayMs: 1 });
     expect(await producer.sendBatch(['a', 'b'])).toEqual(['id-0', 'id-1']);
+  });
+});
+
+describe('createSqsClient', () => {
+  it('gives up on an endpoint that accepts connections but never answers (socket timeout)', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const client = createSqsClient(
+      { region: 'us-east-1', endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+      { socketTimeoutMs: 200 },
+    );
+    try {
+      const producer = new QueueProducer({ client, queueUrl: `${endpoint}/000000000000/docflow-documents` });
+      await expect(producer.send('never answered')).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(sockets.length).toBeGreaterThan(0);
+    } finally {
+      client.destroy();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });
