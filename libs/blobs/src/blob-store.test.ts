@@ -1,7 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { sha256Hex } from '@docflow/contracts';
-import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { startSilentServer, startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobIntegrityError, BlobNotFoundError, BlobStore, createS3Client } from './index.js';
 
@@ -84,21 +83,18 @@ describe('BlobStore (fauxqs)', () => {
 
 describe('createS3Client', () => {
   it('gives up on an endpoint that accepts connections but never answers (socket timeout)', async () => {
-    const sockets: Socket[] = [];
-    const silent = createServer((socket) => void sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const silent = await startSilentServer();
+    const { endpoint } = silent;
     const client = createS3Client(
       { region: 'us-east-1', endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
       { socketTimeoutMs: 200 },
     );
     try {
       await expect(new BlobStore(client, 'bucket').getDocument(`raw/${'0'.repeat(64)}`)).rejects.toMatchObject({ name: 'TimeoutError' });
-      expect(sockets.length).toBeGreaterThan(0);
+      expect(silent.connections).toBeGreaterThan(0);
     } finally {
       client.destroy();
-      for (const socket of sockets) socket.destroy();
-      silent.close();
+      await silent.stop();
     }
   });
 });

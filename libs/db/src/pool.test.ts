@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseConfig } from '@docflow/config';
 import { findFreePort } from '@docflow/local';
+import { startSilentServer } from '@docflow/local/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, startTestDatabase, type TestDatabase } from './testing/index.js';
 import { isDatabaseUnavailable } from './errors.js';
@@ -111,12 +111,10 @@ describe('ping', () => {
   });
 
   it('gives up on a server that accepts but never answers (connection timeout)', async () => {
-    const silentServer = createServer(() => undefined);
-    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
-    const { port } = silentServer.address() as AddressInfo;
+    const silentServer = await startSilentServer();
     try {
       const pool = createPool(
-        { ...db.config, url: `postgres://docflow:x@127.0.0.1:${port}/docflow` },
+        { ...db.config, url: `postgres://docflow:x@127.0.0.1:${silentServer.port}/docflow` },
         { logger: captureLogs().logger, connectionTimeoutMs: 200 },
       );
       pools.push(pool);
@@ -124,7 +122,7 @@ describe('ping', () => {
       expect(error).toMatchObject({ message: expect.stringMatching(/timeout/) });
       expect(isDatabaseUnavailable(error)).toBe(true);
     } finally {
-      silentServer.close();
+      await silentServer.stop();
     }
   });
 });

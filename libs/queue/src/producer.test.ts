@@ -3,8 +3,7 @@ import {
   type SendMessageBatchCommandOutput,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { startSilentServer, startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QueueProducer, QueueSendError, createSqsClient } from './index.js';
 
@@ -158,10 +157,8 @@ describe('QueueProducer retries', () => {
 
 describe('createSqsClient', () => {
   it('gives up on an endpoint that accepts connections but never answers (socket timeout)', async () => {
-    const sockets: Socket[] = [];
-    const silent = createServer((socket) => void sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const silent = await startSilentServer();
+    const { endpoint } = silent;
     const client = createSqsClient(
       { region: 'us-east-1', endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
       { socketTimeoutMs: 200 },
@@ -169,11 +166,10 @@ describe('createSqsClient', () => {
     try {
       const producer = new QueueProducer({ client, queueUrl: `${endpoint}/000000000000/docflow-documents` });
       await expect(producer.send('never answered')).rejects.toMatchObject({ name: 'TimeoutError' });
-      expect(sockets.length).toBeGreaterThan(0);
+      expect(silent.connections).toBeGreaterThan(0);
     } finally {
       client.destroy();
-      for (const socket of sockets) socket.destroy();
-      silent.close();
+      await silent.stop();
     }
   });
 });

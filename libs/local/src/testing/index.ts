@@ -6,3 +6,4 @@ export {
   type TestEmulator,
   type TestEmulatorOptions,
 } from './test-emulator.js';
+export { startSilentServer, type SilentServer } from './silent-server.js';
