@@ -3,6 +3,7 @@ import { WORKER_MODES, loadOrExit, loadWorkerConfig, type WorkerConfig } from '@
 import { migrate } from '@docflow/db';
 import { createLogger, type Logger } from '@docflow/observability';
 import { QueueConsumer } from '@docflow/queue';
+import { DatabaseGate } from './database-gate.js';
 import { runPipe } from './pipe.js';
 import { createPollHandler } from './poll.js';
 import { createWorkerResources } from './resources.js';
@@ -26,10 +27,12 @@ async function main(): Promise<number> {
 async function pollMode(config: WorkerConfig, logger: Logger): Promise<number> {
   const resources = createWorkerResources(config, logger);
   if (config.database.migrate) await migrate(resources.pool, { logger });
+  const databaseGate = new DatabaseGate(resources.pool, logger);
   const consumer = new QueueConsumer({
     client: resources.sqs,
     queueUrl: config.queueUrl,
-    handler: createPollHandler({ ...resources, logger }),
+    handler: createPollHandler({ ...resources, logger, databaseGate }),
+    beforeReceive: databaseGate.beforeReceive,
     concurrency: config.concurrency,
     waitTimeSeconds: config.waitTimeSeconds,
     visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,

@@ -68,8 +68,8 @@ describe('pipe mode (a real process per message)', () => {
   });
 
   it('re-enqueues a failed message with attempt + 1 and a delay, then exits non-zero', async () => {
-    const message = await pipeline.prepare('Processing fails: the database is unreachable.', 'text/plain');
-    const task = await pipeTask(serializeDocumentMessage(message), { DATABASE_URL: 'postgres://docflow:x@127.0.0.1:1/docflow' });
+    const message = await pipeline.prepare('Processing fails: the bucket cannot be read.', 'text/plain');
+    const task = await pipeTask(serializeDocumentMessage(message), { DOCFLOW_BUCKET: 'no-such-bucket' });
     expect(task.code).toBe(1);
     const [requeued] = queuedMessages('queue');
     expect(requeued?.state).toBe('delayed');
@@ -80,12 +80,23 @@ describe('pipe mode (a real process per message)', () => {
 
   it('dead-letters the message past the last attempt, with the reason', async () => {
     const message = await pipeline.prepare('Fails on its fifth attempt.', 'text/plain', { attempt: 5 });
-    const task = await pipeTask(serializeDocumentMessage(message), { DATABASE_URL: 'postgres://docflow:x@127.0.0.1:1/docflow' });
+    const task = await pipeTask(serializeDocumentMessage(message), { DOCFLOW_BUCKET: 'no-such-bucket' });
     expect(task.code).toBe(1);
     expect(queuedMessages('queue')).toEqual([]);
     const [dead] = queuedMessages('deadLetterQueue');
     expect(parseDocumentMessage(dead?.body ?? '')).toEqual({ ok: true, message });
     expect(dead?.messageAttributes[DEAD_LETTER_REASON]?.StringValue).toMatch(/^gave up after 5 attempts: /);
+  });
+
+  it('waits out a PostgreSQL outage without spending an attempt, even on the last one', async () => {
+    const message = await pipeline.prepare('Processing waits: the database is unreachable.', 'text/plain', { attempt: 5 });
+    const task = await pipeTask(serializeDocumentMessage(message), { DATABASE_URL: 'postgres://docflow:x@127.0.0.1:1/docflow' });
+    expect(task.code).toBe(1);
+    const [requeued] = queuedMessages('queue');
+    expect(requeued?.state).toBe('delayed');
+    expect(parseDocumentMessage(requeued?.body ?? '')).toEqual({ ok: true, message });
+    expect(queuedMessages('deadLetterQueue')).toEqual([]);
+    expect(task.stdout).toContain('PostgreSQL is unavailable; re-enqueued without spending an attempt');
   });
 
   it('dead-letters a body that breaks the contract and exits non-zero', async () => {

@@ -1,4 +1,5 @@
 import { nextAttempt, parseDocumentMessage, serializeDocumentMessage } from '@docflow/contracts';
+import { isDatabaseUnavailable } from '@docflow/db';
 import type { Logger } from '@docflow/observability';
 import type { QueueProducer } from '@docflow/queue';
 import { deadLetter } from './dead-letter.js';
@@ -51,6 +52,12 @@ export async function runPipe(body: string, deps: PipeDeps): Promise<PipeOutcome
   }
 
   const reason = failure instanceof Error ? failure.message : String(failure);
+  if (isDatabaseUnavailable(failure)) {
+    // an outage (or RDS stopped to save money) is not the message's fault: it waits without
+    // spending an attempt, at the longest delay SQS allows, so it costs one task per 15 minutes
+    log.warn({ err: failure, delaySeconds: MAX_DELAY_SECONDS }, 'PostgreSQL is unavailable; re-enqueued without spending an attempt');
+    return handBack(deps, () => deps.queue.send(serializeDocumentMessage(message), { delaySeconds: MAX_DELAY_SECONDS }), 'retry-enqueued', body);
+  }
   if (message.attempt >= deps.maxAttempts) {
     log.error({ err: failure }, `processing failed on the last attempt (${deps.maxAttempts}); dead-lettering`);
     const final = `gave up after ${message.attempt} attempts: ${reason}`;
@@ -62,9 +69,12 @@ export async function runPipe(body: string, deps: PipeDeps): Promise<PipeOutcome
   return handBack(deps, () => deps.queue.send(serializeDocumentMessage(retry), { delaySeconds }), 'retry-enqueued', body);
 }
 
+/** SQS's longest message delay: 15 minutes. */
+const MAX_DELAY_SECONDS = 900;
+
 /** Exponential back-off between attempts: 10 s, 20 s, 40 s … capped at SQS's 15 minutes. */
 export function retryDelaySeconds(attempt: number): number {
-  return Math.min(900, 10 * 2 ** (attempt - 1));
+  return Math.min(MAX_DELAY_SECONDS, 10 * 2 ** (attempt - 1));
 }
 
 async function handBack(deps: PipeDeps, send: () => Promise<unknown>, outcome: PipeOutcome, body: string): Promise<PipeOutcome> {

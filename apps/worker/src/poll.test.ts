@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BlobStore } from '@docflow/blobs';
 import { loadWorkerConfig } from '@docflow/config';
-import { DocumentsRepository, createPool, migrate } from '@docflow/db';
+import { DocumentsRepository, createPool, migrate, type Pool } from '@docflow/db';
 import { captureLogs, startTestDatabase, type TestDatabase } from '@docflow/db/testing';
 import { findFreePort, startPostgres, type RunningPostgres } from '@docflow/local';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { QueueConsumer } from '@docflow/queue';
 import { DEAD_LETTER_REASON } from './dead-letter.js';
+import { DatabaseGate } from './database-gate.js';
 import { createPollHandler } from './poll.js';
 import { PIPELINE_WAIT_MS, htmlPage, testIngest } from './test/pipeline.js';
 
@@ -34,12 +35,14 @@ afterAll(async () => {
   await Promise.all([database.close(), emulator.stop()]);
 });
 
-function startWorker(documents = database.documents, blobs: BlobStore = pipeline.blobs) {
+function startWorker(documents = database.documents, blobs: BlobStore = pipeline.blobs, pool?: Pool) {
   const logs = captureLogs('worker');
+  const databaseGate = pool === undefined ? undefined : new DatabaseGate(pool, logs.logger);
   consumer = new QueueConsumer({
     client: pipeline.sqs,
     queueUrl: emulator.queueUrl,
-    handler: createPollHandler({ blobs, documents, deadLetters: pipeline.deadLetters, logger: logs.logger }),
+    handler: createPollHandler({ blobs, documents, deadLetters: pipeline.deadLetters, logger: logs.logger, ...(databaseGate ? { databaseGate } : {}) }),
+    ...(databaseGate ? { beforeReceive: databaseGate.beforeReceive, receiveErrorBackoffMs: 100 } : {}),
     concurrency: 2,
     waitTimeSeconds: 1,
     visibilityTimeoutSeconds: 1,
@@ -150,24 +153,37 @@ describe('poll mode with PostgreSQL down', () => {
     await rm(dataRoot, { recursive: true, force: true });
   });
 
-  it('keeps the message while the database is away and processes it once it is back', async () => {
+  it('keeps the message in the queue while the database is away, without spending its receives, and processes it once it is back', async () => {
     const config = loadWorkerConfig({ DATABASE_URL: postgres.url, DB_POOL_MAX: '2' });
     const pool = createPool(config.database, { logger: captureLogs().logger, connectionTimeoutMs: 500 });
     try {
       await migrate(pool, { logger: captureLogs().logger });
       await postgres.stop();
 
-      const logs = startWorker(new DocumentsRepository(pool));
+      const logs = startWorker(new DocumentsRepository(pool), pipeline.blobs, pool);
       const message = await pipeline.ingest('Written while PostgreSQL was down.', 'text/plain');
 
-      // the message is received, fails, is not deleted, and comes back after the visibility timeout
-      await vi.waitUntil(() => emulator.messages('queue').some((queued) => queued.receiveCount >= 2), PIPELINE_WAIT_MS);
-      expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'processing failed; the message will be retried' }));
+      // received once, it fails and is not deleted
+      await vi.waitUntil(() => logs.lines.some((line) => line.msg === 'processing failed; the message will be retried'), PIPELINE_WAIT_MS);
+      expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'PostgreSQL is unavailable; holding the queue until it answers again' }));
+      // with the gate closed, several visibility timeouts (1 s) pass without another receive: the
+      // outage spends no receives (beyond a long poll already under way when it began), so a long
+      // one cannot push the backlog into the DLQ
+      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      await pause(2_500); // the long poll under way when the gate closed (1 s wait) may still take it once
+      const receivesAtClose = emulator.messages('queue')[0]?.receiveCount ?? 0;
+      expect(receivesAtClose).toBeLessThanOrEqual(2);
+      await pause(3_000);
+      expect(emulator.messages('queue')).toEqual([
+        expect.objectContaining({ body: expect.stringContaining(message.documentId), receiveCount: receivesAtClose }),
+      ]);
       expect(emulator.messages('deadLetterQueue')).toEqual([]);
 
+      // back after its visibility timeout, it is processed once PostgreSQL answers
       postgres = await startPostgres({ dataDir: join(dataRoot, 'data'), port, persistent: true });
       const stored = await vi.waitUntil(() => new DocumentsRepository(pool).get(message.documentId).catch(() => undefined), PIPELINE_WAIT_MS);
       expect(stored.status).toBe('processed');
+      expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'PostgreSQL answers again; receiving' }));
       await vi.waitUntil(() => emulator.messages('queue').length === 0, PIPELINE_WAIT_MS);
     } finally {
       await consumer?.stop();

@@ -1,19 +1,26 @@
 import { parseDocumentMessage } from '@docflow/contracts';
 import type { Logger } from '@docflow/observability';
 import type { MessageHandler, QueueProducer } from '@docflow/queue';
+import type { DatabaseGate } from './database-gate.js';
 import { deadLetter } from './dead-letter.js';
 import { processDocument, type ProcessDeps } from './process.js';
 
 export interface PollHandlerDeps extends ProcessDeps {
   readonly deadLetters: QueueProducer;
   readonly logger: Logger;
+  /**
+   * Told about each failure, so the worker stops receiving while PostgreSQL is away.
+   * @default - the worker keeps receiving through an outage
+   */
+  readonly databaseGate?: Pick<DatabaseGate, 'observe'>;
 }
 
 /**
  * What the long-polling worker does with each message. A message that breaks the contract goes
  * to the DLQ at once (retrying cannot fix it) and is deleted; a failure to process leaves the
  * message in the queue, so it comes back after the visibility timeout and, after the redrive
- * policy's maximum receives, lands in the DLQ.
+ * policy's maximum receives, lands in the DLQ. While PostgreSQL is away the database gate stops
+ * the receiving, so an outage does not spend those receives.
  */
 export function createPollHandler(deps: PollHandlerDeps): MessageHandler {
   return async (message) => {
@@ -37,6 +44,7 @@ export function createPollHandler(deps: PollHandlerDeps): MessageHandler {
       }
     } catch (error) {
       log.warn({ err: error, receiveCount: message.receiveCount }, 'processing failed; the message will be retried');
+      deps.databaseGate?.observe(error);
       throw error;
     }
   };

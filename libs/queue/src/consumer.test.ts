@@ -213,6 +213,32 @@ describe('QueueConsumer (fauxqs)', () => {
         }),
     ).toThrow('heartbeatIntervalSeconds must be above 0 and below visibilityTimeoutSeconds (10), got 10');
   });
+
+  it('receives nothing while beforeReceive throws, so an outage does not spend the messages\' receives', async () => {
+    await producer.send('held back');
+    let dependencyUp = false;
+    const logger = recordingLogger();
+    const bodies: string[] = [];
+    const running = consumer({
+      receiveErrorBackoffMs: 20,
+      logger,
+      beforeReceive: async () => {
+        if (!dependencyUp) throw new Error('PostgreSQL is unavailable');
+      },
+      handler: async (message) => void bodies.push(message.body),
+    });
+    running.start();
+    await vi.waitUntil(() => logger.entries.filter((entry) => /not receiving/.test(entry.message)).length >= 3, WAIT_MS);
+    expect(bodies).toEqual([]);
+    expect(emulator.messages('queue')).toEqual([expect.objectContaining({ body: 'held back', receiveCount: 0, state: 'ready' })]);
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: 'warn', context: expect.objectContaining({ reason: 'PostgreSQL is unavailable' }) }),
+    );
+
+    dependencyUp = true;
+    await vi.waitUntil(() => bodies.length === 1, WAIT_MS);
+    expect(logger.entries).toContainEqual(expect.objectContaining({ level: 'info', message: 'receiving again' }));
+  });
 });
 
 describe('QueueConsumer when the endpoint is down', () => {

@@ -71,6 +71,13 @@ export interface QueueConsumerOptions {
    * @default 1_000
    */
   readonly receiveErrorBackoffMs?: number;
+  /**
+   * Called before each receive; while it throws, nothing is received (the consumer backs off and
+   * asks again). Hold the backlog in the queue this way while a dependency the handler needs is
+   * down: every receive counts toward the redrive policy, so an outage must not spend them.
+   * @default - always receive
+   */
+  readonly beforeReceive?: (signal: AbortSignal) => Promise<void>;
   /** @default - nothing is logged */
   readonly logger?: QueueLogger;
 }
@@ -93,6 +100,7 @@ export class QueueConsumer {
   private readonly retryDelaySeconds: number | undefined;
   private readonly shutdownTimeoutMs: number;
   private readonly receiveErrorBackoffMs: number;
+  private readonly beforeReceive: ((signal: AbortSignal) => Promise<void>) | undefined;
   private readonly logger: QueueLogger;
   private readonly deletes: DeleteBatcher;
 
@@ -114,6 +122,7 @@ export class QueueConsumer {
     this.retryDelaySeconds = options.retryDelaySeconds;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 25_000;
     this.receiveErrorBackoffMs = options.receiveErrorBackoffMs ?? 1_000;
+    this.beforeReceive = options.beforeReceive;
     this.logger = options.logger ?? silentLogger;
     this.validate();
     this.deletes = new DeleteBatcher({ client: this.client, queueUrl: this.queueUrl, logger: this.logger });
@@ -162,11 +171,26 @@ export class QueueConsumer {
 
   private async receiveLoop(): Promise<void> {
     let failures = 0;
+    let holds = 0;
     while (!this.receiveAbort.signal.aborted) {
       const free = this.concurrency - this.active.size;
       if (free <= 0) {
         await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
         continue;
+      }
+      if (this.beforeReceive !== undefined) {
+        try {
+          await this.beforeReceive(this.receiveAbort.signal);
+          if (holds > 0) this.logger.info({ holds }, 'receiving again');
+          holds = 0;
+        } catch (error) {
+          if (this.receiveAbort.signal.aborted) break;
+          holds += 1;
+          const retryInMs = backoffMs(holds, this.receiveErrorBackoffMs, MAX_RECEIVE_BACKOFF_MS);
+          this.logger.warn({ reason: (error as Error).message, holds, retryInMs }, 'not receiving: a dependency is unavailable');
+          await sleep(retryInMs, this.receiveAbort.signal);
+          continue;
+        }
       }
       let messages: Message[];
       try {
