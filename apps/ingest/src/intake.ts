@@ -128,18 +128,12 @@ function messageFor(
 }
 
 /**
- * Refuses, before anything is stored, a document the pipeline could not carry to the end: a url
- * or title with a NUL character (the worker would fail to store it in PostgreSQL on every
- * attempt; the body's NULs are dropped with its markup), or a message too long for the queue
- * (only an extreme URL can make it so). The digest does not change the message's size, so the
- * body need not be hashed here: the blob store hashes it once. `prefix` locates the document in
- * the request (`documents.3.` in a batch).
+ * Refuses, before anything is stored, a document whose message is too long for the queue (only
+ * an extreme URL and title together can make it so). The digest does not change the message's
+ * size, so the body need not be hashed here: the blob store hashes it once. `prefix` locates the
+ * document in the request (`documents.3.` in a batch).
  */
 function assertCarriable(document: IngestDocumentRequest, correlationId: string, prefix: string): void {
-  const withNul = (['url', 'title'] as const).filter((field) => document[field]?.includes('\u0000'));
-  if (withNul.length > 0) {
-    throw invalidBody(withNul.map((field) => ({ path: `${prefix}${field}`, message: 'must not contain the NUL character (U+0000)' })));
-  }
   const probe = messageFor(document, PLACEHOLDER_SHA256, `raw/${PLACEHOLDER_SHA256}`, new Date().toISOString(), correlationId);
   try {
     serializeDocumentMessage(probe);

@@ -112,6 +112,14 @@ describe('ingest request', () => {
     expect(result.error?.issues.map((issue) => issue.path[0])).toEqual([field]);
   });
 
+  it('refuses NUL characters, which PostgreSQL text cannot hold, in url, title and query', () => {
+    for (const change of [{ url: 'https://example.com/a\u0000b' }, { title: 'a\u0000b' }]) {
+      const result = IngestDocumentRequestSchema.safeParse({ ...valid, ...change });
+      expect(result.error?.issues[0]?.message).toBe('must not contain the NUL character (U+0000)');
+    }
+    expect(DocumentListQuerySchema.safeParse({ q: 'a\u0000b' }).error?.issues[0]?.path).toEqual(['q']);
+  });
+
   it('limits a batch to 100 documents', () => {
     const documents = Array.from({ length: MAX_BATCH_DOCUMENTS + 1 }, () => valid);
     expect(IngestBatchRequestSchema.safeParse({ documents }).success).toBe(false);

@@ -10,12 +10,17 @@ export const DOCUMENT_STATUSES = ['processed', 'failed'] as const;
 export const DocumentStatusSchema = z.enum(DOCUMENT_STATUSES);
 export type DocumentStatus = z.infer<typeof DocumentStatusSchema>;
 
+/** PostgreSQL text cannot hold U+0000: a field with one could never be stored or searched. */
+const NO_NUL = { error: 'must not contain the NUL character (U+0000)' } as const;
+const hasNoNul = (value: string) => !value.includes('\u0000');
+
 export const DocumentUrlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
   .max(MAX_URL_LENGTH)
+  .refine(hasNoNul, NO_NUL)
   .describe('Where the document came from (http or https)');
 
-const TitleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH);
+const TitleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH).refine(hasNoNul, NO_NUL);
 
 /** Body of `POST /v1/documents`. */
 export const IngestDocumentRequestSchema = z.object({
@@ -78,7 +83,7 @@ export const DOCUMENT_LIST_DEFAULT_LIMIT = 20;
 
 /** Query of `GET /v1/documents`. */
 export const DocumentListQuerySchema = z.object({
-  q: z.string().trim().min(1).max(500).optional().describe('Full-text query; results are ranked'),
+  q: z.string().trim().min(1).max(500).refine(hasNoNul, NO_NUL).optional().describe('Full-text query; results are ranked'),
   limit: z.coerce
     .number()
     .int()
