@@ -1,5 +1,5 @@
 import { createPool, type Pool, type PoolClient } from '@docflow/db';
-import { captureLogs } from '@docflow/db/testing';
+import { captureLogs } from '@docflow/observability/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiApp } from './app.js';
 import { API_KEY, startHarness, type Harness } from './test/harness.js';

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { BlobStore } from '@docflow/blobs';
 import { loadWorkerConfig } from '@docflow/config';
 import { DocumentsRepository, createPool, migrate, type Pool } from '@docflow/db';
-import { captureLogs, startTestDatabase, type TestDatabase } from '@docflow/db/testing';
+import { startTestDatabase, type TestDatabase } from '@docflow/db/testing';
+import { captureLogs } from '@docflow/observability/testing';
 import { findFreePort, startPostgres, type RunningPostgres } from '@docflow/local';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { QueueConsumer } from '@docflow/queue';

@@ -5,7 +5,8 @@ import type { DatabaseConfig } from '@docflow/config';
 import { findFreePort } from '@docflow/local';
 import { startSilentServer } from '@docflow/local/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, startTestDatabase, type TestDatabase } from './testing/index.js';
+import { captureLogs } from '@docflow/observability/testing';
+import { startTestDatabase, type TestDatabase } from './testing/index.js';
 import { isDatabaseUnavailable } from './errors.js';
 import { DatabaseConfigError, createPool, ping, type Pool } from './pool.js';
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogLine } from './test/logs.js';
+import type { LogLine } from '@docflow/observability/testing';
 
 const fixture = fileURLToPath(new URL('./test/serve-fixture.ts', import.meta.url));
 

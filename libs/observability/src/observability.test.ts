@@ -1,22 +1,11 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { correlationIdFrom, createLogger } from './index.js';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString('utf8')));
-      done();
-    },
-  });
-  return { lines, destination };
-}
+import { correlationIdFrom } from './index.js';
+import { captureLogs } from './testing/index.js';
 
 describe('createLogger', () => {
   it('writes one JSON object per line with service, level label and ISO time', () => {
-    const { lines, destination } = capture();
-    createLogger({ service: 'ingest', destination }).info({ documentId: 'abc' }, 'accepted');
+    const { lines, logger } = captureLogs('ingest');
+    logger.info({ documentId: 'abc' }, 'accepted');
     expect(lines).toEqual([
       expect.objectContaining({ service: 'ingest', level: 'info', msg: 'accepted', documentId: 'abc' }),
     ]);
@@ -24,8 +13,7 @@ describe('createLogger', () => {
   });
 
   it('redacts API keys and passwords but keeps the keys', () => {
-    const { lines, destination } = capture();
-    const logger = createLogger({ service: 'api', destination });
+    const { lines, logger } = captureLogs('api');
     logger.info({ req: { headers: { 'x-api-key': 'secret-key', host: 'h' } }, db: { password: 'pw' } }, 'request');
     expect(lines[0]).toMatchObject({
       req: { headers: { 'x-api-key': '[redacted]', host: 'h' } },
@@ -34,8 +22,7 @@ describe('createLogger', () => {
   });
 
   it('respects the level', () => {
-    const { lines, destination } = capture();
-    const logger = createLogger({ service: 'worker', level: 'warn', destination });
+    const { lines, logger } = captureLogs('worker', 'warn');
     logger.info('hidden');
     logger.warn('shown');
     expect(lines.map((line) => line.msg)).toEqual(['shown']);

@@ -1,5 +1,6 @@
 import { DocumentsRepository } from '@docflow/db';
-import { captureLogs, startTestDatabase, type TestDatabase } from '@docflow/db/testing';
+import { startTestDatabase, type TestDatabase } from '@docflow/db/testing';
+import { captureLogs } from '@docflow/observability/testing';
 import type { HttpApp } from '@docflow/http';
 import { buildApiApp } from '../app.js';
 

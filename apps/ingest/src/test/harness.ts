@@ -1,9 +1,8 @@
 import { BlobStore, createS3Client } from '@docflow/blobs';
 import type { HttpApp } from '@docflow/http';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
-import { createLogger } from '@docflow/observability';
+import { captureLogs } from '@docflow/observability/testing';
 import { QueueProducer, createSqsClient } from '@docflow/queue';
-import { Writable } from 'node:stream';
 import { buildIngestApp, type IngestAppOptions } from '../app.js';
 
 type S3Client = ReturnType<typeof createS3Client>;
@@ -25,20 +24,12 @@ export interface Harness {
 
 /** The emulator, real SDK clients on it, and apps built the way main.ts builds them. */
 export async function startHarness(): Promise<Harness> {
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
   const emulator = await startTestEmulator();
   const s3 = createS3Client(emulator.aws);
   const sqs = createSqsClient(emulator.aws);
   const blobs = new BlobStore(s3, emulator.bucket);
   const queue = new QueueProducer({ client: sqs, queueUrl: emulator.queueUrl });
-  const logLines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logLines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const logger = createLogger({ service: 'ingest', destination });
+  const { logger, lines: logLines } = captureLogs('ingest');
   const apps: HttpApp[] = [];
 
   return {

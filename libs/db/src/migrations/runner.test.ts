@@ -1,7 +1,8 @@
 import type { DatabaseConfig } from '@docflow/config';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, startTestDatabase, type TestDatabase } from '../testing/index.js';
+import { captureLogs } from '@docflow/observability/testing';
+import { startTestDatabase, type TestDatabase } from '../testing/index.js';
 import { createPool, type Pool } from '../pool.js';
 import { MIGRATIONS } from './index.js';
 import { MIGRATION_LOCK_KEY, MigrationChecksumError, migrate } from './runner.js';

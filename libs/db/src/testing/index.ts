@@ -1,3 +1,2 @@
 export { startTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.js';
 export { documentFixture, type DocumentFixtureOverrides } from './fixtures.js';
-export { captureLogs, type CapturedLogs } from './capture-logs.js';

@@ -2,7 +2,7 @@ import { ErrorResponseSchema } from '@docflow/contracts';
 import { z } from 'zod';
 import { buildHttpApp, type HttpApp, type HttpAppOptions } from '../app.js';
 import { HttpError } from '../http-error.js';
-import { captureLogs } from './logs.js';
+import { captureLogs } from '@docflow/observability/testing';
 
 export const KEYS = ['first-key-0123456789', 'k2'] as const;
 export const SECRET_DETAIL = 'password=hunter2 at db.internal:5432';
