@@ -11,6 +11,7 @@ const depConstraints = [
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:lib', 'type:stack'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:local', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
   { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:infra'] },
@@ -18,6 +19,7 @@ const depConstraints = [
   { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
   { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
   { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
+  { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local', 'scope:infra'] },
 ];
 
 /**
