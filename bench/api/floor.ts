@@ -4,12 +4,14 @@
  * nothing else: no auth, validation, logging, cursor or excerpt escaping. run.ts checks that it
  * returns the same documents as the api before measuring either.
  *
- * Usage: node --import tsx bench/api/floor.ts <database url> <port> <pool size>
+ * Usage: DATABASE_URL=... PORT=... [DB_POOL_MAX=10] node --import tsx bench/api/floor.ts
+ * (the variables the api reads for the same settings)
  */
 import Fastify from 'fastify';
 import pg from 'pg';
 
-const [url, port, poolMax] = process.argv.slice(2);
+const { DATABASE_URL: url, PORT: port, DB_POOL_MAX: poolMax } = process.env;
+if (!url || !port) throw new Error('DATABASE_URL and PORT are required');
 const pool = new pg.Pool({ connectionString: url, max: Number(poolMax ?? 10) });
 
 const SEARCH_SQL = `

@@ -15,9 +15,13 @@ import { parseArgs } from 'node:util';
 import { DocumentsRepository, createPool, migrate } from '@docflow/db';
 import { startTestPostgres } from '@docflow/local/testing';
 import { createLogger } from '@docflow/observability';
-import autocannon from 'autocannon';
+import { loadServer } from '../common/load.js';
+import { median } from '../common/median.js';
+import { numberOption } from '../common/options.js';
+import { stopProcess } from '../common/processes.js';
+import { rotatingRounds } from '../common/rounds.js';
 import { broadQueries, seed, selectiveQueries } from './dataset.js';
-import { cpuMs, startApi, startFloor, stop, type Server } from './servers.js';
+import { startApi, startFloor, type Server } from './servers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,13 +35,13 @@ const { values: args } = parseArgs({
     bundle: { type: 'boolean', default: false },
   },
 });
-const documentCount = Number(args.documents);
-const durationSeconds = Number(args.duration);
-const warmupSeconds = Number(args.warmup);
-const connections = Number(args.connections);
-const limit = Number(args.limit);
-const poolMax = Number(args.pool);
-const rounds = Number(args.rounds);
+const documentCount = numberOption('documents', args.documents, { integer: true });
+const durationSeconds = numberOption('duration', args.duration);
+const warmupSeconds = numberOption('warmup', args.warmup, { min: 0 });
+const connections = numberOption('connections', args.connections, { integer: true });
+const limit = numberOption('limit', args.limit, { integer: true });
+const poolMax = numberOption('pool', args.pool, { integer: true });
+const rounds = numberOption('rounds', args.rounds, { integer: true });
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -73,18 +77,19 @@ interface Figures {
 }
 
 async function measure(server: Server, queries: readonly string[], seconds: number): Promise<Figures> {
-  const pid = server.process.pid as number;
-  const cpuBefore = cpuMs(pid);
-  const result = await autocannon({
-    url: server.baseUrl,
-    connections,
-    duration: seconds,
-    headers: server.headers,
-    // each connection cycles through the queries, common to rare
-    requests: queries.map((q) => ({ method: 'GET' as const, path: path(q) })),
-  });
+  const { result, serverCpuMs } = await loadServer(
+    {
+      url: server.baseUrl,
+      connections,
+      duration: seconds,
+      headers: server.headers,
+      // each connection cycles through the queries, common to rare
+      requests: queries.map((q) => ({ method: 'GET' as const, path: path(q) })),
+    },
+    server.process.pid,
+  );
   return {
-    serverCpuMsPerRequest: (cpuMs(pid) - cpuBefore) / result.requests.total,
+    serverCpuMsPerRequest: serverCpuMs / result.requests.total,
     requestsPerSecond: result.requests.total / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -94,13 +99,12 @@ async function measure(server: Server, queries: readonly string[], seconds: numb
 }
 
 /** Each figure's median over the rounds. */
-function median(runs: readonly Figures[]): Figures {
-  const middle = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+function summarize(runs: readonly Figures[]): Figures {
   return {
-    serverCpuMsPerRequest: middle(runs.map((run) => run.serverCpuMsPerRequest)),
-    requestsPerSecond: middle(runs.map((run) => run.requestsPerSecond)),
-    p50Ms: middle(runs.map((run) => run.p50Ms)),
-    p99Ms: middle(runs.map((run) => run.p99Ms)),
+    serverCpuMsPerRequest: median(runs.map((run) => run.serverCpuMsPerRequest)),
+    requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+    p50Ms: median(runs.map((run) => run.p50Ms)),
+    p99Ms: median(runs.map((run) => run.p99Ms)),
     non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
   };
@@ -162,19 +166,13 @@ try {
       log(`${mix.name}, ${server.name}: ${warmupSeconds} s warm-up...`);
       await measure(server, mix.queries, warmupSeconds);
     }
-    const runs = new Map<Server, Figures[]>([
-      [api, []],
-      [floor, []],
-    ]);
-    for (let round = 0; round < rounds; round += 1) {
-      // alternate who goes first, so a drift in machine load does not favour one side
-      const order = round % 2 === 0 ? [api, floor] : [floor, api];
-      for (const server of order) {
-        log(`${mix.name}, round ${round + 1}/${rounds}, ${server.name}: ${durationSeconds} s...`);
-        runs.get(server)?.push(await measure(server, mix.queries, durationSeconds));
-      }
-    }
-    const [apiFigures, floorFigures] = [api, floor].map((server) => median(runs.get(server) ?? [])) as [Figures, Figures];
+    const byTarget = { api, floor };
+    const runs = await rotatingRounds(['api', 'floor'] as const, rounds, (target, round) => {
+      log(`${mix.name}, round ${round + 1}/${rounds}, ${byTarget[target].name}: ${durationSeconds} s...`);
+      return measure(byTarget[target], mix.queries, durationSeconds);
+    });
+    const apiFigures = summarize(runs.api);
+    const floorFigures = summarize(runs.floor);
     lines.push(row(mix.name, api.name, apiFigures), row(mix.name, floor.name, floorFigures));
     lines.push(
       `${''.padEnd(11)}api throughput = ${((apiFigures.requestsPerSecond / floorFigures.requestsPerSecond) * 100).toFixed(0)}% of the floor`,
@@ -194,6 +192,6 @@ try {
     ].join('\n'),
   );
 } finally {
-  await Promise.all(servers.map(stop));
+  await Promise.all(servers.map((server) => stopProcess(server.process)));
   await postgres.stop();
 }

@@ -11,12 +11,18 @@
  * servers, not what either does alone on real hardware.
  */
 import { findFreePort } from '@docflow/local';
-import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadServer } from '../common/load.js';
+import { median } from '../common/median.js';
+import { numberOption } from '../common/options.js';
+import { firstLine, spawnNode, stopProcess } from '../common/processes.js';
+import { rotatingRounds } from '../common/rounds.js';
+import { startService } from '../common/services.js';
+import { BENCH_API_KEY, WORKSPACE_ROOT } from '../common/workspace.js';
+import { htmlPage } from './page.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,59 +36,15 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
   },
 });
-const durationSeconds = Number(args.duration);
-const connections = Number(args.connections);
-const rounds = Number(args.rounds);
-const bodyBytes = Number(args['body-kb']) * 1024;
-const profileArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+const durationSeconds = numberOption('duration', args.duration);
+const connections = numberOption('connections', args.connections, { integer: true });
+const rounds = numberOption('rounds', args.rounds, { integer: true });
+const bodyBytes = numberOption('body-kb', args['body-kb']) * 1024;
+// the servers run from the workspace root: a relative folder means the caller's
+const profileArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] : [];
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bundle = `${root}apps/ingest/dist/main.js`;
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const API_KEY = 'bench-key-0123456789abcdef';
+const bundle = `${WORKSPACE_ROOT}apps/ingest/dist/main.js`;
 const children: ChildProcess[] = [];
-
-function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; firstLine: Promise<string> } {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const { stdout } = child;
-  if (!stdout) throw new Error('spawned without stdout');
-  const firstLine = new Promise<string>((resolve, reject) => {
-    createInterface({ input: stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-  return { child, firstLine };
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const ok = await fetch(url).then((response) => response.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} never became ready`);
-}
-
-function htmlPage(bytes: number): string {
-  const paragraph = '<p>The harbour pilots measured the tide twice before the "ferry" left the quay.</p>\n';
-  const head = '<!doctype html><html><head><title>Benchmark page</title></head><body>\n';
-  return `${head}${paragraph.repeat(Math.ceil((bytes - head.length) / paragraph.length))}</body></html>\n`;
-}
-
-/**
- * CPU time a process has used, in ms (Linux /proc). Throughput on a shared 2-core machine
- * depends on what else runs; the server's own CPU per request much less so.
- */
-function cpuMs(pid: number | undefined): number {
-  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return Number.NaN;
-  // fields after the command name, which is in parentheses and may contain spaces
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-}
 
 interface Figures {
   readonly requestsPerSecond: number;
@@ -97,19 +59,21 @@ interface Figures {
 }
 
 async function load(url: string, body: string, seconds: number, serverPid?: number): Promise<Figures> {
-  const cpuBefore = cpuMs(serverPid);
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
-    body,
-    connections,
-    duration: seconds,
-  });
+  const { result, serverCpuMs } = await loadServer(
+    {
+      url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': BENCH_API_KEY },
+      body,
+      connections,
+      duration: seconds,
+    },
+    serverPid,
+  );
   const answered = result['2xx'] + result.non2xx;
   return {
     requestsPerSecond: result.requests.average,
-    cpuMsPerRequest: (cpuMs(serverPid) - cpuBefore) / answered,
+    cpuMsPerRequest: serverCpuMs / answered,
     p50: result.latency.p50,
     p90: result.latency.p90,
     p99: result.latency.p99,
@@ -123,8 +87,9 @@ async function load(url: string, body: string, seconds: number, serverPid?: numb
 async function main(): Promise<void> {
   if (!existsSync(bundle)) throw new Error(`no bundle at ${bundle}: run \`npx nx build ingest\` first`);
 
-  const emulator = start(['--import', 'tsx', here('./emulator.ts')]);
-  const aws = JSON.parse(await emulator.firstLine) as { endpoint: string; queueUrl: string; bucket: string; region: string };
+  const emulator = spawnNode(['--import', 'tsx', 'bench/ingest/emulator.ts'], { stdout: 'pipe' });
+  children.push(emulator);
+  const aws = JSON.parse(await firstLine(emulator)) as { endpoint: string; queueUrl: string; bucket: string; region: string };
   const awsEnv = {
     AWS_ENDPOINT_URL: aws.endpoint,
     AWS_REGION: aws.region,
@@ -133,54 +98,36 @@ async function main(): Promise<void> {
   };
 
   const floorPort = await findFreePort();
-  const floor = start([...profileArgs, '--import', 'tsx', here('./floor-server.ts')], { ...awsEnv, PORT: String(floorPort) });
-  await floor.firstLine;
-
-  const ingestPort = await findFreePort();
-  // the bundle as it runs in its container, logging as in production (to /dev/null here)
-  const ingest = spawn(process.execPath, [...profileArgs, bundle], {
-    env: {
-      ...process.env,
-      ...awsEnv,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      DOCFLOW_ENV: 'local',
-      HOST: '127.0.0.1',
-      PORT: String(ingestPort),
-      DOCFLOW_API_KEYS: API_KEY,
-      LOG_LEVEL: args['log-level'],
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const floor = spawnNode([...profileArgs, '--import', 'tsx', 'bench/ingest/floor-server.ts'], {
+    env: { ...awsEnv, PORT: String(floorPort) },
+    stdout: 'pipe',
   });
-  children.push(ingest);
-  await waitReady(`http://127.0.0.1:${ingestPort}/readyz`);
+  children.push(floor);
+  await firstLine(floor);
+
+  // the bundle as it runs in its container, logging as in production (to /dev/null here)
+  const ingest = await startService({ nodeArgs: [...profileArgs, bundle], env: awsEnv, logLevel: args['log-level'] });
+  children.push(ingest.child);
 
   const body = JSON.stringify({ url: 'https://example.com/bench', contentType: 'text/html', body: htmlPage(bodyBytes) });
   const targets = {
     floor: `http://127.0.0.1:${floorPort}/v1/documents`,
-    ingest: `http://127.0.0.1:${ingestPort}/v1/documents`,
+    ingest: `${ingest.baseUrl}/v1/documents`,
   };
-  const pids = { floor: floor.child.pid, ingest: ingest.pid };
+  const pids = { floor: floor.pid, ingest: ingest.child.pid };
   for (const url of Object.values(targets)) {
-    const check = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-api-key': API_KEY } });
+    const check = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-api-key': BENCH_API_KEY } });
     if (check.status !== 202) throw new Error(`${url} answered ${check.status}: ${await check.text()}`);
   }
 
   process.stderr.write(`warming up both servers (3 s each), then ${rounds} round(s) of ${durationSeconds} s per server...\n`);
   await load(targets.floor, body, 3);
   await load(targets.ingest, body, 3);
-  const results: Record<keyof typeof targets, Figures[]> = { floor: [], ingest: [] };
-  for (let round = 0; round < rounds; round += 1) {
-    // alternate the order so neither server always runs on a warmer (or more cluttered) emulator
-    const order = round % 2 === 0 ? (['floor', 'ingest'] as const) : (['ingest', 'floor'] as const);
-    for (const name of order) results[name].push(await load(targets[name], body, durationSeconds, pids[name]));
-  }
+  // the order alternates, so neither server always runs on a warmer (or more cluttered) emulator
+  const results = await rotatingRounds(['floor', 'ingest'] as const, rounds, (name) =>
+    load(targets[name], body, durationSeconds, pids[name]),
+  );
   report(results, Buffer.byteLength(body));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 function report(results: Record<'floor' | 'ingest', Figures[]>, requestBytes: number): void {
@@ -224,7 +171,5 @@ try {
   await main();
 } finally {
   // servers write their profiles on exit: wait for them
-  await Promise.all(
-    children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)),
-  );
+  await Promise.all(children.map(stopProcess));
 }

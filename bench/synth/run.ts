@@ -11,18 +11,21 @@
  *          workspace TypeScript, plain node runs it) writing every stack into a temporary outdir;
  * - tsx:   the same app through the TypeScript loader (`node --import tsx stacks/main.ts`), for
  *          comparison: what the bundling saves.
- * Rounds alternate between the three so that machine noise hits them alike; medians are reported.
+ * Every round measures all three, in an order that rotates from round to round, so that machine
+ * noise hits them alike; medians are reported.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from '../common/median.js';
+import { numberOption } from '../common/options.js';
+import { rotatingRounds } from '../common/rounds.js';
+import { WORKSPACE_ROOT as root } from '../common/workspace.js';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
-const rounds = Number(args.rounds);
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const rounds = numberOption('rounds', args.rounds, { integer: true });
 
 /** Every non-test TypeScript file under `dir`. */
 function sources(dir: string): string[] {
@@ -59,17 +62,13 @@ const measurements = {
   synth: () => timeNode(['stacks/synth.mjs'], { CDKTF_OUTDIR: outdir }),
   tsx: () => timeNode(['--import', 'tsx', 'stacks/main.ts'], { CDKTF_OUTDIR: outdir }),
 };
-const samples: Record<keyof typeof measurements, number[]> = { floor: [], synth: [], tsx: [] };
 
 try {
   // one warm-up of each: fills the OS file cache and tsx's transform cache, as on a developer's machine
   for (const measure of Object.values(measurements)) measure();
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, measure] of Object.entries(measurements)) samples[name as keyof typeof measurements].push(measure());
-  }
+  const samples = await rotatingRounds(['floor', 'synth', 'tsx'] as const, rounds, (name) => measurements[name]());
   const stackCount = readdirSync(join(outdir, 'stacks')).length;
 
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   const row = (label: string, values: number[]) =>
     `${label.padEnd(58)} ${median(values).toFixed(2).padStart(6)} s   (min ${Math.min(...values).toFixed(2)}, max ${Math.max(...values).toFixed(2)})`;
   console.log(`synth benchmark, ${rounds} rounds, medians (node ${process.version}, ${relative(process.cwd(), root) || '.'})`);
