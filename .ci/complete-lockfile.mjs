@@ -36,7 +36,9 @@ for (const [name, version] of Object.entries(nx?.optionalDependencies ?? {})) {
   if (packages[path]?.version === version) continue;
   const platform = PLATFORMS[name.replace(/^@nx\/nx-/, '')];
   if (platform === undefined) continue;
-  packages[path] = { version, ...platform, dev: true, license: 'MIT', optional: true };
+  // npm's own key order (version, then alphabetical), so a later `npm install` leaves the entry as is
+  const fields = { ...platform, dev: true, license: 'MIT', optional: true };
+  packages[path] = { version, ...Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1))) };
   added.push(`${name}@${version}`);
 }
 if (added.length > 0) {
