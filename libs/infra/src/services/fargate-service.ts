@@ -14,6 +14,7 @@ import type { Edge, EdgeRoute } from '../platform/edge.js';
 import { CONTAINER_PORT } from './container.js';
 import { EdgeAttachment } from './edge-attachment.js';
 import { FargateTask, type SecretReference } from './fargate-task.js';
+import { serviceDeployment } from './service-deployment.js';
 
 export interface FargateServiceProps {
   /** App name (api, ingest): the container name and the suffix of every resource name. */
@@ -118,23 +119,9 @@ export class FargateService extends Construct {
 
     this.service = new EcsService(this, 'Service', {
       name: this.serviceName,
-      cluster: props.cluster.cluster.arn,
-      taskDefinition: this.task.taskDefinition.arn,
+      ...serviceDeployment({ ...props, taskDefinitionArn: this.task.taskDefinition.arn, capacityProvider }),
       desiredCount,
-      capacityProviderStrategy: [{ capacityProvider, weight: 1, base: 0 }],
-      platformVersion: 'LATEST',
-      networkConfiguration: {
-        subnets: props.placement.subnetIds,
-        securityGroups: [props.securityGroup.id],
-        assignPublicIp: props.placement.assignPublicIp,
-      },
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentMinimumHealthyPercent: 100,
-      deploymentMaximumPercent: 200,
-      availabilityZoneRebalancing: 'ENABLED',
       enableExecuteCommand: false,
-      propagateTags: 'SERVICE',
-      enableEcsManagedTags: true,
       // a deploy fails (and the circuit breaker rolls back) instead of reporting success early
       waitForSteadyState: true,
       ...(attachment?.targetGroup

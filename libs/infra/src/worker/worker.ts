@@ -14,6 +14,7 @@ import type { WorkloadPlacement } from '../network/network.js';
 import type { Cluster } from '../platform/cluster.js';
 import { MAX_STOP_TIMEOUT_SECONDS } from '../services/container.js';
 import { FargateTask } from '../services/fargate-task.js';
+import { serviceDeployment } from '../services/service-deployment.js';
 import { BacklogScaling } from './backlog-scaling.js';
 import { WorkerPipe } from './worker-pipe.js';
 
@@ -135,22 +136,8 @@ export class Worker extends Construct {
 
     this.service = new EcsService(this, 'Service', {
       name: this.workerName,
-      cluster: props.cluster.cluster.arn,
-      taskDefinition: this.task.taskDefinition.arn,
+      ...serviceDeployment({ ...props, taskDefinitionArn: this.task.taskDefinition.arn, capacityProvider }),
       desiredCount: 0,
-      capacityProviderStrategy: [{ capacityProvider, weight: 1, base: 0 }],
-      platformVersion: 'LATEST',
-      networkConfiguration: {
-        subnets: props.placement.subnetIds,
-        securityGroups: [props.securityGroup.id],
-        assignPublicIp: props.placement.assignPublicIp,
-      },
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentMinimumHealthyPercent: 100,
-      deploymentMaximumPercent: 200,
-      availabilityZoneRebalancing: 'ENABLED',
-      propagateTags: 'SERVICE',
-      enableEcsManagedTags: true,
       // the autoscaling owns the task count
       lifecycle: { ignoreChanges: ['desired_count'] },
     });
