@@ -22,9 +22,8 @@ export function banner({ services, environment, dataDir, apiKey }: BannerInput):
   lines.push(
     `  ${'postgres'.padEnd(8)} ${environment.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
     `  ${'SQS/S3'.padEnd(8)} ${environment.emulatorEndpoint} (queue ${LOCAL_DEFAULTS.queueName}, bucket ${environment.bucket})`,
-    '',
-    `API key: ${apiKey}   (send it as the x-api-key header)`,
   );
+  if (ingest || api) lines.push('', `API key: ${apiKey}   (send it as the x-api-key header)`);
   if (ingest) {
     lines.push(
       '',
