@@ -273,6 +273,12 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     'outside local mode',
   );
   if (vars.WORKER_MODE === 'pipe') problems.require(vars.SQS_BODY, 'SQS_BODY', 'in pipe mode (the message body from EventBridge Pipes)');
+  if (vars.WORKER_MODE === 'poll' && vars.WORKER_CONCURRENCY > vars.DB_POOL_MAX) {
+    // the handlers beyond the pool would wait for a connection, time out and spend their receives
+    problems.list.push(
+      `WORKER_CONCURRENCY: ${vars.WORKER_CONCURRENCY} messages at once need as many connections; DB_POOL_MAX is ${vars.DB_POOL_MAX}`,
+    );
+  }
   const config: WorkerConfig = {
     ...base,
     mode: vars.WORKER_MODE,

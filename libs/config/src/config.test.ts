@@ -119,6 +119,13 @@ describe('bad values', () => {
     expect(problem).toBe('DATABASE_URL: must be a postgres:// URL (got <redacted>)');
   });
 
+  it('refuses more concurrent messages than database connections in poll mode', () => {
+    expect(problemsOf(() => loadWorkerConfig({ WORKER_CONCURRENCY: '8', DB_POOL_MAX: '4' }))).toEqual([
+      'WORKER_CONCURRENCY: 8 messages at once need as many connections; DB_POOL_MAX is 4',
+    ]);
+    expect(loadWorkerConfig({ WORKER_MODE: 'pipe', SQS_BODY: '{}', WORKER_CONCURRENCY: '8', DB_POOL_MAX: '2' }).mode).toBe('pipe');
+  });
+
   it('requires the message body in pipe mode', () => {
     expect(problemsOf(() => loadWorkerConfig({ WORKER_MODE: 'pipe' }))).toEqual([
       'SQS_BODY: is required in pipe mode (the message body from EventBridge Pipes)',
