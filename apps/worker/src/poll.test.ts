@@ -155,7 +155,7 @@ describe('poll mode with PostgreSQL down', () => {
   });
 
   it('keeps the message in the queue while the database is away, without spending its receives, and processes it once it is back', async () => {
-    const config = loadWorkerConfig({ DATABASE_URL: postgres.url, DB_POOL_MAX: '2' });
+    const config = loadWorkerConfig({ DATABASE_URL: postgres.url, DB_POOL_MAX: '2', WORKER_CONCURRENCY: '2' });
     const pool = createPool(config.database, { logger: captureLogs().logger, connectionTimeoutMs: 500 });
     try {
       await migrate(pool, { logger: captureLogs().logger });
