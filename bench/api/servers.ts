@@ -1,7 +1,8 @@
 /** The two servers the benchmark compares, each in its own process. */
 import type { ChildProcess } from 'node:child_process';
 import { findFreePort } from '@docflow/local';
-import { spawnNode, waitUntilReady } from '../common/processes.js';
+import { waitUntilReady } from '@docflow/local';
+import { spawnNode } from '../common/processes.js';
 import { startService } from '../common/services.js';
 import { BENCH_API_KEY } from '../common/workspace.js';
 

@@ -40,23 +40,6 @@ export function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
-/** Waits until `url` answers 2xx; fails early when `child` exits, or after `timeoutMs`. */
-export async function waitUntilReady(url: string, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${child.spawnargs.join(' ')} exited (${child.exitCode ?? child.signalCode}) before ${url} was ready`);
-    }
-    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
-      (response) => response.ok,
-      () => false, // not listening yet
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${url} was not ready after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /**
  * Stops a process with SIGTERM and waits until it has exited: servers close their pools, the
  * emulator its ports, and a `--cpu-prof` server writes its profile on the way out.

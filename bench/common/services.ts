@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { findFreePort } from '@docflow/local';
-import { spawnNode, waitUntilReady } from './processes.js';
+import { waitUntilReady } from '@docflow/local';
+import { spawnNode } from './processes.js';
 import { BENCH_API_KEY } from './workspace.js';
 
 export interface ServiceOptions {

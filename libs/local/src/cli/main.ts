@@ -4,7 +4,8 @@ import { LOCAL_DEFAULTS } from '@docflow/config';
 import { banner } from './banner.js';
 import { ensureEnvironment, findRunning, type LocalEnvironment } from './environment.js';
 import { SERVICE_NAMES, assertBuilt, parseServiceName, servicesOf, type ServiceName } from './services.js';
-import { consoleOutput, startService, stopServices, waitUntilReady, type RunningService } from './supervisor.js';
+import { waitUntilReady } from '../ready.js';
+import { consoleOutput, startService, stopServices, type RunningService } from './supervisor.js';
 import { dataDirOf, findWorkspaceRoot, portFrom } from './workspace.js';
 
 const USAGE = `docflow-local: the docflow pipeline on this machine, no Docker, no cloud account
@@ -115,7 +116,9 @@ async function run(root: string, dataDir: string, names: ServiceName[]): Promise
     await Promise.all(
       running
         .filter(({ service }) => service.port !== undefined)
-        .map((started) => waitUntilReady(started, `http://127.0.0.1:${started.service.port}/readyz`, READY_TIMEOUT_MS)),
+        .map(({ service, child }) =>
+          waitUntilReady(`http://127.0.0.1:${service.port}/readyz`, child, { name: service.name, timeoutMs: READY_TIMEOUT_MS }),
+        ),
     );
     if (stopping === undefined) process.stdout.write(`${banner({ services, environment, dataDir, apiKey })}\n`);
   } catch (error) {

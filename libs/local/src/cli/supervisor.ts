@@ -59,24 +59,6 @@ export function startService(service: Service, env: NodeJS.ProcessEnv, output: O
   return { service, child, exited };
 }
 
-/** Waits until `url` answers 200, or fails with the service's exit if it dies first. */
-export async function waitUntilReady(running: RunningService, url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exitCode: number | string | undefined;
-  void running.exited.then((code) => (exitCode = code));
-  for (;;) {
-    if (exitCode !== undefined) throw new Error(`${running.service.name} exited (${exitCode}) before it was ready`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${running.service.name} was not ready at ${url} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /**
  * Asks every service to stop (SIGTERM: they drain in-flight work) and waits; whatever is still
  * running after `graceMs` is killed.
