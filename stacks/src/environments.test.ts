@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '@docflow/infra';
-import { blankVolatile, checkPolicies, testApp, withoutMetadata, type PolicyCheck, type TerraformJson } from '@docflow/infra/testing';
+import { checkPolicies, type PolicyCheck } from '@docflow/guardrails';
+import { blankVolatile, testApp, withoutMetadata, type TerraformJson } from '@docflow/infra/testing';
 import { defineDocflow, STACK_NAMES } from './app.js';
 import { readSettings } from './settings.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineEnvironments, ENVIRONMENTS, findEnvironment } from '@docflow/infra';
-import { checkPolicies, onlyResource, resourcesOf, synthApp, testApp, type TerraformJson } from '@docflow/infra/testing';
+import { checkPolicies } from '@docflow/guardrails';
+import { onlyResource, resourcesOf, synthApp, testApp, type TerraformJson } from '@docflow/infra/testing';
 import { defineDocflow, STACK_NAMES } from './app.js';
 import { readSettings } from './settings.js';
 

@@ -21,7 +21,6 @@ export { DocflowStack, type DocflowStackProps } from './core/docflow-stack.js';
 export * from './core/iam.js';
 export { logGroupWithRetention } from './core/log-group.js';
 export { PROJECT, resourceName, stackIdFor, tagsFor, type DocflowTags } from './core/naming.js';
-export { looksLikeSecretName, looksLikeSecretValue, SECRET_NAME_PATTERN } from './core/secrets.js';
 export { allowEgress, allowIngress, emptySecurityGroup, type Peer, type PortRule } from './core/security-group.js';
 
 // network
@@ -34,7 +33,7 @@ export { WorkloadSecurityGroups, type WorkloadEgress, type WorkloadSecurityGroup
 // data
 export { DataLayer, type DataLayerProps } from './data/data-layer.js';
 export { Database, databaseConnection, POSTGRES_PORT, type DatabaseConnection, type DatabaseProps } from './data/database.js';
-export { DocumentQueues, MAX_MESSAGE_SIZE_BYTES, MIN_MAX_RECEIVE_COUNT, type DocumentQueuesProps } from './data/document-queues.js';
+export { DocumentQueues, MAX_MESSAGE_SIZE_BYTES, type DocumentQueuesProps } from './data/document-queues.js';
 export { RAW_PREFIX, SecureBucket, type SecureBucketProps } from './data/secure-bucket.js';
 
 // platform

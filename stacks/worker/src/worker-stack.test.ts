@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkPipes, environment, onlyResource, resourcesOf, synthApp, testApp } from '@docflow/infra/testing';
+import { checkPipes } from '@docflow/guardrails';
+import { environment, onlyResource, resourcesOf, synthApp, testApp } from '@docflow/infra/testing';
 import { DataStack } from '@docflow/stack-data';
 import { NetworkStack } from '@docflow/stack-network';
 import { PlatformStack } from '@docflow/stack-platform';

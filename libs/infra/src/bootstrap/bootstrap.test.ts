@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { WORKLOAD_BOUNDARY_ACTIONS } from '../core/iam.js';
-import { at, checkIamActions, findResource, onlyResource, parsePolicy, resourcesOf, rolePolicyStatements, synthScope, type TerraformJson } from '../testing/index.js';
+import { checkIamActions } from '@docflow/guardrails';
+import { at, findResource, onlyResource, parsePolicy, resourcesOf, rolePolicyStatements, synthScope, type TerraformJson } from '../testing/index.js';
 import { GithubDeployRoles, type GithubDeployRolesProps } from './github-deploy-roles.js';
 import { StateBucket } from './state-bucket.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { at, checkDatabases, findResource, checkIamActions, checkLogRetention, checkQueueRedrive, onlyResource, parsePolicy, resourcesOf, synthScope, testNetwork } from '../testing/index.js';
+import { checkDatabases, checkIamActions, checkLogRetention, checkQueueRedrive } from '@docflow/guardrails';
+import { at, findResource, onlyResource, parsePolicy, resourcesOf, synthScope, testNetwork } from '../testing/index.js';
 import { Database, databaseConnection, type DatabaseProps } from './database.js';
 import { DocumentQueues, type DocumentQueuesProps } from './document-queues.js';
 import { SecureBucket, type SecureBucketProps } from './secure-bucket.js';

@@ -1,3 +1,4 @@
+import { MIN_MAX_RECEIVE_COUNT } from '@docflow/guardrails';
 import { Construct } from 'constructs';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy/index.js';
@@ -8,8 +9,6 @@ import { MAX_VISIBILITY_TIMEOUT_SECONDS } from '../environments/validate.js';
 const DAY_SECONDS = 86_400;
 /** SQS accepts messages up to 1 MiB (since August 2025). */
 export const MAX_MESSAGE_SIZE_BYTES = 1_048_576;
-/** DESIGN.md: at least 5 receives before a message is dead-lettered. */
-export const MIN_MAX_RECEIVE_COUNT = 5;
 
 export interface DocumentQueuesProps {
   /** Name of the queue; the DLQ it creates is `<queueName>-dlq`. */

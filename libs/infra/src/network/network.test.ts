@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { at, checkIngress, onlyResource, resourcesOf, synthScope, type TerraformJson } from '../testing/index.js';
+import { checkIngress } from '@docflow/guardrails';
+import { at, onlyResource, resourcesOf, synthScope, type TerraformJson } from '../testing/index.js';
 import { INTERFACE_ENDPOINT_SERVICES } from './endpoints.js';
 import { Network, type NetworkProps } from './network.js';
 import { WorkloadSecurityGroups } from './workload-security-groups.js';

@@ -1,6 +1,7 @@
 import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { at, checkIngress, checkLogRetention, onlyResource, resourcesOf, synthStack, testApp, testNetwork } from '../testing/index.js';
+import { checkIngress, checkLogRetention } from '@docflow/guardrails';
+import { at, onlyResource, resourcesOf, synthStack, testApp, testNetwork } from '../testing/index.js';
 import { logGroupWithRetention } from '../core/log-group.js';
 import { AppLogGroups } from './app-log-groups.js';
 import { LoadBalancerEdge, TLS_POLICY } from './load-balancer-edge.js';

@@ -1,4 +1,4 @@
-import { looksLikeSecretName, looksLikeSecretValue } from '../core/secrets.js';
+import { looksLikeSecretName, looksLikeSecretValue } from '@docflow/guardrails';
 
 /** The port every docflow HTTP app listens on in a container (PORT). */
 export const CONTAINER_PORT = 8080;

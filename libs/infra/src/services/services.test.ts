@@ -2,10 +2,9 @@ import { TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { allow } from '../core/iam.js';
 import { Platform } from '../platform/platform.js';
+import { checkContainerEnvironment, checkIngress } from '@docflow/guardrails';
 import {
   at,
-  checkContainerEnvironment,
-  checkIngress,
   containerDefinitionsOf,
   onlyResource,
   resourcesOf,

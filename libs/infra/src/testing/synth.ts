@@ -1,6 +1,6 @@
 import { Testing, TerraformStack, type App } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { TerraformJson } from './terraform-json.js';
+import type { TerraformJson } from '@docflow/guardrails';
 
 /** GIVEN a scope built by `build` in a bare test stack, WHEN synthesized, the parsed JSON. */
 export function synthScope(build: (scope: Construct) => void): TerraformJson {

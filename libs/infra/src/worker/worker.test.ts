@@ -4,10 +4,9 @@ import { DataLayer } from '../data/data-layer.js';
 import { databaseConnection } from '../data/database.js';
 import type { WorkerMode } from '../environments/types.js';
 import { Platform } from '../platform/platform.js';
+import { checkContainerEnvironment, checkPipes } from '@docflow/guardrails';
 import {
   at,
-  checkContainerEnvironment,
-  checkPipes,
   containerDefinitionsOf,
   onlyResource,
   findResource,

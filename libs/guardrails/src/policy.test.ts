@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPolicies, type PolicyCheck } from './policy.js';
-import { at, resourcesOf, type TerraformJson } from './terraform-json.js';
+import type { TerraformJson } from './terraform-json.js';
 
 /** A stack that passes every check, to change one thing at a time. */
 function cleanStack(): TerraformJson {
@@ -134,7 +134,7 @@ describe('checkPolicies', () => {
   });
 
   it('GIVEN a pipe that reads SQS in batches (or leaves the batch size at its default of 10) THEN it reports it', () => {
-    const clean = at(resourcesOf(cleanStack(), 'aws_pipes_pipe'), 0).block;
+    const clean = cleanStack().resource?.['aws_pipes_pipe']?.['Pipe'] ?? {};
     const batched = withResource('aws_pipes_pipe', 'Pipe', { ...clean, source_parameters: { sqs_queue_parameters: { batch_size: 5 } } });
     expect(checkPolicies('dev-x', batched).violations).toEqual(['dev-x: aws_pipes_pipe.Pipe reads 5 SQS messages per task (use batch_size 1)']);
     const { source_parameters: _omitted, ...defaulted } = clean;

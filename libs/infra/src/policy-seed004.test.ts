@@ -11,8 +11,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { SecurityGroupRule } from '@cdktf/provider-aws/lib/security-group-rule/index.js';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
-import { checkPolicies, type PolicyCheck } from './policy.js';
-import { synthStack, testApp } from './synth.js';
+import { checkPolicies, type PolicyCheck } from '@docflow/guardrails';
+import { synthStack, testApp } from './testing/index.js';
 
 /**
  * The policy checks against JSON that cdktf really synthesized (not hand-written): seed 004's

@@ -1,5 +1,4 @@
-import { looksLikeSecretName, looksLikeSecretValue } from '../core/secrets.js';
-import { MIN_MAX_RECEIVE_COUNT } from '../data/document-queues.js';
+import { looksLikeSecretName, looksLikeSecretValue } from './secrets.js';
 import {
   actionsOf,
   containerDefinitionsOf,
@@ -35,6 +34,8 @@ export type PolicyCheck =
 const OPEN_CIDRS = new Set(['0.0.0.0/0', '::/0']);
 const PUBLIC_LOAD_BALANCER_PORTS = new Set([80, 443]);
 export const REQUIRED_TAGS = ['project', 'env', 'stack'] as const;
+/** The fewest receives before a queue dead-letters a message (a transient failure must not dead-letter it). */
+export const MIN_MAX_RECEIVE_COUNT = 5;
 
 /** Runs every check over one stack. */
 export function checkPolicies(stackId: string, json: TerraformJson): PolicyReport {
