@@ -1,3 +1,4 @@
+import type { BlobStore } from '@docflow/blobs';
 import { DocumentsRepository, ping, type Pool } from '@docflow/db';
 import { buildHttpApp, type HttpApp } from '@docflow/http';
 import type { Logger } from '@docflow/observability';
@@ -18,9 +19,14 @@ export interface ApiAppOptions {
    * @default - the main pool
    */
   readonly readinessPool?: Pool;
+  /**
+   * The document bodies as ingest stored them (read-only), for `GET /v1/documents/:id/body`. Not
+   * part of readiness: search and listing keep answering while S3 does not.
+   */
+  readonly bodies: Pick<BlobStore, 'getDocument'>;
 }
 
-/** The api HTTP app: what `main.ts` serves and what the tests build. Read-only over PostgreSQL. */
+/** The api HTTP app: what `main.ts` serves and what the tests build. Read-only over PostgreSQL and the bodies in S3. */
 export async function buildApiApp(options: ApiAppOptions): Promise<HttpApp> {
   const app = await buildHttpApp({
     service: 'api',
@@ -33,6 +39,6 @@ export async function buildApiApp(options: ApiAppOptions): Promise<HttpApp> {
       description: 'Processed documents: ranked full-text search, newest first listing, one document, and counts by status.',
     },
   });
-  registerDocumentRoutes(app, new DocumentsRepository(options.pool));
+  registerDocumentRoutes(app, new DocumentsRepository(options.pool), options.bodies);
   return app;
 }

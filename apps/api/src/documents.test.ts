@@ -23,7 +23,7 @@ async function get(url: string, withHeaders: Record<string, string> = headers) {
 }
 
 describe('API key', () => {
-  it.each(['/v1/documents', '/v1/documents?q=anything', `/v1/documents/${'a'.repeat(32)}`, '/v1/stats'])(
+  it.each(['/v1/documents', '/v1/documents?q=anything', `/v1/documents/${'a'.repeat(32)}`, `/v1/documents/${'a'.repeat(32)}/body`, '/v1/stats'])(
     'is required for %s',
     async (url) => {
       const missing = await get(url, {});
@@ -165,7 +165,7 @@ describe('health and documentation', () => {
   it('documents every route in OpenAPI, behind the API key', async () => {
     const { body } = await get('/docs/json', {});
     const paths = body['paths'] as Record<string, Record<string, { security?: unknown[] }>>;
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/v1/documents', '/v1/documents/{id}', '/v1/stats']));
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/v1/documents', '/v1/documents/{id}', '/v1/documents/{id}/body', '/v1/stats']));
     expect(paths['/v1/documents']?.['get']?.security).not.toEqual([]);
   });
 });

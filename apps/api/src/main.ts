@@ -1,3 +1,4 @@
+import { BlobStore, createS3Client } from '@docflow/blobs';
 import { loadApiConfig, loadOrExit } from '@docflow/config';
 import { createPool, migrate } from '@docflow/db';
 import { serve } from '@docflow/http';
@@ -8,6 +9,7 @@ const config = loadOrExit(() => loadApiConfig());
 const logger = createLogger({ service: 'api', level: config.logLevel });
 const pool = createPool(config.database, { logger, applicationName: 'docflow-api' });
 const readinessPool = createPool({ ...config.database, poolMax: 1 }, { logger, applicationName: 'docflow-api-readiness' });
+const s3 = createS3Client(config.aws);
 const closePools = () => Promise.all([pool.end(), readinessPool.end()]);
 
 try {
@@ -19,10 +21,12 @@ try {
     requestTimeoutMs: config.http.requestTimeoutMs,
     pool,
     readinessPool,
+    bodies: new BlobStore(s3, config.bucket),
   });
   // after the requests in flight have finished
   app.addHook('onClose', async () => {
     await closePools();
+    s3.destroy();
   });
   logger.info({ env: config.env, migrate: config.database.migrate }, 'api starting');
   await serve(app, { host: config.http.host, port: config.http.port, shutdownTimeoutMs: config.shutdownTimeoutMs });

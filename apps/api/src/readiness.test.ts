@@ -26,6 +26,7 @@ describe('readiness while every connection of the main pool is busy', () => {
       requestTimeoutMs: 30_000,
       pool: harness.db.pool,
       readinessPool,
+      bodies: harness.blobs,
     });
     const busy: PoolClient[] = [];
     try {

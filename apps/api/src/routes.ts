@@ -1,4 +1,5 @@
 import {
+  blobKeyFor,
   DocumentListQuerySchema,
   DocumentListSchema,
   DocumentParamsSchema,
@@ -6,13 +7,19 @@ import {
   ErrorResponseSchema,
   StatsSchema,
 } from '@docflow/contracts';
+import { BlobIntegrityError, BlobNotFoundError, type BlobStore } from '@docflow/blobs';
 import type { DocumentsRepository } from '@docflow/db';
 import { HttpError, type HttpApp } from '@docflow/http';
+import { z } from 'zod';
 import { fromDatabase } from './database-errors.js';
 
 const errors = { 401: ErrorResponseSchema, 500: ErrorResponseSchema, 503: ErrorResponseSchema };
 
-export function registerDocumentRoutes(app: HttpApp, documents: DocumentsRepository): void {
+export function registerDocumentRoutes(
+  app: HttpApp,
+  documents: DocumentsRepository,
+  bodies: Pick<BlobStore, 'getDocument'>,
+): void {
   app.get(
     '/v1/documents',
     {
@@ -51,6 +58,35 @@ export function registerDocumentRoutes(app: HttpApp, documents: DocumentsReposit
   );
 
   app.get(
+    '/v1/documents/:id/body',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'The body of one document as it was ingested',
+        description:
+          'Byte for byte what ingest stored, with the content type it was sent with; its SHA-256 is the document\'s ' +
+          '`sha256`. Sending it to ingest again with the same url gives the same document id (what restore does). ' +
+          '404 when the document is unknown or its body is not stored (a failed document).',
+        params: DocumentParamsSchema,
+        response: {
+          200: z.string().describe('The body (text/html, text/plain or text/markdown; charset=utf-8)'),
+          400: ErrorResponseSchema,
+          404: ErrorResponseSchema,
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const document = await fromDatabase(() => documents.get(id));
+      if (document === undefined) throw new HttpError(404, `Document ${id} not found`);
+      const body = await fromBlobStore(id, () => bodies.getDocument(blobKeyFor(document.sha256)));
+      // a text content type: Fastify sends the string as it is instead of serializing it as JSON
+      return reply.type(`${document.contentType}; charset=utf-8`).header('x-content-sha256', document.sha256).send(body.body);
+    },
+  );
+
+  app.get(
     '/v1/stats',
     {
       schema: {
@@ -61,4 +97,20 @@ export function registerDocumentRoutes(app: HttpApp, documents: DocumentsReposit
     },
     async () => fromDatabase(() => documents.stats()),
   );
+}
+
+/**
+ * A body that is not stored is the client's 404; a stored body that no longer matches its digest
+ * is our 500; S3 unreachable is a 503 worth retrying. Details go to the log only.
+ */
+async function fromBlobStore<T>(id: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof BlobNotFoundError) throw new HttpError(404, `The body of document ${id} is not stored`);
+    if (error instanceof BlobIntegrityError) {
+      throw new HttpError(500, `The stored body of document ${id} does not match its SHA-256`, { cause: error });
+    }
+    throw new HttpError(503, 'Document storage is unavailable; try again later', { cause: error });
+  }
 }

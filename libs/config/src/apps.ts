@@ -65,6 +65,9 @@ export interface IngestConfig extends CommonConfig {
 export interface ApiConfig extends CommonConfig {
   readonly http: HttpConfig;
   readonly database: DatabaseConfig;
+  /** S3, read-only: the api serves stored bodies (`GET /v1/documents/:id/body`). */
+  readonly aws: AwsConfig;
+  readonly bucket: string;
 }
 
 export interface WorkerConfig extends CommonConfig {
@@ -232,7 +235,7 @@ function database(vars: Vars<typeof databaseVars>, isLocal: boolean, problems: P
 }
 
 const ingestSchema = z.object({ ...commonVars, ...httpVars, ...awsVars, ...queueVars });
-const apiSchema = z.object({ ...commonVars, ...httpVars, ...databaseVars });
+const apiSchema = z.object({ ...commonVars, ...httpVars, ...databaseVars, ...awsVars, DOCFLOW_BUCKET: queueVars.DOCFLOW_BUCKET });
 const workerSchema = z.object({ ...commonVars, ...awsVars, ...queueVars, ...databaseVars, ...workerVars });
 
 export function loadIngestConfig(env: Env = process.env): IngestConfig {
@@ -258,6 +261,8 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     ...base,
     http: http(vars, base.isLocal, LOCAL_DEFAULTS.apiPort, problems),
     database: database(vars, base.isLocal, problems),
+    aws: aws(vars, base.isLocal, problems),
+    bucket: bucket(vars, base.isLocal, problems),
   };
   problems.throwIfAny('api');
   return config;

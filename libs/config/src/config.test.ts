@@ -70,6 +70,15 @@ describe('outside local mode', () => {
     expect(ingest.aws).toEqual({ region: 'eu-central-1' });
   });
 
+  it('gives the api the bucket it reads bodies from, and requires it', () => {
+    expect(loadApiConfig(awsEnv)).toMatchObject({ aws: { region: 'eu-central-1' }, bucket: 'docflow-prod-documents' });
+    const { DOCFLOW_BUCKET: _bucket, AWS_REGION: _region, ...withoutBucket } = awsEnv;
+    expect(problemsOf(() => loadApiConfig(withoutBucket))).toEqual([
+      'AWS_REGION: is required outside local mode',
+      'DOCFLOW_BUCKET: is required outside local mode',
+    ]);
+  });
+
   it('names every missing variable at once', () => {
     expect(problemsOf(() => loadWorkerConfig({ DOCFLOW_ENV: 'staging' }))).toEqual([
       'DOCFLOW_DLQ_URL: is required outside local mode',

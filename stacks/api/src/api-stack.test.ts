@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { at, containerDefinitionsOf, environment, onlyResource, resourcesOf, synthApp, testApp } from '@docflow/infra/testing';
+import { at, containerDefinitionsOf, environment, onlyResource, resourcesOf, rolePolicyStatements, synthApp, testApp } from '@docflow/infra/testing';
 import { DataStack } from '@docflow/stack-data';
 import { NetworkStack } from '@docflow/stack-network';
 import { PlatformStack } from '@docflow/stack-platform';
@@ -36,6 +36,7 @@ describe('ApiStack', () => {
       'DB_NAME',
       'DB_PORT',
       'DB_SSL',
+      'DOCFLOW_BUCKET',
       'DOCFLOW_ENV',
       'HOST',
       'LOG_LEVEL',
@@ -43,10 +44,12 @@ describe('ApiStack', () => {
     ]);
   });
 
-  it('THEN the api may call nothing in AWS: its task role has no policy', () => {
-    const roles = resourcesOf(prod, 'aws_iam_role_policy').map(({ name }) => name);
-    expect(roles.filter((name) => name.includes('TaskRole'))).toEqual([]);
-    expect(roles.filter((name) => name.includes('ExecutionRole'))).toHaveLength(1);
+  it('THEN the api may only read stored bodies: GetObject under raw/ and ListBucket on the documents bucket', () => {
+    expect(rolePolicyStatements(prod, 'TaskRole').map((statement) => [statement['Action'], String(statement['Resource']).replace(/\$\{[^}]+\}/, '<arn>')])).toEqual([
+      [['s3:GetObject'], '<arn>/raw/*'],
+      [['s3:ListBucket'], '<arn>'],
+    ]);
+    expect(resourcesOf(prod, 'aws_iam_role_policy').filter(({ name }) => String(name).includes('ExecutionRole'))).toHaveLength(1);
   });
 
   it('THEN the image tag is a required variable, and the ALB sends every method here (ingest takes POST first)', () => {

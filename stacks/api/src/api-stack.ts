@@ -1,10 +1,12 @@
 import type { Construct } from 'constructs';
 import {
+  allow,
   appEnvironment,
   databaseConnection,
   DocflowStack,
   FargateService,
   imageTagVariable,
+  RAW_PREFIX,
   resourceName,
   type DocflowStackProps,
 } from '@docflow/infra';
@@ -19,9 +21,10 @@ export interface ApiStackProps extends DocflowStackProps {
 }
 
 /**
- * `<env>-api`: the api Fargate service. It calls no AWS API (its task role has no permissions); the
- * database credentials and API keys arrive as ECS secrets. The edge sends it every request that is
- * not ingest's (POST).
+ * `<env>-api`: the api Fargate service. Its task role allows only reading stored bodies
+ * (GetObject under `raw/`, and ListBucket so that a missing body is a 404 rather than a 403) for
+ * `GET /v1/documents/:id/body`; the database credentials and API keys arrive as ECS secrets. The
+ * edge sends it every request that is not ingest's (POST).
  */
 export class ApiStack extends DocflowStack {
   readonly service: FargateService;
@@ -30,6 +33,7 @@ export class ApiStack extends DocflowStack {
     super(scope, 'api', props);
     const { env, network, data, platform } = props;
     const database = databaseConnection(data.data.database);
+    const bucket = data.data.documents.bucket;
     this.service = new FargateService(this, 'Service', {
       serviceName: 'api',
       namePrefix: resourceName(env),
@@ -45,8 +49,9 @@ export class ApiStack extends DocflowStack {
       memoryMiB: env.api.memoryMiB,
       desiredCount: env.api.desiredCount,
       maxCount: env.api.maxCount,
-      environment: { ...appEnvironment(env), ...database.environment },
+      environment: { ...appEnvironment(env), ...database.environment, DOCFLOW_BUCKET: bucket.bucket },
       secrets: { ...database.secrets, DOCFLOW_API_KEYS: { secretArn: platform.platform.apiKeys.secret.arn } },
+      taskStatements: [allow(['s3:GetObject'], [`${bucket.arn}/${RAW_PREFIX}*`]), allow(['s3:ListBucket'], [bucket.arn])],
       edge: platform.platform.edge,
       route: { priority: 200 },
     });
