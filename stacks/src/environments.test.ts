@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '@docflow/infra';
-import { checkPolicies, type PolicyCheck } from '@docflow/guardrails';
+import { appFromStacks, evaluatePolicy, RULES, type Finding } from '@docflow/guardrails';
 import { blankVolatile, testApp, withoutMetadata, type TerraformJson } from '@docflow/infra/testing';
 import { defineDocflow, STACK_NAMES } from './app.js';
 import { readSettings } from './settings.js';
@@ -55,23 +55,29 @@ describe('the cdktf app', () => {
   });
 });
 
-describe.each(ENVIRONMENTS.map((env) => [env.name, env.worker.mode] as const))('environment %s', (envName, workerMode) => {
+/** One line per finding, as `npm run policy` prints them. */
+const describeFinding = (finding: Finding) => `${finding.outcome} ${finding.rule} ${finding.stackId} ${finding.address}: ${finding.message}`;
+
+/** Rules for resources docflow does not have yet (customer-managed KMS keys, the GCP stacks). */
+const RULES_WITH_NOTHING_TO_JUDGE = ['CKV_AWS_7', 'DOCFLOW_GCP_PUBLIC_BUCKET', 'DOCFLOW_GCP_PRIMITIVE_ROLES', 'DOCFLOW_GCP_ALL_USERS'];
+
+describe('the policy over every environment', () => {
+  it('judges something with every rule (a rule over nothing proves nothing), except the rules for resources docflow does not have', () => {
+    const report = evaluatePolicy(appFromStacks(stacks));
+    const idle = report.rules.filter((rule) => rule.evaluated === 0).map((rule) => rule.id);
+    expect(idle.sort()).toEqual([...RULES_WITH_NOTHING_TO_JUDGE].sort());
+    expect(report.rules).toHaveLength(RULES.length);
+  });
+});
+
+describe.each(ENVIRONMENTS.map((env) => [env.name] as const))('environment %s', (envName) => {
   const ids = () => Object.keys(stacks).filter((id) => id.startsWith(`${envName}-`));
 
-  it('passes every policy check in every stack', () => {
-    const checked: Partial<Record<PolicyCheck, number>> = {};
-    const violations: string[] = [];
-    for (const id of ids()) {
-      const report = checkPolicies(id, stacks[id] ?? {});
-      violations.push(...report.violations);
-      for (const [check, count] of Object.entries(report.checked)) checked[check as PolicyCheck] = (checked[check as PolicyCheck] ?? 0) + count;
-    }
-    expect(violations).toEqual([]);
-    // each check found something to look at (a check over nothing proves nothing); pipes exist in pipe mode only
-    for (const [check, count] of Object.entries(checked)) {
-      if (check === 'pipeLaunch' && workerMode === 'poll') expect(count, check).toBe(0);
-      else expect(count, check).toBeGreaterThan(0);
-    }
+  it('passes the policy: nothing fails or is unknown beyond docflow\'s waivers, and no waiver is stale', () => {
+    const report = evaluatePolicy(appFromStacks(Object.fromEntries(ids().map((id) => [id, stacks[id] ?? {}]))));
+    expect(report.blocking.map(describeFinding)).toEqual([]);
+    // a waiver that covers nothing here goes with the fix that made it unnecessary
+    expect(report.waivers.filter((status) => status.stale).map((status) => `${status.waiver.rule} (${status.waiver.reason})`)).toEqual([]);
   });
 
   it('matches its regression snapshot (volatile values blanked)', async () => {

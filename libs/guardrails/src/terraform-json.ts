@@ -22,11 +22,6 @@ export function resourcesOf(json: TerraformJson, type: string): NamedBlock[] {
   return Object.entries(json.resource?.[type] ?? {}).map(([name, block]) => ({ name, block }));
 }
 
-/** Every data source of `type`. */
-export function dataSourcesOf(json: TerraformJson, type: string): NamedBlock[] {
-  return Object.entries(json.data?.[type] ?? {}).map(([name, block]) => ({ name, block }));
-}
-
 /** Container definitions of a task definition, parsed from the JSON string ECS takes. */
 export function containerDefinitionsOf(taskDefinition: TerraformBlock): TerraformBlock[] {
   return JSON.parse(taskDefinition['container_definitions'] as string) as TerraformBlock[];
@@ -36,10 +31,4 @@ export function containerDefinitionsOf(taskDefinition: TerraformBlock): Terrafor
 export function parsePolicy(policy: string): { Statement: TerraformBlock[] } {
   const parsed = JSON.parse(policy) as { Statement: TerraformBlock | TerraformBlock[] };
   return { Statement: Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement] };
-}
-
-/** Actions of a statement as an array. */
-export function actionsOf(statement: TerraformBlock): string[] {
-  const action = statement['Action'] as string | string[] | undefined;
-  return action === undefined ? [] : Array.isArray(action) ? action : [action];
 }

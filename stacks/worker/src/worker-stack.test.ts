@@ -1,28 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { checkPipes } from '@docflow/guardrails';
+import { checkStacks } from '@docflow/guardrails';
 import { environment, onlyResource, resourcesOf, synthApp, testApp } from '@docflow/infra/testing';
 import { DataStack } from '@docflow/stack-data';
 import { NetworkStack } from '@docflow/stack-network';
 import { PlatformStack } from '@docflow/stack-platform';
 import { WorkerStack } from './worker-stack.js';
 
-const synthFor = (name: 'dev' | 'staging' | 'prod') => {
+/** Every stack of the environment up to the worker, keyed by stack id. */
+const synthStacks = (name: 'dev' | 'staging' | 'prod') => {
   const app = testApp();
   const env = environment(name);
   const network = new NetworkStack(app, { env });
   const data = new DataStack(app, { env, network });
   const platform = new PlatformStack(app, { env, network });
   new WorkerStack(app, { env, network, data, platform });
-  return synthApp(app)[`${name}-worker`] ?? {};
+  return synthApp(app);
 };
+const synthFor = (name: 'dev' | 'staging' | 'prod') => synthStacks(name)[`${name}-worker`] ?? {};
 
 describe('WorkerStack', () => {
   it('GIVEN dev (pipe mode) THEN an EventBridge Pipe runs Fargate Spot tasks in the public subnets, no ECS service', () => {
-    const dev = synthFor('dev');
+    const stacks = synthStacks('dev');
+    const dev = stacks['dev-worker'] ?? {};
     const pipe = onlyResource(dev, 'aws_pipes_pipe');
     expect(pipe['source']).toContain('cross-stack-reference-input-dev-data');
     expect(pipe['target_parameters']['ecs_task_parameters']['network_configuration']['aws_vpc_configuration']['assign_public_ip']).toBe('ENABLED');
-    expect(checkPipes(dev).violations).toEqual([]);
+    // the pipe's queue lives in dev-data: the rules follow the cross-stack references to it
+    const pipeRules = ['DOCFLOW_PIPE_LAUNCH_TYPE', 'DOCFLOW_PIPE_BATCH', 'DOCFLOW_PIPE_OVERRIDES', 'DOCFLOW_PIPE_ROLE', 'DOCFLOW_QUEUE_VISIBILITY'];
+    expect(checkStacks(stacks, pipeRules)).toEqual({ problems: [], evaluated: 5 });
     expect(resourcesOf(dev, 'aws_ecs_service')).toEqual([]);
     expect(onlyResource(dev, 'aws_ecs_task_definition')).toMatchObject({ cpu: '1024', memory: '2048' });
   });

@@ -42,6 +42,7 @@ export class WorkerStack extends DocflowStack {
       cpu: settings.cpu,
       memoryMiB: settings.memoryMiB,
       queues: data.data.queues,
+      processingTimeoutSeconds: settings.processingTimeoutSeconds,
       bucket: data.data.documents.bucket,
       database: databaseConnection(data.data.database),
       environment: appEnvironment(env),

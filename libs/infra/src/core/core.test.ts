@@ -95,7 +95,7 @@ describe('DocflowStack', () => {
       {
         region: 'eu-west-1',
         allowed_account_ids: ['123456789012'],
-        default_tags: [{ tags: { project: 'docflow', env: 'prod', stack: 'example' } }],
+        default_tags: [{ tags: { project: 'docflow', env: 'prod', stack: 'example', profile: 'standard' } }],
       },
     ]);
   });

@@ -36,7 +36,7 @@ export abstract class DocflowStack extends TerraformStack {
     new AwsProvider(this, 'Aws', {
       region: props.env.region,
       ...(props.env.accountId ? { allowedAccountIds: [props.env.accountId] } : {}),
-      defaultTags: [{ tags: { ...tagsFor(props.env.name, stackName) } }],
+      defaultTags: [{ tags: { ...tagsFor(props.env, stackName) } }],
     });
     configureBackend(this, this.node.id, props.env.region, props.stateBackend);
     Aspects.of(this).add(new VisibleCrossStackOutputs());

@@ -8,11 +8,13 @@ export interface DocflowTags {
   readonly project: string;
   readonly env: string;
   readonly stack: string;
+  /** `lean` or `standard`: waivers and cost estimates that hold for a whole profile read it. */
+  readonly profile: string;
   readonly [key: string]: string;
 }
 
-export function tagsFor(envName: string, stackName: string): DocflowTags {
-  return { project: PROJECT, env: envName, stack: stackName };
+export function tagsFor(env: Pick<EnvironmentConfig, 'name' | 'profile'>, stackName: string): DocflowTags {
+  return { project: PROJECT, env: env.name, stack: stackName, profile: env.profile };
 }
 
 /** `<env>-<stack>`: stable, also the Terraform state key and the cdktf.out folder. */

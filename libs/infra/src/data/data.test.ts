@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDatabases, checkIamActions, checkLogRetention, checkQueueRedrive } from '@docflow/guardrails';
+import { checkStack } from '@docflow/guardrails';
 import { at, findResource, onlyResource, parsePolicy, resourcesOf, synthScope, testNetwork } from '../testing/index.js';
 import { Database, databaseConnection, type DatabaseProps } from './database.js';
 import { DocumentQueues, type DocumentQueuesProps } from './document-queues.js';
@@ -32,7 +32,7 @@ describe('Database', () => {
       final_snapshot_identifier: 'docflow-test-postgres-final',
     });
     expect(instance['password']).toBeUndefined();
-    expect(checkDatabases(synthDatabase()).violations).toEqual([]);
+    expect(checkStack(synthDatabase(), ['CKV_AWS_16', 'CKV_AWS_17']).problems).toEqual([]);
   });
 
   it('GIVEN any settings THEN the parameter group forces TLS', () => {
@@ -70,7 +70,7 @@ describe('Database', () => {
       ['/aws/rds/instance/docflow-test-postgres/upgrade', 30],
       ['/docflow-test/vpc-flow-logs', 30],
     ]);
-    expect(checkLogRetention(json).violations).toEqual([]);
+    expect(checkStack(json, ['CKV_AWS_66']).problems).toEqual([]);
   });
 
   it('GIVEN an old engine or no clients THEN it refuses', () => {
@@ -132,7 +132,7 @@ describe('SecureBucket', () => {
     const statement = at(parsePolicy(onlyResource(json, 'aws_s3_bucket_policy')['policy']).Statement, 0);
     expect(statement).toMatchObject({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     // a Deny with s3:* is the point of the statement, and not a wildcard grant
-    expect(checkIamActions(json).violations).toEqual([]);
+    expect(checkStack(json, ['DOCFLOW_IAM_WILDCARDS']).problems).toEqual([]);
   });
 
   it('THEN old versions and abandoned uploads expire', () => {
@@ -179,7 +179,7 @@ describe('DocumentQueues', () => {
       message_retention_seconds: 345_600,
     });
     expect(JSON.parse(queue.block['redrive_policy'])).toEqual({ deadLetterTargetArn: `\${aws_sqs_queue.${deadLetter.name}.arn}`, maxReceiveCount: 5 });
-    expect(checkQueueRedrive(json).violations).toEqual([]);
+    expect(checkStack(json, ['DOCFLOW_QUEUE_DLQ']).problems).toEqual([]);
   });
 
   it('THEN the DLQ keeps messages 14 days, longer than the queue, and accepts redrives from this queue only', () => {

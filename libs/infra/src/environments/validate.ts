@@ -1,3 +1,4 @@
+import { VISIBILITY_TIMEOUT_FACTOR } from '@docflow/guardrails';
 import { parseCidr } from '../core/cidr.js';
 import {
   CAPACITY_PROVIDERS,
@@ -16,8 +17,8 @@ export const LOG_RETENTION_DAYS = [
 /** SQS's ceiling for a visibility timeout. */
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 
-/** DESIGN.md: the visibility timeout is at least six times the consumer's processing time. */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
+// DESIGN.md: the visibility timeout is at least six times the consumer's processing time; the policy checks the same factor
+export { VISIBILITY_TIMEOUT_FACTOR };
 
 /** Visibility timeout of the documents queue for a worker that may take `processingTimeoutSeconds` per message. */
 export function visibilityTimeoutFor(processingTimeoutSeconds: number): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkIngress } from '@docflow/guardrails';
+import { checkStack } from '@docflow/guardrails';
 import { at, onlyResource, resourcesOf, synthScope, type TerraformJson } from '../testing/index.js';
 import { INTERFACE_ENDPOINT_SERVICES } from './endpoints.js';
 import { Network, type NetworkProps } from './network.js';
@@ -98,7 +98,7 @@ describe('Network', () => {
       );
       expect(interfaces.every(({ block }) => block['private_dns_enabled'] === true && block['subnet_ids'].length === 2)).toBe(true);
       expect(onlyResource(json, 'aws_vpc_security_group_ingress_rule')).toMatchObject({ cidr_ipv4: '10.0.0.0/16', from_port: 443, to_port: 443 });
-      expect(checkIngress(json).violations).toEqual([]);
+      expect(checkStack(json, ['DOCFLOW_INGRESS']).problems).toEqual([]);
     });
   });
 

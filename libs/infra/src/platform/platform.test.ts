@@ -1,6 +1,6 @@
 import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { checkIngress, checkLogRetention } from '@docflow/guardrails';
+import { checkStack } from '@docflow/guardrails';
 import { at, onlyResource, resourcesOf, synthStack, testApp, testNetwork } from '../testing/index.js';
 import { logGroupWithRetention } from '../core/log-group.js';
 import { AppLogGroups } from './app-log-groups.js';
@@ -45,7 +45,7 @@ describe('Platform', () => {
     it('THEN each app has a log group with retention, and the API keys secret has no value in Terraform', () => {
       const groups = resourcesOf(json, 'aws_cloudwatch_log_group').map(({ block }) => [block['name'], block['retention_in_days']]);
       expect(groups).toEqual(expect.arrayContaining([['/docflow-test/api', 30], ['/docflow-test/ingest', 30], ['/docflow-test/worker', 30]]));
-      expect(checkLogRetention(json).violations).toEqual([]);
+      expect(checkStack(json, ['CKV_AWS_66']).problems).toEqual([]);
       expect(onlyResource(json, 'aws_secretsmanager_secret')['name']).toBe('docflow-test/api-keys');
       expect(resourcesOf(json, 'aws_secretsmanager_secret_version')).toEqual([]);
     });
@@ -68,7 +68,7 @@ describe('Platform', () => {
     it('THEN only the ALB is open to the internet, on 80 and 443', () => {
       const open = resourcesOf(json, 'aws_vpc_security_group_ingress_rule').filter(({ block }) => block['cidr_ipv4'] === '0.0.0.0/0');
       expect(open.map(({ block }) => block['from_port']).sort()).toEqual([443, 80]);
-      expect(checkIngress(json).violations).toEqual([]);
+      expect(checkStack(json, ['DOCFLOW_INGRESS']).problems).toEqual([]);
     });
   });
 
@@ -100,7 +100,7 @@ describe('Platform', () => {
       const stage = onlyResource(json, 'aws_apigatewayv2_stage');
       expect(stage).toMatchObject({ name: '$default', auto_deploy: true, default_route_settings: { throttling_rate_limit: 50, throttling_burst_limit: 100 } });
       expect(stage['access_log_settings']['destination_arn']).toContain('aws_cloudwatch_log_group');
-      expect(checkIngress(json).violations).toEqual([]);
+      expect(checkStack(json, ['DOCFLOW_INGRESS']).problems).toEqual([]);
     });
 
     it('THEN repositories and the secret may be deleted with the environment', () => {

@@ -38,6 +38,8 @@ export interface FargateTaskProps {
   readonly stopTimeoutSeconds?: number;
   /** @default "X86_64" */
   readonly cpuArchitecture?: 'X86_64' | 'ARM64';
+  /** Tags of the task definition, besides the provider's default tags. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -113,6 +115,7 @@ export class FargateTask extends Construct {
       taskRoleArn: this.taskRole.role.arn,
       volume: [{ name: TMP_VOLUME }],
       containerDefinitions: JSON.stringify([container]),
+      ...(props.tags && Object.keys(props.tags).length > 0 ? { tags: { ...props.tags } } : {}),
     });
   }
 }

@@ -2,7 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { allow } from '../core/iam.js';
 import { Platform } from '../platform/platform.js';
-import { checkContainerEnvironment, checkIngress } from '@docflow/guardrails';
+import { checkStack } from '@docflow/guardrails';
 import {
   at,
   containerDefinitionsOf,
@@ -130,7 +130,7 @@ describe('FargateService', () => {
       const toService = resourcesOf(json, 'aws_vpc_security_group_ingress_rule').filter(({ block }) => block['from_port'] === 8080);
       expect(toService).toHaveLength(1);
       expect(at(toService, 0).block['referenced_security_group_id']).toContain('Platform_Edge_SecurityGroup');
-      expect(checkIngress(json).violations).toEqual([]);
+      expect(checkStack(json, ['DOCFLOW_INGRESS']).problems).toEqual([]);
     });
 
     it('THEN the container gets PORT 8080 and HOST 0.0.0.0, and no secret in its environment', () => {
@@ -140,7 +140,7 @@ describe('FargateService', () => {
         { name: 'PORT', value: '8080' },
       ]);
       expect(definition?.['image']).toMatch(/repository_url\}:abc123$/);
-      expect(checkContainerEnvironment(json).violations).toEqual([]);
+      expect(checkStack(json, ['DOCFLOW_CONTAINER_SECRETS']).problems).toEqual([]);
     });
 
     it('THEN the execution role may pull this image, write this log group and read exactly the listed secrets', () => {
@@ -180,7 +180,7 @@ describe('FargateService', () => {
       expect(onlyResource(json, 'aws_ecs_service')['network_configuration']).toMatchObject({ assign_public_ip: true });
       const toService = resourcesOf(json, 'aws_vpc_security_group_ingress_rule').filter(({ block }) => block['from_port'] === 8080);
       expect(toService.map(({ block }) => block['referenced_security_group_id'])).toEqual([expect.stringContaining('VpcLinkSecurityGroup')]);
-      expect(checkIngress(json).violations).toEqual([]);
+      expect(checkStack(json, ['DOCFLOW_INGRESS']).problems).toEqual([]);
     });
 
     it('THEN without autoscaling Terraform owns the count', () => {

@@ -4,7 +4,7 @@ import { DataLayer } from '../data/data-layer.js';
 import { databaseConnection } from '../data/database.js';
 import type { WorkerMode } from '../environments/types.js';
 import { Platform } from '../platform/platform.js';
-import { checkContainerEnvironment, checkPipes } from '@docflow/guardrails';
+import { checkStack } from '@docflow/guardrails';
 import {
   at,
   containerDefinitionsOf,
@@ -49,6 +49,7 @@ function synthWorker(mode: WorkerMode, overrides: WorkerOverrides = {}): Terrafo
     cpu: 1024,
     memoryMiB: 2048,
     queues: data.queues,
+    processingTimeoutSeconds: 120,
     bucket: data.documents.bucket,
     database: databaseConnection(data.database),
     environment: { DOCFLOW_ENV: 'dev' },
@@ -70,7 +71,7 @@ describe('Worker', () => {
       expect(ecs['capacity_provider_strategy']).toEqual([{ capacity_provider: 'FARGATE_SPOT', weight: 1, base: 0 }]);
       expect(ecs['launch_type']).toBeUndefined();
       expect(ecs['task_count']).toBe(1);
-      expect(checkPipes(json).violations).toEqual([]);
+      expect(checkStack(json, ['DOCFLOW_PIPE_LAUNCH_TYPE', 'DOCFLOW_PIPE_BATCH', 'DOCFLOW_PIPE_OVERRIDES', 'DOCFLOW_PIPE_ROLE']).problems).toEqual([]);
     });
 
     it('THEN the message body reaches the container as SQS_BODY, with explicit cpu and memory in the override', () => {
@@ -112,7 +113,7 @@ describe('Worker', () => {
       expect(Object.keys(environment)).toEqual(expect.arrayContaining(['DOCFLOW_QUEUE_URL', 'DOCFLOW_DLQ_URL', 'DOCFLOW_BUCKET', 'DB_HOST']));
       expect((definition['secrets'] as { name: string }[]).map(({ name }) => name)).toEqual(['DB_PASSWORD', 'DB_USER']);
       expect(definition['stopTimeout']).toBe(120);
-      expect(checkContainerEnvironment(json).violations).toEqual([]);
+      expect(checkStack(json, ['DOCFLOW_CONTAINER_SECRETS']).problems).toEqual([]);
     });
 
     it('THEN there is no ECS service to pay for while the queue is empty', () => {

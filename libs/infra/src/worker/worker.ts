@@ -1,3 +1,4 @@
+import { PROCESSING_TIMEOUT_TAG, VISIBILITY_TIMEOUT_FACTOR } from '@docflow/guardrails';
 import { Construct } from 'constructs';
 import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
 import type { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository/index.js';
@@ -31,6 +32,12 @@ export interface WorkerProps {
   readonly cpu: number;
   readonly memoryMiB: number;
   readonly queues: DocumentQueues;
+  /**
+   * Longest time one message may take. The queue's visibility timeout must be at least
+   * VISIBILITY_TIMEOUT_FACTOR times it; the task definition declares it (tag PROCESSING_TIMEOUT_TAG)
+   * so the policy can check that on the synthesized JSON.
+   */
+  readonly processingTimeoutSeconds: number;
   readonly bucket: S3Bucket;
   readonly database: DatabaseConnection;
   /** Plain variables every docflow app gets (DOCFLOW_ENV, LOG_LEVEL, AWS_REGION). @default {} */
@@ -76,6 +83,12 @@ export class Worker extends Construct {
     if (props.mode === 'poll' && props.pipeLogRetentionDays !== undefined) {
       throw new Error('Worker: pipeLogRetentionDays applies to pipe mode only');
     }
+    const neededVisibility = props.processingTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR;
+    if (props.queues.visibilityTimeoutSeconds < neededVisibility) {
+      throw new Error(
+        `Worker: the queue's visibility timeout (${props.queues.visibilityTimeoutSeconds} s) must be at least ${VISIBILITY_TIMEOUT_FACTOR} x processingTimeoutSeconds (${neededVisibility} s)`,
+      );
+    }
     this.workerName = `${props.namePrefix}-worker`;
     const queue = props.queues.queue;
     const deadLetterQueue = props.queues.deadLetterQueue;
@@ -110,6 +123,7 @@ export class Worker extends Construct {
         ...(props.mode === 'pipe' ? { DB_POOL_MAX: '2' } : {}),
       },
       secrets: props.database.secrets,
+      tags: { [PROCESSING_TIMEOUT_TAG]: String(props.processingTimeoutSeconds) },
       taskStatements: [
         allow(['s3:GetObject'], [`${props.bucket.arn}/${RAW_PREFIX}*`]),
         // without it S3 answers a missing body with 403, and the worker cannot tell "gone" (recorded

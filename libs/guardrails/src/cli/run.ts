@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GuardrailsError } from '../errors.js';
+import { evaluatePolicy } from '../policy/engine.js';
+import { policyMarkdown, policyText } from '../report/policy.js';
+import { loadSynthesizedApp, selectEnvironments, type SynthesizedApp } from '../synthesized.js';
+import { findWorkspaceRoot, synthesize } from '../synthesize.js';
+
+const USAGE = `guardrails: checks on the synthesized Terraform, before anything deploys (no cloud credentials)
+
+  policy        docflow's security and reliability rules over every stack (Checkov ids where one
+                exists); exit 2 when a finding is neither passed nor waived
+  cost          (not yet)
+  config-diff   (not yet)
+
+Options (every command):
+  --dir <path>   read an existing cdktf.out instead of synthesizing the working tree
+  --env <name>   only this environment (repeat it, or separate names with commas)
+  --json         the report as JSON (stable; documented in libs/guardrails/README.md)
+  --markdown     the report as the pull-request comment section
+  -h, --help     this text
+
+Examples:
+  npm run policy                              synthesize the working tree, check every environment
+  npm run policy -- --env prod --json         only prod, as JSON
+  npm run policy -- --dir cdktf.out           check what \`npm run synth\` already wrote
+
+Exit codes: 0 clean, 1 error (a message says which), 2 found something.`;
+
+export interface Io {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream;
+}
+
+const COMMANDS = ['policy'] as const;
+type Command = (typeof COMMANDS)[number];
+
+interface Options {
+  readonly dir?: string;
+  readonly environments?: readonly string[];
+  readonly format: 'text' | 'json' | 'markdown';
+}
+
+/** Parses, runs one command, prints; returns the exit code. A user mistake is one line on stderr and exit 1. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        dir: { type: 'string' },
+        env: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        markdown: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    const [command, ...extra] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return command === undefined && !values.help ? 1 : 0;
+    }
+    if (!COMMANDS.includes(command as Command)) throw new GuardrailsError(`unknown command "${command}": use one of ${COMMANDS.join(', ')} (see --help)`);
+    if (extra.length > 0) throw new GuardrailsError(`unexpected argument "${extra[0]}" (see --help)`);
+    if (values.json && values.markdown) throw new GuardrailsError('--json and --markdown exclude each other');
+    const environments = values.env?.flatMap((names) => names.split(',')).map((name) => name.trim()).filter((name) => name !== '');
+    const options: Options = {
+      ...(values.dir !== undefined ? { dir: values.dir } : {}),
+      ...(environments && environments.length > 0 ? { environments } : {}),
+      format: values.json ? 'json' : values.markdown ? 'markdown' : 'text',
+    };
+    return await withApp(options, async (app) => policy(app, options, io));
+  } catch (error) {
+    if (error instanceof GuardrailsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`guardrails: ${(error as Error).message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** The app to judge: `--dir` as it is, or the working tree synthesized into a temporary folder (removed after). */
+async function withApp<T>(options: Options, use: (app: SynthesizedApp) => Promise<T>): Promise<T> {
+  if (options.dir !== undefined) return use(selectEnvironments(loadSynthesizedApp(options.dir), options.environments));
+  const outdir = mkdtempSync(join(tmpdir(), 'guardrails-synth-'));
+  try {
+    await synthesize({ root: findWorkspaceRoot(), outdir, ...(options.environments ? { environments: options.environments } : {}) });
+    return await use(selectEnvironments(loadSynthesizedApp(outdir), options.environments));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+async function policy(app: SynthesizedApp, options: Options, io: Io): Promise<number> {
+  const report = evaluatePolicy(app);
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify({ command: 'policy', ...report }, null, 2)}\n`);
+  else if (options.format === 'markdown') io.stdout.write(`${policyMarkdown(report)}\n`);
+  else io.stdout.write(`${policyText(report, { color: io.stdout.isTTY === true })}\n`);
+  return report.blocking.length > 0 ? 2 : 0;
+}

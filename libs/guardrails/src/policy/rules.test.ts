@@ -1,0 +1,407 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { TerraformJson } from '../terraform-json.js';
+import { checkStacks } from './engine.js';
+import { RULES } from './rules/index.js';
+
+/**
+ * Every rule, one passing and one failing fixture each (and an unreadable one where a rule reads a
+ * JSON string or follows a reference): GIVEN the fixture stacks WHEN only that rule runs THEN it
+ * gives a verdict, and the failing fixture's problem names what is wrong.
+ */
+type Stacks = Record<string, TerraformJson>;
+
+/** One stack with the aws provider tagged as docflow's are (env and stack from its id). */
+function stack(resource: TerraformJson['resource'], extra: Partial<TerraformJson> = {}, id = 'dev-x'): TerraformJson {
+  const [env, name] = id.split('-');
+  return { provider: { aws: [{ region: 'eu-west-1', default_tags: [{ tags: { project: 'docflow', env, stack: name } }] }] }, resource, ...extra };
+}
+const one = (resource: TerraformJson['resource'], extra: Partial<TerraformJson> = {}, id = 'dev-x'): Stacks => ({ [id]: stack(resource, extra, id) });
+const json = (value: unknown) => JSON.stringify(value);
+const policy = (...statements: unknown[]) => json({ Version: '2012-10-17', Statement: statements });
+
+interface Case {
+  readonly pass: Stacks;
+  readonly fail: Stacks;
+  /** A part of the failing problem's message. */
+  readonly because: string;
+  /** A fixture the rule cannot read: it must say unknown, never pass. */
+  readonly unreadable?: Stacks;
+}
+
+const db = (block: Record<string, unknown>) => one({ aws_db_instance: { Db: { engine: 'postgres', ...block } } });
+const queue = (block: Record<string, unknown>) => one({ aws_sqs_queue: { Queue: block } });
+const task = (block: Record<string, unknown>) => one({ aws_ecs_task_definition: { Task: block } });
+const containers = (...definitions: unknown[]) => task({ container_definitions: json(definitions) });
+const service = (block: Record<string, unknown>) => one({ aws_ecs_service: { Service: block } });
+const listener = (block: Record<string, unknown>) => one({ aws_lb_listener: { Listener: { load_balancer_arn: '${aws_lb.Alb.arn}', ...block } } });
+const alb = (block: Record<string, unknown>, more: TerraformJson['resource'] = {}) => one({ aws_lb: { Alb: { load_balancer_type: 'application', ...block } }, ...more });
+const ingress = (port: number | '-1', group = '${aws_security_group.Web.id}', more: TerraformJson['resource'] = {}) =>
+  one({
+    aws_vpc_security_group_ingress_rule: {
+      Rule: { security_group_id: group, cidr_ipv4: '0.0.0.0/0', ip_protocol: port === '-1' ? '-1' : 'tcp', ...(port === '-1' ? {} : { from_port: port, to_port: port }) },
+    },
+    ...more,
+  });
+const bucket = (companions: TerraformJson['resource'] = {}) => one({ aws_s3_bucket: { Bucket: { bucket: 'b' } }, ...companions });
+const sse = (algorithm: string) => ({
+  aws_s3_bucket_server_side_encryption_configuration: { Sse: { bucket: '${aws_s3_bucket.Bucket.id}', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: algorithm } }] } },
+});
+const publicAccessBlock = (overrides: Record<string, boolean> = {}) =>
+  one({
+    aws_s3_bucket_public_access_block: {
+      Block: { bucket: 'b', block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true, ...overrides },
+    },
+  });
+const role = (trust: unknown) => one({ aws_iam_role: { Role: { assume_role_policy: policy(trust) } } });
+const rolePolicy = (...statements: unknown[]) => one({ aws_iam_role_policy: { Policy: { role: 'r', policy: policy(...statements) } } });
+const logGroup = (block: Record<string, unknown>) => one({ aws_cloudwatch_log_group: { Logs: block } });
+const gcpMember = (role: string, member: string) => one({ google_storage_bucket_iam_member: { Member: { bucket: 'b', role, member } } });
+
+/** The worker side of a queue in another stack: a pipe reading it and the task it starts, declaring its processing timeout. */
+function queueWithPipeWorker(visibilitySeconds: number, tags: Record<string, string> | undefined): Stacks {
+  const output = 'cross-stack-output-aws_sqs_queueQueuearn';
+  return {
+    'dev-data': stack({ aws_sqs_queue: { Queue: { visibility_timeout_seconds: visibilitySeconds } } }, { output: { [output]: { value: '${aws_sqs_queue.Queue.arn}' } } }, 'dev-data'),
+    'dev-worker': stack(
+      {
+        aws_pipes_pipe: {
+          Pipe: {
+            source: `\${data.terraform_remote_state.cross-stack-reference-input-dev-data.outputs.${output}}`,
+            target_parameters: { ecs_task_parameters: { task_definition_arn: '${aws_ecs_task_definition.Task.arn}' } },
+          },
+        },
+        aws_ecs_task_definition: { Task: { family: 'worker', ...(tags ? { tags } : {}) } },
+      },
+      { data: { terraform_remote_state: { 'cross-stack-reference-input-dev-data': { backend: 'local' } } } },
+      'dev-worker',
+    ),
+  };
+}
+
+/** A pipe from Queue to Task with its role; `statements` is the role's policy. */
+function pipeWithRole(...statements: unknown[]): Stacks {
+  return one({
+    aws_sqs_queue: { Queue: {}, Other: {} },
+    aws_iam_role: { PipeRole: { assume_role_policy: policy() }, TaskRole: {}, ExecutionRole: {} },
+    aws_iam_role_policy: { PipePolicy: { role: '${aws_iam_role.PipeRole.id}', policy: policy(...statements) } },
+    aws_ecs_task_definition: { Task: { task_role_arn: '${aws_iam_role.TaskRole.arn}', execution_role_arn: '${aws_iam_role.ExecutionRole.arn}' } },
+    aws_pipes_pipe: {
+      Pipe: { role_arn: '${aws_iam_role.PipeRole.arn}', source: '${aws_sqs_queue.Queue.arn}', target_parameters: { ecs_task_parameters: { task_definition_arn: '${aws_ecs_task_definition.Task.arn}' } } },
+    },
+  });
+}
+const pipe = (ecs: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  one({ aws_pipes_pipe: { Pipe: { source: 'arn:aws:sqs:eu-west-1:123456789012:q', target_parameters: { ecs_task_parameters: ecs }, ...extra } } });
+const spot = { capacity_provider_strategy: [{ capacity_provider: 'FARGATE_SPOT', weight: 1 }] };
+
+const CASES: Record<string, Case> = {
+  CKV_AWS_16: { pass: db({ storage_encrypted: true }), fail: db({ storage_encrypted: false }), because: 'storage_encrypted is false', unreadable: db({ storage_encrypted: '${var.encrypt}' }) },
+  CKV_AWS_17: { pass: db({ publicly_accessible: false }), fail: db({ publicly_accessible: true }), because: 'publicly_accessible is true' },
+  CKV_AWS_133: { pass: db({ backup_retention_period: 7 }), fail: db({ backup_retention_period: 0 }), because: 'backup_retention_period is 0' },
+  CKV_AWS_293: { pass: db({ deletion_protection: true }), fail: db({}), because: 'deletion_protection is not set' },
+  CKV_AWS_157: {
+    pass: one({ aws_db_instance: { Db: { multi_az: true } } }, {}, 'prod-data'),
+    fail: one({ aws_db_instance: { Db: { multi_az: false } } }, {}, 'prod-data'),
+    because: 'multi_az is false',
+  },
+  CKV_AWS_161: { pass: db({ iam_database_authentication_enabled: true }), fail: db({}), because: 'iam_database_authentication_enabled is not set' },
+  CKV_AWS_129: { pass: db({ enabled_cloudwatch_logs_exports: ['postgresql'] }), fail: db({}), because: 'enabled_cloudwatch_logs_exports is empty' },
+  CKV_AWS_226: { pass: db({}), fail: db({ auto_minor_version_upgrade: false }), because: 'auto_minor_version_upgrade is false' },
+  CKV2_AWS_69: {
+    pass: one({
+      aws_db_instance: { Db: { engine: 'postgres', parameter_group_name: '${aws_db_parameter_group.Pg.name}' } },
+      aws_db_parameter_group: { Pg: { family: 'postgres17', parameter: [{ name: 'rds.force_ssl', value: '1' }] } },
+    }),
+    fail: one({
+      aws_db_instance: { Db: { engine: 'postgres', parameter_group_name: '${aws_db_parameter_group.Pg.name}' } },
+      aws_db_parameter_group: { Pg: { family: 'postgres17', parameter: [{ name: 'rds.force_ssl', value: '0' }] } },
+    }),
+    because: 'rds.force_ssl is 0',
+    unreadable: db({ parameter_group_name: 'made-by-hand' }),
+  },
+  CKV_AWS_27: { pass: queue({ sqs_managed_sse_enabled: true }), fail: queue({}), because: 'neither kms_master_key_id nor sqs_managed_sse_enabled' },
+  CKV_AWS_168: {
+    pass: one({ aws_sqs_queue_policy: { Tls: { policy: policy({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Resource: 'q' }) } } }),
+    fail: one({ aws_sqs_queue_policy: { Open: { policy: policy({ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: 'q' }) } } }),
+    because: 'allows sqs:SendMessage to any principal',
+    unreadable: one({ aws_sqs_queue_policy: { Computed: { policy: '${data.aws_iam_policy_document.x.json}' } } }),
+  },
+  DOCFLOW_QUEUE_DLQ: {
+    pass: one({ aws_sqs_queue: { Queue: { redrive_policy: json({ deadLetterTargetArn: '${aws_sqs_queue.Dlq.arn}', maxReceiveCount: 5 }) }, Dlq: { message_retention_seconds: 1_209_600 } } }),
+    fail: one({ aws_sqs_queue: { Orphan: {} } }),
+    because: "has no dead-letter queue and is no queue's DLQ",
+    unreadable: one({ aws_sqs_queue: { Queue: { redrive_policy: '{not json' } } }),
+  },
+  DOCFLOW_QUEUE_VISIBILITY: {
+    pass: queueWithPipeWorker(720, { 'docflow:processing-timeout-seconds': '120' }),
+    fail: queueWithPipeWorker(300, { 'docflow:processing-timeout-seconds': '120' }),
+    because: 'visibility timeout 300 s < 6 x aws_ecs_task_definition.Task',
+    unreadable: queueWithPipeWorker(720, undefined),
+  },
+  CKV_AWS_336: {
+    pass: containers({ name: 'app', readonlyRootFilesystem: true }),
+    fail: containers({ name: 'app', readonlyRootFilesystem: true }, { name: 'sidecar' }),
+    because: 'container sidecar has a writable root filesystem',
+    unreadable: task({ container_definitions: '${jsonencode(local.containers)}' }),
+  },
+  CKV_AWS_249: {
+    pass: task({ execution_role_arn: '${aws_iam_role.Execution.arn}', task_role_arn: '${aws_iam_role.Task.arn}' }),
+    fail: task({ execution_role_arn: '${aws_iam_role.Same.arn}', task_role_arn: '${aws_iam_role.Same.arn}' }),
+    because: 'are the same role',
+  },
+  CKV_AWS_333: { pass: service({ network_configuration: { assign_public_ip: false } }), fail: service({ network_configuration: { assign_public_ip: true } }), because: 'assign_public_ip is true' },
+  CKV_AWS_332: {
+    pass: service({ ...spot, platform_version: 'LATEST' }),
+    fail: service({ launch_type: 'FARGATE', platform_version: '1.3.0' }),
+    because: 'platform_version is pinned to 1.3.0',
+  },
+  CKV_AWS_65: {
+    pass: one({ aws_ecs_cluster: { Cluster: { setting: [{ name: 'containerInsights', value: 'enabled' }] } } }),
+    fail: one({ aws_ecs_cluster: { Cluster: {} } }),
+    because: 'containerInsights is not enabled',
+  },
+  DOCFLOW_CONTAINER_SECRETS: {
+    pass: containers({ name: 'app', environment: [{ name: 'DB_HOST', value: 'db.internal' }] }),
+    fail: containers({ name: 'app', environment: [{ name: 'DB_PASSWORD', value: 'hunter2-is-the-password' }] }),
+    because: 'container app: environment variable DB_PASSWORD looks like a secret',
+    unreadable: task({ container_definitions: '[{"name": ' }),
+  },
+  DOCFLOW_PIPE_LAUNCH_TYPE: { pass: pipe(spot), fail: pipe({ launch_type: 'FARGATE', ...spot }), because: 'sets launch_type FARGATE together with a capacity provider strategy' },
+  DOCFLOW_PIPE_BATCH: {
+    pass: pipe(spot, { source_parameters: { sqs_queue_parameters: { batch_size: 1 } } }),
+    fail: pipe(spot),
+    because: 'reads 10 messages per task',
+  },
+  DOCFLOW_PIPE_OVERRIDES: {
+    pass: pipe({ ...spot, overrides: { container_override: [{ name: 'worker', cpu: 1024, memory: 2048, environment: [{ name: 'SQS_BODY', value: '$.body' }] }] } }),
+    fail: pipe({ ...spot, overrides: { container_override: [{ name: 'worker', cpu: 1024, memory: 2048, environment: [{ name: 'ATTRIBUTES', value: '$.messageAttributes' }] }] } }),
+    because: 'override worker sets ATTRIBUTES to something other than $.body',
+  },
+  DOCFLOW_PIPE_ROLE: {
+    pass: pipeWithRole(
+      { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], Resource: '${aws_sqs_queue.Queue.arn}' },
+      { Effect: 'Allow', Action: 'ecs:RunTask', Resource: '${aws_ecs_task_definition.Task.arn_without_revision}:*' },
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: ['${aws_iam_role.TaskRole.arn}', '${aws_iam_role.ExecutionRole.arn}'] },
+    ),
+    fail: pipeWithRole(
+      { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], Resource: ['${aws_sqs_queue.Queue.arn}', '${aws_sqs_queue.Other.arn}'] },
+      { Effect: 'Allow', Action: 'ecs:RunTask', Resource: '${aws_ecs_task_definition.Task.arn_without_revision}:*' },
+    ),
+    because: 'SQS actions on ${aws_sqs_queue.Other.arn} besides its source queue',
+    unreadable: pipe(spot, { role_arn: 'arn:aws:iam::123456789012:role/made-by-hand' }),
+  },
+  CKV_AWS_2: {
+    pass: listener({ port: 443, protocol: 'HTTPS' }),
+    fail: listener({ port: 80, protocol: 'HTTP', default_action: [{ type: 'forward' }] }),
+    because: 'port 80 serves plain HTTP',
+    unreadable: listener({ port: 80, protocol: 'HTTP', default_action: [{ type: 'redirect', redirect: { status_code: 'HTTP_301' } }] }),
+  },
+  CKV_AWS_103: {
+    pass: listener({ port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }),
+    fail: listener({ port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-2016-08' }),
+    because: 'ssl_policy ELBSecurityPolicy-2016-08 allows TLS below 1.2',
+  },
+  CKV2_AWS_20: {
+    pass: alb({}, { aws_lb_listener: { Http: { load_balancer_arn: '${aws_lb.Alb.arn}', port: 80, protocol: 'HTTP', default_action: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } }] } } }),
+    fail: alb({}, { aws_lb_listener: { Http: { load_balancer_arn: '${aws_lb.Alb.arn}', port: 80, protocol: 'HTTP', default_action: [{ type: 'fixed-response' }] } } }),
+    because: 'aws_lb_listener.Http answers HTTP',
+  },
+  CKV2_AWS_28: {
+    pass: alb({ internal: false }, { aws_wafv2_web_acl_association: { Waf: { resource_arn: '${aws_lb.Alb.arn}', web_acl_arn: 'acl' } } }),
+    fail: alb({ internal: false }),
+    because: 'internet-facing with no WAF web ACL',
+  },
+  CKV_AWS_91: { pass: alb({ access_logs: { bucket: 'logs', enabled: true } }), fail: alb({}), because: 'no access_logs' },
+  CKV_AWS_131: { pass: alb({ drop_invalid_header_fields: true }), fail: alb({ drop_invalid_header_fields: false }), because: 'drop_invalid_header_fields is false' },
+  CKV_AWS_150: { pass: alb({ enable_deletion_protection: true }), fail: alb({}), because: 'enable_deletion_protection is not set' },
+  CKV_AWS_328: { pass: alb({}), fail: alb({ desync_mitigation_mode: 'monitor' }), because: 'desync_mitigation_mode is monitor' },
+  CKV_AWS_261: {
+    pass: one({ aws_lb_target_group: { Tg: { protocol: 'HTTP', health_check: { path: '/readyz' } } } }),
+    fail: one({ aws_lb_target_group: { Tg: { protocol: 'HTTP' } } }),
+    because: 'no health check path',
+  },
+  CKV_AWS_24: { pass: ingress(443), fail: ingress(22), because: 'allows tcp 22-22 from the internet' },
+  CKV_AWS_25: { pass: ingress(443), fail: ingress(3389), because: 'allows tcp 3389-3389 from the internet' },
+  CKV_AWS_260: { pass: ingress(443), fail: ingress(80), because: 'allows tcp 80-80 from the internet' },
+  CKV_AWS_277: { pass: ingress(443), fail: ingress('-1'), because: 'allows every protocol and port from the internet' },
+  DOCFLOW_INGRESS: {
+    pass: ingress(443, '${aws_security_group.Lb.id}', { aws_security_group: { Lb: {} }, aws_lb: { Alb: { security_groups: ['${aws_security_group.Lb.id}'] } } }),
+    fail: ingress(443, '${aws_security_group.Tasks.id}', { aws_security_group: { Lb: {}, Tasks: {} }, aws_lb: { Alb: { security_groups: ['${aws_security_group.Lb.id}'] } } }),
+    because: 'allows tcp 443-443 from the internet',
+  },
+  CKV_AWS_23: {
+    pass: one({ aws_security_group: { Web: { description: 'web', ingress: [{ description: 'https', from_port: 443 }] } } }),
+    fail: one({ aws_security_group: { Web: { description: 'web', ingress: [{ from_port: 443 }] } } }),
+    because: '1 inline rules have no description',
+  },
+  CKV2_AWS_12: {
+    pass: one({ aws_vpc: { Vpc: {} }, aws_default_security_group: { Default: { vpc_id: '${aws_vpc.Vpc.id}', ingress: [], egress: [] } } }),
+    fail: one({ aws_vpc: { Vpc: {} }, aws_default_security_group: { Default: { vpc_id: '${aws_vpc.Vpc.id}', ingress: [{ self: true, protocol: '-1' }] } } }),
+    because: 'has 1 rules (it must have none)',
+  },
+  CKV2_AWS_11: {
+    pass: one({ aws_vpc: { Vpc: {} }, aws_flow_log: { Log: { vpc_id: '${aws_vpc.Vpc.id}', traffic_type: 'ALL' } } }),
+    fail: one({ aws_vpc: { Vpc: {} } }),
+    because: 'no flow log',
+  },
+  CKV2_AWS_6: {
+    pass: bucket({ aws_s3_bucket_public_access_block: { Block: { bucket: '${aws_s3_bucket.Bucket.id}', block_public_acls: true, block_public_policy: true } } }),
+    fail: bucket(),
+    because: 'no public access block',
+  },
+  CKV_AWS_53: { pass: publicAccessBlock(), fail: publicAccessBlock({ block_public_acls: false }), because: 'block_public_acls is false' },
+  CKV_AWS_54: { pass: publicAccessBlock(), fail: publicAccessBlock({ block_public_policy: false }), because: 'block_public_policy is false' },
+  CKV_AWS_55: { pass: publicAccessBlock(), fail: publicAccessBlock({ ignore_public_acls: false }), because: 'ignore_public_acls is false' },
+  CKV_AWS_56: { pass: publicAccessBlock(), fail: publicAccessBlock({ restrict_public_buckets: false }), because: 'restrict_public_buckets is false' },
+  CKV_AWS_19: { pass: bucket(sse('AES256')), fail: bucket(), because: 'no default encryption' },
+  CKV_AWS_145: { pass: bucket(sse('aws:kms')), fail: bucket(sse('AES256')), because: 'default encryption is AES256, not KMS' },
+  CKV_AWS_21: {
+    pass: bucket({ aws_s3_bucket_versioning: { V: { bucket: '${aws_s3_bucket.Bucket.id}', versioning_configuration: { status: 'Enabled' } } } }),
+    fail: bucket({ aws_s3_bucket_versioning: { V: { bucket: '${aws_s3_bucket.Bucket.id}', versioning_configuration: { status: 'Suspended' } } } }),
+    because: 'not versioned',
+  },
+  CKV_AWS_60: {
+    pass: role({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } }),
+    fail: role({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: '*' } }),
+    because: 'any AWS principal may assume the role',
+    unreadable: one({ aws_iam_role: { Role: { assume_role_policy: '${data.aws_iam_policy_document.trust.json}' } } }),
+  },
+  CKV_AWS_61: {
+    pass: role({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: '123456789012' }, Condition: { StringEquals: { 'sts:ExternalId': 'x' } } }),
+    fail: role({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::123456789012:root' } }),
+    because: 'every principal of account arn:aws:iam::123456789012:root may assume the role',
+  },
+  CKV_AWS_62: { pass: rolePolicy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'b/*' }), fail: rolePolicy({ Effect: 'Allow', Action: '*', Resource: '*' }), because: 'allows "*" on "*"' },
+  CKV_AWS_63: { pass: rolePolicy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'b/*' }), fail: rolePolicy({ Effect: 'Allow', Action: '*', Resource: 'b/*' }), because: 'allows the action "*"' },
+  CKV_AWS_355: {
+    pass: rolePolicy({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }),
+    fail: rolePolicy({ Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 's3:GetObject'], Resource: '*' }),
+    because: 'allows s3:GetObject on "*"',
+    unreadable: one({ aws_iam_role_policy: { Policy: { policy: '${data.aws_iam_policy_document.x.json}' } } }),
+  },
+  CKV_AWS_274: {
+    pass: one({ aws_iam_role_policy_attachment: { A: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' } } }),
+    fail: one({ aws_iam_role_policy_attachment: { A: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } } }),
+    because: 'attaches AdministratorAccess',
+  },
+  DOCFLOW_IAM_WILDCARDS: {
+    pass: one({ aws_s3_bucket_policy: { Tls: { policy: policy({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'b' }) } } }),
+    fail: rolePolicy({ Effect: 'Allow', Action: ['sqs:*'], Resource: 'q' }),
+    because: 'allows the wildcard action "sqs:*"',
+  },
+  CKV_AWS_158: { pass: logGroup({ kms_key_id: 'arn:aws:kms:eu-west-1:123456789012:key/k' }), fail: logGroup({}), because: 'no kms_key_id' },
+  CKV_AWS_66: { pass: logGroup({ retention_in_days: 7 }), fail: logGroup({}), because: 'keeps logs forever' },
+  CKV_AWS_338: { pass: logGroup({ retention_in_days: 365 }), fail: logGroup({ retention_in_days: 30 }), because: 'retention 30 days (< 365)', unreadable: logGroup({ retention_in_days: '${var.days}' }) },
+  CKV_AWS_7: { pass: one({ aws_kms_key: { Key: { enable_key_rotation: true } } }), fail: one({ aws_kms_key: { Key: {} } }), because: 'enable_key_rotation is not set' },
+  CKV_AWS_149: { pass: one({ aws_secretsmanager_secret: { S: { kms_key_id: 'k' } } }), fail: one({ aws_secretsmanager_secret: { S: {} } }), because: 'no kms_key_id' },
+  DOCFLOW_TAGS: {
+    pass: one({ aws_sqs_queue: { Q: {} } }),
+    fail: { 'dev-x': { provider: { aws: [{ default_tags: [{ tags: { project: 'docflow' } }] }] }, resource: { aws_sqs_queue: { Q: {} } } } },
+    because: 'lacks default tags env, stack',
+  },
+  DOCFLOW_GCP_PUBLIC_BUCKET: {
+    pass: one({ google_storage_bucket: { B: { public_access_prevention: 'enforced', uniform_bucket_level_access: true } } }),
+    fail: one({ google_storage_bucket: { B: { public_access_prevention: 'inherited' } } }),
+    because: 'public_access_prevention is not "enforced"',
+  },
+  DOCFLOW_GCP_PRIMITIVE_ROLES: {
+    pass: gcpMember('roles/storage.objectCreator', 'serviceAccount:exporter@p.iam.gserviceaccount.com'),
+    fail: gcpMember('roles/editor', 'serviceAccount:exporter@p.iam.gserviceaccount.com'),
+    because: 'grants the basic role roles/editor',
+  },
+  DOCFLOW_GCP_ALL_USERS: { pass: gcpMember('roles/storage.objectViewer', 'group:ops@example.com'), fail: gcpMember('roles/storage.objectViewer', 'allUsers'), because: 'grants roles/storage.objectViewer to allUsers' },
+};
+
+describe('every policy rule', () => {
+  it('has a passing and a failing fixture here', () => {
+    expect(Object.keys(CASES).sort()).toEqual(RULES.map((rule) => rule.id).sort());
+  });
+
+  describe.each(Object.entries(CASES))('%s', (id, fixtures) => {
+    it('GIVEN its passing fixture THEN it gives a verdict and finds nothing', () => {
+      const result = checkStacks(fixtures.pass, [id]);
+      expect(result.problems).toEqual([]);
+      expect(result.evaluated).toBeGreaterThan(0);
+    });
+
+    it('GIVEN its failing fixture THEN it names the problem', () => {
+      const { problems } = checkStacks(fixtures.fail, [id]);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^FAIL ${id} `));
+      expect(problems[0]).toContain(fixtures.because);
+    });
+
+    if (fixtures.unreadable) {
+      const unreadable = fixtures.unreadable;
+      it('GIVEN a value it cannot read THEN it is not a pass', () => {
+        const { problems } = checkStacks(unreadable, [id]);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(new RegExp(`^UNKNOWN ${id} `));
+      });
+    }
+  });
+});
+
+describe('rules that follow references or keep secrets', () => {
+  it('GIVEN a poll-mode worker whose task role may receive from the queue THEN the visibility rule weighs its processing timeout', () => {
+    const stacks = one({
+      aws_sqs_queue: { Queue: { visibility_timeout_seconds: 600 } },
+      aws_iam_role: { TaskRole: {} },
+      aws_iam_role_policy: { Poll: { role: '${aws_iam_role.TaskRole.id}', policy: policy({ Effect: 'Allow', Action: ['sqs:ReceiveMessage'], Resource: '${aws_sqs_queue.Queue.arn}' }) } },
+      aws_ecs_task_definition: { Worker: { task_role_arn: '${aws_iam_role.TaskRole.arn}', tags: { 'docflow:processing-timeout-seconds': '120' } } },
+    });
+    expect(checkStacks(stacks, ['DOCFLOW_QUEUE_VISIBILITY']).problems).toEqual([
+      "FAIL DOCFLOW_QUEUE_VISIBILITY aws_sqs_queue.Queue: visibility timeout 600 s < 6 x aws_ecs_task_definition.Worker's processing timeout 120 s (720 s): a slow message is handed to a second worker",
+    ]);
+  });
+
+  it('GIVEN a password in a container environment or a pipe override THEN the problem names the variable and never prints the value', () => {
+    const secret = 'postgres://docflow:hunter2@db:5432/docflow';
+    const stacks = one(
+      {
+        aws_ecs_task_definition: { Task: { container_definitions: json([{ name: 'app', environment: [{ name: 'DATABASE_URL', value: secret }, { name: 'TOKEN_HOLDER', value: 'x' }] }]) } },
+        aws_pipes_pipe: { Pipe: { target_parameters: { ecs_task_parameters: { overrides: { container_override: [{ name: 'worker', environment: [{ name: 'CONFIG', value: '${var.db_password}' }] }] } } } } },
+      },
+      { variable: { db_password: { type: 'string', sensitive: true } } },
+    );
+    const { problems } = checkStacks(stacks, ['DOCFLOW_CONTAINER_SECRETS']);
+    expect(problems).toEqual([
+      'FAIL DOCFLOW_CONTAINER_SECRETS aws_ecs_task_definition.Task: container app: the value of environment variable DATABASE_URL looks like a secret (pass it in secrets); container app: environment variable TOKEN_HOLDER looks like a secret (pass it in secrets)',
+      'FAIL DOCFLOW_CONTAINER_SECRETS aws_pipes_pipe.Pipe: override worker: environment variable CONFIG takes the sensitive variable db_password (pass it in secrets)',
+    ]);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('GIVEN a permissions boundary with "*" resources THEN CKV_AWS_355 sees a boundary, not a grant', () => {
+    const stacks = one({
+      aws_iam_policy: { Boundary: { name: 'docflow-dev-workload-boundary', policy: policy({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }) } },
+      aws_iam_role: { Task: { permissions_boundary: 'arn:aws:iam::${data.aws_caller_identity.Me.account_id}:policy/docflow-dev-workload-boundary' } },
+    });
+    expect(checkStacks(stacks, ['CKV_AWS_355']).problems).toEqual([]);
+  });
+
+  it('GIVEN PostgreSQL without a parameter group THEN CKV2_AWS_69 passes from version 15 (rds.force_ssl defaults to 1) and fails before', () => {
+    expect(checkStacks(db({ engine_version: '17' }), ['CKV2_AWS_69']).problems).toEqual([]);
+    expect(checkStacks(db({ engine_version: '14.9' }), ['CKV2_AWS_69']).problems).toEqual([
+      'FAIL CKV2_AWS_69 aws_db_instance.Db: no parameter group, so rds.force_ssl keeps its default (0): clients may connect without TLS',
+    ]);
+  });
+
+  it('GIVEN a DLQ that keeps messages no longer than its queue, or a redrive after 2 receives THEN DOCFLOW_QUEUE_DLQ says which', () => {
+    const redrive = (count: number) => json({ deadLetterTargetArn: '${aws_sqs_queue.Dlq.arn}', maxReceiveCount: count });
+    expect(checkStacks(one({ aws_sqs_queue: { Queue: { redrive_policy: redrive(5) }, Dlq: {} } }), ['DOCFLOW_QUEUE_DLQ']).problems).toEqual([
+      'FAIL DOCFLOW_QUEUE_DLQ aws_sqs_queue.Queue: keeps messages 345600 s, its DLQ aws_sqs_queue.Dlq only 345600 s: a dead-lettered message keeps its enqueue time and would expire before anyone reads it',
+    ]);
+    expect(checkStacks(one({ aws_sqs_queue: { Queue: { redrive_policy: redrive(2) }, Dlq: { message_retention_seconds: 1_209_600 } } }), ['DOCFLOW_QUEUE_DLQ']).problems).toEqual([
+      'FAIL DOCFLOW_QUEUE_DLQ aws_sqs_queue.Queue: dead-letters after 2 receives (at least 5, so a passing outage does not dead-letter messages)',
+    ]);
+  });
+});
+
+describe('the library README', () => {
+  it('lists every rule', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(RULES.map((rule) => rule.id).filter((id) => !new RegExp(`\\b${id}\\b`).test(readme))).toEqual([]);
+  });
+});

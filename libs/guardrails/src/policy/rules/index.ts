@@ -1,0 +1,30 @@
+import type { Rule } from '../rule.js';
+import { ecsRules } from './ecs.js';
+import { encryptionAndLogRules } from './encryption-and-logs.js';
+import { iamRules } from './iam.js';
+import { loadBalancerRules } from './load-balancers.js';
+import { networkRules } from './network.js';
+import { pipeRules } from './pipes.js';
+import { queueRules } from './queues.js';
+import { rdsRules } from './rds.js';
+import { s3Rules } from './s3.js';
+import { securityGroupRules } from './security-groups.js';
+import { tagAndGcpRules } from './tags-and-gcp.js';
+
+/** Every rule docflow's policy runs, in report order. */
+export const RULES: readonly Rule[] = [
+  ...rdsRules,
+  ...queueRules,
+  ...ecsRules,
+  ...pipeRules,
+  ...loadBalancerRules,
+  ...securityGroupRules,
+  ...networkRules,
+  ...s3Rules,
+  ...iamRules,
+  ...encryptionAndLogRules,
+  ...tagAndGcpRules,
+];
+
+export { PRODUCTION_ENVIRONMENTS } from './rds.js';
+export { UNRESTRICTABLE_ACTIONS } from './iam.js';

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { GuardrailsError } from './errors.js';
+
+/** The workspace root above `start`: the folder with cdktf.json (whose `app` synthesizes every stack). */
+export function findWorkspaceRoot(start: string = process.cwd()): string {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'cdktf.json')) && existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new GuardrailsError(`no cdktf.json in ${resolve(start)} or above: run this inside the docflow workspace, or pass --dir`);
+  }
+}
+
+export interface SynthesisOptions {
+  /** The checkout to synthesize (its cdktf.json names the command). */
+  readonly root: string;
+  /** Where cdktf writes (CDKTF_OUTDIR). */
+  readonly outdir: string;
+  /** Only these environments (DOCFLOW_ENVIRONMENTS). @default - every environment */
+  readonly environments?: readonly string[];
+  /** Names the checkout in error messages. @default "the working tree" */
+  readonly label?: string;
+}
+
+/**
+ * Synthesizes a checkout the way `npm run synth` and `cdktf synth` do, by running the `app` command
+ * of its cdktf.json with CDKTF_OUTDIR pointing at `outdir`. A failure is one message with the
+ * command's last lines of output.
+ */
+export async function synthesize(options: SynthesisOptions): Promise<void> {
+  const label = options.label ?? 'the working tree';
+  const config = join(options.root, 'cdktf.json');
+  if (!existsSync(config)) throw new GuardrailsError(`${label} has no cdktf.json: nothing to synthesize`);
+  const command = (JSON.parse(readFileSync(config, 'utf8')) as { app?: string }).app;
+  if (!command) throw new GuardrailsError(`${config} names no "app" command`);
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: options.outdir };
+  if (options.environments && options.environments.length > 0) env['DOCFLOW_ENVIRONMENTS'] = options.environments.join(',');
+  const output: string[] = [];
+  const code = await new Promise<number>((resolveExit, reject) => {
+    const child = spawn(command, { cwd: options.root, env, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolveExit(exitCode ?? 1));
+  });
+  if (code !== 0) {
+    const tail = output.join('').trim().split('\n').slice(-12).join('\n');
+    throw new GuardrailsError(`synthesizing ${label} failed (\`${command}\` exited ${code}):\n${tail}`);
+  }
+}
