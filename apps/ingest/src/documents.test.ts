@@ -148,6 +148,24 @@ describe('POST /v1/documents', () => {
     await expect(h.blobs.getDocument(`raw/${sha256Hex('never stored')}`)).rejects.toThrow();
   });
 
+  it('queues a title with characters SQS or the emulator refuse, and the message carries it intact', async () => {
+    // an emoji (the local emulator refuses every character above U+FFFF) and U+FFFE (SQS refuses it)
+    const title = 'Zebra 🦓 \uFFFE notes';
+    const response = await post({ url: 'https://example.com/🦓', contentType: 'text/plain', body: 'stripes', title });
+    expect(response.statusCode, response.body).toBe(202);
+    const [queued] = h.emulator.messages('queue');
+    const parsed = parseDocumentMessage(queued?.body ?? '');
+    expect(parsed.ok && parsed.message).toMatchObject({ title, url: 'https://example.com/🦓' });
+  });
+
+  it('says why url and title cannot travel together, naming the longer one', async () => {
+    const response = await post({ url: 'https://example.com/e', contentType: 'text/plain', body: 'x', title: '🦓'.repeat(500) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().issues).toEqual([
+      { path: 'title', message: expect.stringMatching(/^url and title together are too long for the queue message \(limit 6144 bytes; characters above U\+FFFF/) },
+    ]);
+  });
+
   it.each([
     ['missing', {}],
     ['wrong', { 'x-api-key': 'not-the-key' }],

@@ -7,6 +7,7 @@ import {
   type IngestDocumentRequest,
 } from '@docflow/contracts';
 import { HttpError } from '@docflow/http';
+import { QueueSendError } from '@docflow/queue';
 
 /** What the blob store answers for a stored body. */
 export interface StoredBody {
@@ -73,6 +74,7 @@ export class DocumentIntake {
     try {
       await this.queue.send(accepted.messageBody);
     } catch (error) {
+      if (isRefusedByQueue(error)) throw refusedByQueue([''], error);
       throw new HttpError(503, `The queue is unavailable: ${RETRY_SINGLE}`, { cause: error });
     }
     logAccepted(context, accepted);
@@ -90,6 +92,8 @@ export class DocumentIntake {
     try {
       await this.queue.sendBatch(accepted.map((entry) => entry.messageBody));
     } catch (error) {
+      const refused = error instanceof QueueSendError ? error.failed.filter((entry) => REFUSALS.has(entry.code)) : [];
+      if (refused.length > 0) throw refusedByQueue(refused.map((entry) => `documents.${entry.index}.`), error);
       throw new HttpError(503, `The queue is unavailable or refused part of the batch: ${RETRY_BATCH}`, { cause: error });
     }
     for (const entry of accepted) logAccepted(context, entry);
@@ -128,6 +132,22 @@ function messageFor(
 }
 
 /**
+ * SQS error codes that refuse the message itself: resending the same document can never
+ * succeed, so the client hears 400, not "retry later". Messages are serialized so that no valid
+ * document should meet these (see serializeDocumentMessage); this is the last line.
+ */
+const REFUSALS = new Set(['InvalidMessageContents', 'MessageTooLong']);
+
+function isRefusedByQueue(error: unknown): boolean {
+  return error instanceof Error && REFUSALS.has(error.name);
+}
+
+function refusedByQueue(prefixes: readonly string[], cause: unknown): HttpError {
+  const problem = `the queue refused the document's message (${(cause as Error).name}); url and title travel in it`;
+  return invalidBody(prefixes.flatMap((prefix) => [{ path: `${prefix}url`, message: problem }, { path: `${prefix}title`, message: problem }]), cause);
+}
+
+/**
  * Refuses, before anything is stored, a document whose message is too long for the queue (only
  * an extreme URL and title together can make it so). The digest does not change the message's
  * size, so the body need not be hashed here: the blob store hashes it once. `prefix` locates the
@@ -139,14 +159,17 @@ function assertCarriable(document: IngestDocumentRequest, correlationId: string,
     serializeDocumentMessage(probe);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    const problem = `too long for the queue message (limit ${MAX_MESSAGE_BYTES} bytes with url and title)`;
-    throw invalidBody([{ path: `${prefix}url`, message: problem }]);
+    const problem =
+      `url and title together are too long for the queue message (limit ${MAX_MESSAGE_BYTES} bytes; ` +
+      'characters above U+FFFF, such as emoji, take 12 bytes each in it)';
+    const path = document.title !== undefined && document.title.length > document.url.length ? 'title' : 'url';
+    throw invalidBody([{ path: `${prefix}${path}`, message: problem }]);
   }
 }
 
 /** A 400 worded as the schema validation words its own. */
-function invalidBody(issues: { path: string; message: string }[]): HttpError {
-  return new HttpError(400, `Invalid body: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
+function invalidBody(issues: { path: string; message: string }[], cause?: unknown): HttpError {
+  return new HttpError(400, `Invalid body: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues, cause });
 }
 
 /** The message for a stored body; its id and key come from the digest the blob store computed. */

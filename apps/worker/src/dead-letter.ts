@@ -1,3 +1,4 @@
+import { toQueueSafeText } from '@docflow/contracts';
 import type { QueueProducer } from '@docflow/queue';
 
 /** Message attributes a dead-lettered message carries, so whoever drains the DLQ sees why. */
@@ -14,7 +15,8 @@ const MAX_REASON_CHARS = 1_000;
 export async function deadLetter(deadLetters: QueueProducer, body: string, reason: string): Promise<void> {
   await deadLetters.send(body, {
     attributes: {
-      [DEAD_LETTER_REASON]: reason.slice(0, MAX_REASON_CHARS),
+      // a reason may quote the body (a JSON parse error does), cut anywhere: keep it sendable
+      [DEAD_LETTER_REASON]: toQueueSafeText(reason.slice(0, MAX_REASON_CHARS)),
       [DEAD_LETTER_AT]: new Date().toISOString(),
     },
   });

@@ -9,6 +9,8 @@ import {
   documentIdFor,
   nextAttempt,
   parseDocumentMessage,
+  SQS_UNSAFE_CHARACTERS,
+  toQueueSafeText,
   serializeDocumentMessage,
   sha256Hex,
   type DocumentMessage,
@@ -81,6 +83,20 @@ describe('queue message v1', () => {
     expect(() => serializeDocumentMessage(huge)).toThrow(/bytes; the limit is 6144/);
   });
 
+  it('carries every valid character in a body that every SQS implementation accepts', () => {
+    // emoji (refused by the local emulator), noncharacters U+FFFE/U+FFFF and C1 controls (refused by SQS)
+    const title = 'Café 🦓 \uFFFE\uFFFF \u0085 \u0007 “quotes” 中文';
+    const body = serializeDocumentMessage(message({ title }));
+    expect(body).not.toMatch(SQS_UNSAFE_CHARACTERS);
+    expect(body).toContain('\\ud83e\\udd93');
+    expect(body).toContain('Café'); // the rest of the BMP travels as it is: a title stays small
+    expect(parseDocumentMessage(body)).toEqual({ ok: true, message: message({ title }) });
+  });
+
+  it('makes any text safe for a message attribute', () => {
+    expect(toQueueSafeText('ok \uFFFF \uD83E')).toBe('ok \uFFFD \uFFFD');
+  });
+
   it('counts attempts up without touching anything else', () => {
     expect(nextAttempt(message({ attempt: 2 }))).toEqual(message({ attempt: 3 }));
   });
@@ -118,6 +134,19 @@ describe('ingest request', () => {
       expect(result.error?.issues[0]?.message).toBe('must not contain the NUL character (U+0000)');
     }
     expect(DocumentListQuerySchema.safeParse({ q: 'a\u0000b' }).error?.issues[0]?.path).toEqual(['q']);
+  });
+
+  it('says that a URL is too long, not that it is no URL', () => {
+    const result = IngestDocumentRequestSchema.safeParse({ ...valid, url: `https://example.com/${'a'.repeat(4_100)}` });
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual(['must be at most 4096 characters']);
+  });
+
+  it('refuses unpaired surrogates, which UTF-8 cannot hold, naming where they are', () => {
+    for (const [field, value] of [['title', 'ab\uD800c'], ['url', 'https://example.com/\uDC00'], ['body', 'x\uD83D']] as const) {
+      const result = IngestDocumentRequestSchema.safeParse({ ...valid, [field]: value });
+      expect(result.error?.issues[0]).toMatchObject({ path: [field], message: expect.stringMatching(/^must be well-formed Unicode: an unpaired surrogate \\u(D800|DC00|D83D) at character \d+$/) });
+    }
+    expect(IngestDocumentRequestSchema.safeParse({ ...valid, title: 'zebra 🦓' }).success).toBe(true);
   });
 
   it('limits a batch to 100 documents', () => {

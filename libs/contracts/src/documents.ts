@@ -14,13 +14,37 @@ export type DocumentStatus = z.infer<typeof DocumentStatusSchema>;
 const NO_NUL = { error: 'must not contain the NUL character (U+0000)' } as const;
 const hasNoNul = (value: string) => !value.includes('\u0000');
 
+/**
+ * A lone UTF-16 surrogate (`"\ud800"` in JSON) is not a character: UTF-8 cannot encode it, so
+ * storing it would silently turn it into U+FFFD. Refused instead, with its position.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = (value: string, context: z.core.$RefinementCtx<string>) => {
+  const found = LONE_SURROGATE.exec(value);
+  if (found !== null) {
+    const unit = found[0].charCodeAt(0).toString(16).toUpperCase();
+    context.addIssue({
+      code: 'custom',
+      message: `must be well-formed Unicode: an unpaired surrogate \\u${unit} at character ${found.index}`,
+    });
+  }
+};
+
 export const DocumentUrlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
-  .max(MAX_URL_LENGTH)
+  // its own message: otherwise the schema's "must be an absolute http(s) URL" would answer
+  .max(MAX_URL_LENGTH, { error: `must be at most ${MAX_URL_LENGTH} characters` })
   .refine(hasNoNul, NO_NUL)
+  .superRefine(wellFormed)
   .describe('Where the document came from (http or https)');
 
-const TitleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH).refine(hasNoNul, NO_NUL);
+const TitleSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(MAX_TITLE_LENGTH, { error: `must be at most ${MAX_TITLE_LENGTH} characters` })
+  .refine(hasNoNul, NO_NUL)
+  .superRefine(wellFormed);
 
 /** Body of `POST /v1/documents`. */
 export const IngestDocumentRequestSchema = z.object({
@@ -32,6 +56,7 @@ export const IngestDocumentRequestSchema = z.object({
     .refine((body) => Buffer.byteLength(body, 'utf8') <= MAX_DOCUMENT_BYTES, {
       error: `must be at most ${MAX_DOCUMENT_BYTES} bytes (1 MiB) of UTF-8`,
     })
+    .superRefine(wellFormed)
     .describe('The document itself: HTML, plain text or markdown, at most 1 MiB'),
   title: TitleSchema.optional().describe('Title to use instead of the one extracted from the body'),
 });
@@ -83,7 +108,15 @@ export const DOCUMENT_LIST_DEFAULT_LIMIT = 20;
 
 /** Query of `GET /v1/documents`. */
 export const DocumentListQuerySchema = z.object({
-  q: z.string().trim().min(1).max(500).refine(hasNoNul, NO_NUL).optional().describe('Full-text query; results are ranked'),
+  q: z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(500, { error: 'must be at most 500 characters' })
+    .refine(hasNoNul, NO_NUL)
+    .superRefine(wellFormed)
+    .optional()
+    .describe('Full-text query; results are ranked'),
   limit: z.coerce
     .number()
     .int()

@@ -55,11 +55,36 @@ export function parseDocumentMessage(body: string): ParsedMessage {
 }
 
 /**
+ * UTF-16 code units that some SQS implementation refuses in a message body or attribute value.
+ * SQS accepts #x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD and #x10000-#x10FFFF and answers
+ * InvalidMessageContents for anything else (U+FFFE, U+FFFF, lone surrogates, most control
+ * characters); the local emulator (fauxqs 1.9.2) also refuses every character above U+FFFF.
+ * Matched per code unit, so a character above U+FFFF matches as its two surrogates.
+ */
+// eslint-disable-next-line no-control-regex -- the control characters SQS allows are the point
+export const SQS_UNSAFE_CHARACTERS = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g;
+
+/**
+ * JSON text whose characters every SQS implementation accepts: each unsafe code unit becomes a
+ * `\uXXXX` escape, which any JSON parser turns back into the same string. Outside strings JSON
+ * text is ASCII, so rewriting the whole text is safe.
+ */
+export function toQueueSafeJson(json: string): string {
+  return json.replace(SQS_UNSAFE_CHARACTERS, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Text for a message attribute (a reason, a quote of a body): unsafe code units become U+FFFD. */
+export function toQueueSafeText(text: string): string {
+  return text.replace(SQS_UNSAFE_CHARACTERS, '\uFFFD');
+}
+
+/**
  * Serializes a message for the queue, validating it first, so that a producer bug surfaces at
- * the producer and not as a dead-lettered message.
+ * the producer and not as a dead-lettered message. Characters SQS refuses travel escaped, so no
+ * valid document is ever refused for its url or title.
  */
 export function serializeDocumentMessage(message: DocumentMessage): string {
-  const body = JSON.stringify(DocumentMessageSchema.parse(message));
+  const body = toQueueSafeJson(JSON.stringify(DocumentMessageSchema.parse(message)));
   const bytes = Buffer.byteLength(body, 'utf8');
   if (bytes > MAX_MESSAGE_BYTES) {
     throw new RangeError(`document message is ${bytes} bytes; the limit is ${MAX_MESSAGE_BYTES}`);

@@ -14,6 +14,8 @@ import { installConnectionDrain } from './drain.js';
 import { installErrorHandling } from './errors.js';
 import { installHealthRoutes, type ReadinessChecks } from './health.js';
 import { installOpenApi, type OpenApiOptions } from './openapi.js';
+import { clientErrorHandler, frameworkErrors, installProtocolAnswers } from './protocol-errors.js';
+import { installJsonCharsets } from './body-charset.js';
 import { CONNECTION_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, headersTimeoutMs } from './server-timeouts.js';
 
 /** A service's Fastify instance: zod schemas validate requests and serialize responses. */
@@ -71,6 +73,11 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // while closing, new requests on open connections get 503 and the ALB retries elsewhere
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // refusals below the routes answer in the one error shape too
+    clientErrorHandler,
+    frameworkErrors,
+    // answered by installProtocolAnswers in the error shape instead of Node's empty 400
+    http: { requireHostHeader: false },
   });
   app.server.headersTimeout = headersTimeoutMs(options.requestTimeoutMs);
 
@@ -79,6 +86,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   installErrorHandling(app);
   installCorrelationEcho(app);
+  installProtocolAnswers(app, app.log);
+  installJsonCharsets(app);
   installConnectionDrain(app);
   installApiKeyAuth(app, options.apiKeys);
   await installOpenApi(app, { ...options.openapi, title: options.openapi.title ?? `docflow ${options.service}` });

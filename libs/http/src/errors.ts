@@ -39,11 +39,25 @@ function fieldPath(instancePath: string, location: string): string {
   return path === '' ? `(${location})` : path;
 }
 
+/**
+ * zod's type messages say what the validator saw ("expected string, received undefined"); a
+ * client reads what to do: a field that is missing is required, a query parameter given twice
+ * arrives as an array.
+ */
+function issueMessage(message: string | undefined, location: string): string {
+  if (message === undefined) return 'is invalid';
+  if (/^Invalid input: expected \w+, received undefined$/.test(message)) return 'is required';
+  if (location === 'querystring' && /^Invalid input: expected \w+, received array$/.test(message)) {
+    return 'must be given once in the query string';
+  }
+  return message;
+}
+
 function validationAnswer(error: FastifyError, request: FastifyRequest): ErrorResponse {
   const location = error.validationContext ?? 'request';
   const issues = (error.validation ?? []).map((entry) => ({
     path: fieldPath(entry.instancePath, location),
-    message: entry.message ?? 'is invalid',
+    message: issueMessage(entry.message, location),
   }));
   const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
   return errorResponse(request, 400, `Invalid ${location}: ${summary}`, issues);
@@ -74,7 +88,16 @@ function statusOf(error: FastifyError): number {
   return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
 }
 
+/** The client went away while sending its body: nobody hears the answer, and nothing failed here. */
+function clientAborted(error: FastifyError, request: FastifyRequest): boolean {
+  return error.code === 'ECONNRESET' && (request.raw.destroyed || request.raw.readableAborted);
+}
+
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (clientAborted(error, request)) {
+    request.log.info({ code: error.code }, 'the client closed the connection before sending the whole request');
+    return reply.code(400).send(errorResponse(request, 400, 'The request body ended before it was complete'));
+  }
   if (Array.isArray(error.validation)) {
     const body = validationAnswer(error, request);
     request.log.info({ issues: body.issues }, body.message);

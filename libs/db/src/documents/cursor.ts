@@ -10,15 +10,22 @@ import { z } from 'zod';
 const RecentCursorSchema = z.object({
   v: z.literal(1),
   k: z.literal('recent'),
-  at: z.iso.datetime(),
+  // PostgreSQL has no year 0 (ISO 8601's 1 BC); every time the api issues is long after
+  at: z.iso.datetime().refine((at) => !at.startsWith('0000'), 'year 0000 does not exist'),
   id: DocumentIdSchema,
 });
+
+/** Smallest positive normal `real` (float4): PostgreSQL refuses to read anything closer to 0. */
+const MIN_POSITIVE_REAL = 1.1754943508222875e-38;
+
+/** A rank as PostgreSQL's `real` holds it: 0, or a finite float4 that does not underflow. */
+const isReal = (rank: number) => rank === 0 || (rank >= MIN_POSITIVE_REAL && Number.isFinite(Math.fround(rank)));
 
 const SearchCursorSchema = z.object({
   v: z.literal(1),
   k: z.literal('search'),
   q: z.string().regex(/^[0-9a-f]{16}$/),
-  rank: z.number().finite().nonnegative(),
+  rank: z.number().nonnegative().refine(isReal, 'rank is not a real number PostgreSQL can hold'),
   id: DocumentIdSchema,
 });
 

@@ -1,7 +1,7 @@
 import { DocumentListSchema, type DocumentList } from '@docflow/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentFixture, startTestDatabase, type TestDatabase } from '../testing/index.js';
-import { InvalidCursorError, encodeCursor } from './cursor.js';
+import { InvalidCursorError, encodeCursor, queryFingerprint } from './cursor.js';
 import type { ListDocumentsOptions } from './repository.js';
 
 let db: TestDatabase;
@@ -193,6 +193,23 @@ describe('cursor validation', () => {
     await invalid(db.documents.list({ q: 'apple', limit: 1, cursor: recent }), 'cursor: belongs to a listing without q');
     await invalid(db.documents.list({ q: 'pie', limit: 1, cursor: search }), 'cursor: belongs to a different q');
     await expect(db.documents.list({ q: 'apple', limit: 1, cursor: search })).resolves.toMatchObject({ items: [{}] });
+  });
+
+  it('rejects a well-formed cursor whose values PostgreSQL cannot hold (instead of failing the query)', async () => {
+    await db.documents.upsert(documentFixture({ text: 'apple crumble' }));
+    const recent = (at: string) => encodeCursor({ v: 1, k: 'recent', at, id: 'f'.repeat(32) });
+    const search = (rank: number) => encodeCursor({ v: 1, k: 'search', q: queryFingerprint('apple'), rank, id: 'f'.repeat(32) });
+    await invalid(db.documents.list({ limit: 5, cursor: recent('0000-01-01T00:00:00.000Z') }), 'cursor: is not a cursor this API issued');
+    for (const rank of [1e39, 3.5e38, 1e-40, 1e-46, 5e-324]) {
+      await invalid(db.documents.list({ q: 'apple', limit: 5, cursor: search(rank) }), 'cursor: is not a cursor this API issued');
+    }
+    // the extremes PostgreSQL does hold only move where the page starts
+    for (const at of ['0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']) {
+      await expect(db.documents.list({ limit: 5, cursor: recent(at) })).resolves.toMatchObject({ nextCursor: null });
+    }
+    for (const rank of [0, 1.2e-38, 3.4e38]) {
+      await expect(db.documents.list({ q: 'apple', limit: 5, cursor: search(rank) })).resolves.toMatchObject({ nextCursor: null });
+    }
   });
 
   it('accepts a cursor past the last row: an empty last page', async () => {

@@ -1,0 +1,1 @@
+export { rawRequest, type RawAnswer, type RawRequestOptions } from './raw-request.js';
