@@ -144,7 +144,7 @@ try {
     const counts = await Promise.all(
       mix.queries.map(async (q) => {
         const result = await pool.query<{ count: number }>(
-          `SELECT count(*)::int AS count FROM documents WHERE search @@ websearch_to_tsquery('english', $1)`,
+          `SELECT count(*)::int AS count FROM documents WHERE search @@ websearch_to_tsquery('docflow_english', $1)`,
           [q],
         );
         return `${q} (${result.rows[0]?.count})`;

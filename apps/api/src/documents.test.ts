@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await harness.db.pool.query('TRUNCATE documents');
+  await harness.db.pool.query('TRUNCATE documents, document_terms');
 });
 
 async function get(url: string, withHeaders: Record<string, string> = headers) {

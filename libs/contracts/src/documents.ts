@@ -80,6 +80,15 @@ export const IngestBatchAcceptedSchema = z.object({
 });
 export type IngestBatchAccepted = z.infer<typeof IngestBatchAcceptedSchema>;
 
+/** How much of a document's text full-text search covers (it indexes a prefix of long texts). */
+export const SearchIndexSchema = z
+  .object({
+    complete: z.boolean().describe('Whether search covers the whole text; false when the text is longer than indexedChars'),
+    indexedChars: z.number().int().describe('How many characters of the text, from its start, search covers'),
+  })
+  .describe('How much of the text full-text search covers');
+export type SearchIndex = z.infer<typeof SearchIndexSchema>;
+
 /** One document as the api serves it. */
 export const DocumentSchema = z.object({
   id: DocumentIdSchema,
@@ -93,6 +102,7 @@ export const DocumentSchema = z.object({
   sizeBytes: z.number().int(),
   receivedAt: z.iso.datetime(),
   processedAt: z.iso.datetime(),
+  searchIndex: SearchIndexSchema,
 });
 export type Document = z.infer<typeof DocumentSchema>;
 
@@ -127,9 +137,18 @@ export const DocumentListQuerySchema = z.object({
 });
 export type DocumentListQuery = z.infer<typeof DocumentListQuerySchema>;
 
+export const SEARCH_RANKINGS = ['exact', 'bounded'] as const;
+
 export const DocumentListSchema = z.object({
   items: z.array(DocumentSummarySchema),
   nextCursor: z.string().nullable().describe('Pass as cursor to get the next page; null on the last page'),
+  ranking: z
+    .enum(SEARCH_RANKINGS)
+    .nullable()
+    .describe(
+      'With q: "exact" when every match was ranked; "bounded" for a broad query, ranked over the documents where its ' +
+        'words weigh most (the listing ends after those). Null without q.',
+    ),
 });
 export type DocumentList = z.infer<typeof DocumentListSchema>;
 

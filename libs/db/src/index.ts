@@ -16,4 +16,5 @@ export {
   type UpsertOutcome,
 } from './documents/repository.js';
 export { InvalidCursorError } from './documents/cursor.js';
+export type { Ranking, SearchOptions } from './documents/search.js';
 export { isDatabaseUnavailable } from './errors.js';

@@ -46,6 +46,8 @@ export interface RunningPostgres {
   readonly adminUrl: string;
   /** Creates an empty database owned by the `docflow` user and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** What the start found worth telling the user (e.g. a database made before it had a UTF-8 locale). */
+  readonly warnings: readonly string[];
   /** Stops the server (deleting the data dir when not persistent). Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -55,6 +57,14 @@ const SUPERUSER = 'postgres';
 const SUPERUSER_PASSWORD = 'postgres-local';
 const LOG_LINES_IN_ERRORS = 15;
 const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Locales that classify characters as Unicode does, in order of preference. Full-text search
+ * needs one: under locale C, PostgreSQL's parser takes every non-ASCII character for a letter, so
+ * curly quotes and dashes stick to words (`'belt”'`) and `CAFÉ` is not lowercased. RDS databases
+ * use en_US.UTF-8.
+ */
+const UTF8_LOCALES = ['C.UTF-8', 'C.utf8', 'en_US.UTF-8', 'en_US.utf8'];
 
 export async function startPostgres(options: PostgresOptions): Promise<RunningPostgres> {
   const dataDir = resolve(options.dataDir);
@@ -138,15 +148,39 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     }
   };
 
+  const warnings: string[] = [];
+  // the operating system's locales, as initdb imported them
+  const utf8Locale = await admin(async (client) => {
+    const { rows } = await client.query<{ locale: string }>(
+      `SELECT collcollate AS locale FROM pg_collation WHERE collprovider = 'c' AND collcollate = ANY($1::text[])
+       ORDER BY array_position($1::text[], collcollate::text) LIMIT 1`,
+      [UTF8_LOCALES],
+    );
+    return rows[0]?.locale;
+  }).catch(async (error: unknown) => {
+    await stopServer(server).catch(() => undefined);
+    throw new LocalEnvironmentError(`PostgreSQL started on port ${port} but does not answer: ${describe(error)}`, { cause: error });
+  });
+  if (utf8Locale === undefined) {
+    warnings.push(
+      `no UTF-8 locale (${UTF8_LOCALES.join(', ')}) on this machine: databases use locale C, and search keeps punctuation next to non-ASCII words`,
+    );
+  }
   const createDatabase = async (name: string): Promise<string> => {
     if (!DATABASE_NAME.test(name)) {
       throw new LocalEnvironmentError(`database name "${name}" must match ${DATABASE_NAME} (lowercase letters, digits, _)`);
     }
     await admin(async (client) => {
-      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      const exists = await client.query<{ ctype: string }>('SELECT datctype AS ctype FROM pg_database WHERE datname = $1', [name]);
       if (exists.rowCount === 0) {
+        const locale = utf8Locale === undefined ? '' : ` TEMPLATE template0 ENCODING 'UTF8' LOCALE ${client.escapeLiteral(utf8Locale)}`;
         await client.query(
-          `CREATE DATABASE ${client.escapeIdentifier(name)} OWNER ${client.escapeIdentifier(LOCAL_DEFAULTS.databaseUser)}`,
+          `CREATE DATABASE ${client.escapeIdentifier(name)} OWNER ${client.escapeIdentifier(LOCAL_DEFAULTS.databaseUser)}${locale}`,
+        );
+      } else if (utf8Locale !== undefined && !/utf-?8/i.test(exists.rows[0]?.ctype ?? '')) {
+        warnings.push(
+          `database ${name} was created with locale ${exists.rows[0]?.ctype} (before docflow used UTF-8): search keeps ` +
+            'quotes and dashes next to words; stop docflow and run `npm run reset` to recreate it (the local data is lost)',
         );
       }
     });
@@ -180,6 +214,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     dataDir,
     adminUrl,
     createDatabase,
+    warnings,
     stop: () => (stopping ??= stopServer(server)),
   };
 }

@@ -27,6 +27,9 @@ const SearchCursorSchema = z.object({
   q: z.string().regex(/^[0-9a-f]{16}$/),
   rank: z.number().nonnegative().refine(isReal, 'rank is not a real number PostgreSQL can hold'),
   id: DocumentIdSchema,
+  // how the listing is ranked (search.ts), so that every page of it is ranked alike; absent in
+  // cursors issued before there was a choice
+  m: z.enum(['exact', 'bounded']).optional(),
 });
 
 const CursorSchema = z.discriminatedUnion('k', [RecentCursorSchema, SearchCursorSchema]);

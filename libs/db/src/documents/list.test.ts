@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.pool.query('TRUNCATE documents');
+  await db.pool.query('TRUNCATE documents, document_terms');
 });
 
 async function list(options: ListDocumentsOptions): Promise<DocumentList> {
@@ -93,7 +93,7 @@ describe('list without q: newest first', () => {
   });
 
   it('returns an empty page when there is nothing', async () => {
-    expect(await list({ limit: 5 })).toEqual({ items: [], nextCursor: null });
+    expect(await list({ limit: 5 })).toEqual({ items: [], nextCursor: null, ranking: null });
   });
 });
 
@@ -142,7 +142,7 @@ describe('list with q: ranked full-text search', () => {
 
   it('finds nothing for a query of stop words only', async () => {
     await db.documents.upsert(documentFixture({ text: 'the and of' }));
-    expect(await list({ q: 'the of', limit: 10 })).toEqual({ items: [], nextCursor: null });
+    expect(await list({ q: 'the of', limit: 10 })).toEqual({ items: [], nextCursor: null, ranking: 'exact' });
   });
 
   it('pages through every match once, in rank order, with ties broken by id', async () => {
@@ -158,8 +158,8 @@ describe('list with q: ranked full-text search', () => {
     expect(pages).toBe(8);
     expect(new Set(ids).size).toBe(53);
     const expected = await idsInOrder(
-      `ts_rank(search, websearch_to_tsquery('english', $1), 1) DESC, id DESC`,
-      `search @@ websearch_to_tsquery('english', $1)`,
+      `ts_rank(search, websearch_to_tsquery('docflow_english', $1), 1) DESC, id DESC`,
+      `search @@ websearch_to_tsquery('docflow_english', $1)`,
       ['searchable'],
     );
     expect(ids).toEqual(expected);
@@ -214,7 +214,7 @@ describe('cursor validation', () => {
 
   it('accepts a cursor past the last row: an empty last page', async () => {
     const cursor = encodeCursor({ v: 1, k: 'recent', at: '2000-01-01T00:00:00.000Z', id: '0'.repeat(32) });
-    expect(await list({ limit: 5, cursor })).toEqual({ items: [], nextCursor: null });
+    expect(await list({ limit: 5, cursor })).toEqual({ items: [], nextCursor: null, ranking: null });
   });
 
   it('rejects a limit outside 1 to 100', async () => {

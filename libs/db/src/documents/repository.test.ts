@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.pool.query('TRUNCATE documents');
+  await db.pool.query('TRUNCATE documents, document_terms');
 });
 
 async function rowCount(): Promise<number> {

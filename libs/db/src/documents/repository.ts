@@ -7,18 +7,11 @@ import {
   type DocumentStatus,
   type Stats,
 } from '@docflow/contracts';
-import { SEARCH_CONFIG } from '../migrations/0001-documents.js';
 import type { Pool } from '../pool.js';
-import { decodeRecentCursor, decodeSearchCursor, encodeCursor, queryFingerprint } from './cursor.js';
-import {
-  HEADLINE_OPTIONS,
-  HEADLINE_SOURCE_CHARS,
-  HEADLINE_STRIP_CHARS,
-  PLAIN_EXCERPT_CHARS,
-  excerptFromHeadline,
-  excerptFromText,
-} from './excerpt.js';
+import { decodeRecentCursor, encodeCursor } from './cursor.js';
+import { PLAIN_EXCERPT_CHARS, excerptFromText } from './excerpt.js';
 import { DOCUMENT_COLUMNS, SUMMARY_COLUMNS, toDocument, toSummaryFields, type DocumentRow, type SummaryRow } from './rows.js';
+import { DocumentSearch, type SearchOptions } from './search.js';
 
 /** A document the worker extracted successfully. */
 export interface ProcessedDocumentRecord {
@@ -64,15 +57,19 @@ export interface ListDocumentsOptions {
   readonly cursor?: string;
 }
 
-type RankedRow = SummaryRow & { rank: number; headline: string };
 type RecentRow = SummaryRow & { excerpt_source: string };
-
-// ts_rank normalization 1: divide by 1 + log(length), so long documents do not win by size alone
-const RANK = `ts_rank(d.search, query.tsq, 1)`;
 
 /** Documents in PostgreSQL. Every write is idempotent: a document's id is derived from its content. */
 export class DocumentsRepository {
-  constructor(private readonly pool: Pool) {}
+  private readonly searcher: DocumentSearch;
+
+  /** `search` tunes how broad queries are ranked (search.ts); the defaults suit production. */
+  constructor(
+    private readonly pool: Pool,
+    search: SearchOptions = {},
+  ) {
+    this.searcher = new DocumentSearch(pool, search);
+  }
 
   /** Stores a processed document. Re-delivery updates the same row; it never adds another. */
   async upsert(record: ProcessedDocumentRecord): Promise<UpsertOutcome> {
@@ -136,7 +133,7 @@ export class DocumentsRepository {
     if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > DOCUMENT_LIST_MAX_LIMIT) {
       throw new RangeError(`limit: must be an integer from 1 to ${DOCUMENT_LIST_MAX_LIMIT}`);
     }
-    return options.q === undefined ? this.listRecent(options) : this.search(options.q, options);
+    return options.q === undefined ? this.listRecent(options) : this.searcher.search(options.q, options.limit, options.cursor);
   }
 
   async stats(): Promise<Stats> {
@@ -152,43 +149,6 @@ export class DocumentsRepository {
     return {
       documents: { total: rows.reduce((sum, row) => sum + row.count, 0), byStatus },
       lastProcessedAt: lastProcessedAt?.toISOString() ?? null,
-    };
-  }
-
-  private async search(q: string, options: ListDocumentsOptions): Promise<DocumentList> {
-    const after = options.cursor === undefined ? undefined : decodeSearchCursor(options.cursor, q);
-    // one row more than the page tells whether another page follows
-    const params: unknown[] = [q, options.limit + 1, HEADLINE_STRIP_CHARS, HEADLINE_OPTIONS];
-    let keyset = '';
-    if (after !== undefined) {
-      params.push(after.rank, after.id);
-      keyset = `WHERE (rank, id) < ($5::real, $6::text)`;
-    }
-    // headlines are computed for the page only, from a bounded prefix, after the LIMIT
-    const { rows } = await this.pool.query<RankedRow>(
-      `WITH query AS (SELECT websearch_to_tsquery('${SEARCH_CONFIG}', $1) AS tsq)
-       SELECT ${prefixed(SUMMARY_COLUMNS)}, page.rank,
-              ts_headline('${SEARCH_CONFIG}', translate(left(d.text, ${HEADLINE_SOURCE_CHARS}), $3, ''), query.tsq, $4) AS headline
-       FROM (
-         SELECT id, rank FROM (
-           SELECT d.id, ${RANK} AS rank FROM documents d CROSS JOIN query WHERE d.search @@ query.tsq
-         ) matches
-         ${keyset}
-         ORDER BY rank DESC, id DESC
-         LIMIT $2
-       ) page
-       JOIN documents d USING (id) CROSS JOIN query
-       ORDER BY page.rank DESC, page.id DESC`,
-      params,
-    );
-    const page = rows.slice(0, options.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((row) => ({ ...toSummaryFields(row), excerpt: excerptFromHeadline(row.headline), rank: row.rank })),
-      nextCursor:
-        rows.length > options.limit && last !== undefined
-          ? encodeCursor({ v: 1, k: 'search', q: queryFingerprint(q), rank: last.rank, id: last.id })
-          : null,
     };
   }
 
@@ -216,13 +176,7 @@ export class DocumentsRepository {
         rows.length > options.limit && last !== undefined
           ? encodeCursor({ v: 1, k: 'recent', at: last.received_at.toISOString(), id: last.id })
           : null,
+      ranking: null,
     };
   }
-}
-
-function prefixed(columns: string): string {
-  return columns
-    .split(', ')
-    .map((column) => `d.${column}`)
-    .join(', ');
 }

@@ -1,22 +1,10 @@
 import type { Migration } from './migration.js';
 
-/**
- * Characters of a title and of a text that go into the search vector. PostgreSQL refuses a
- * tsvector over 1 MiB, and a 1 MiB document of distinct words makes a vector of about 2 to 10.5
- * bytes per character (measured; the worst is hyphenated words of 4-byte letters, which store the
- * whole word and each part), so indexing the whole text could make a valid document unstorable.
- * 90,000 characters (about 14,000 English words) keep the worst case near 950 KB; the stored
- * text stays complete.
- */
-export const SEARCH_TITLE_CHARS = 1_000;
-export const SEARCH_TEXT_CHARS = 90_000;
-
-/**
- * Text search configuration `english`: documents are web pages and notes, mostly English, and
- * stemming lets "running" find "runs"; stop words keep vectors small and ranks meaningful. Queries
- * must use the same configuration (a literal, so the generated column is immutable).
- */
-export const SEARCH_CONFIG = 'english';
+// The values this migration was applied with (its SQL, and so its checksum, must never change);
+// the current ones, and why, are in search-settings.ts.
+const SEARCH_TITLE_CHARS = 1_000;
+const SEARCH_TEXT_CHARS = 90_000;
+const SEARCH_CONFIG = 'english';
 
 export const documents: Migration = {
   version: 1,

@@ -51,7 +51,7 @@ const slowSecond: Migration = {
 describe('migrate', () => {
   it('creates the docflow schema, then finds nothing to do', async () => {
     const { logger, lines } = captureLogs();
-    expect(await migrate(db.pool, { logger })).toEqual({ applied: [{ version: 1, name: 'documents' }] });
+    expect(await migrate(db.pool, { logger })).toEqual({ applied: MIGRATIONS.map(({ version, name }) => ({ version, name })) });
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'migration applied', version: 1 }));
 
     expect(await migrate(db.pool, { logger })).toEqual({ applied: [] });

@@ -56,6 +56,7 @@ export async function ensureEnvironment(
     dataDir: join(dataDir, 'postgres'),
     port: ports.postgres ?? LOCAL_DEFAULTS.postgresPort,
   });
+  for (const warning of postgres.warnings) log(`warning: ${warning}`);
   let emulator;
   try {
     emulator = await startEmulator({
