@@ -1,5 +1,5 @@
 import { DocumentListSchema, DocumentSchema, ErrorResponseSchema, StatsSchema } from '@docflow/contracts';
-import { documentFixture } from '@docflow/db/testing';
+import { documentFixture, emptyDocuments } from '@docflow/db/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { headers, startHarness, type Harness } from './test/harness.js';
 
@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await harness.db.pool.query('TRUNCATE documents, document_terms');
+  await emptyDocuments(harness.db.pool);
 });
 
 async function get(url: string, withHeaders: Record<string, string> = headers) {

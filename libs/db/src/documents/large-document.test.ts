@@ -1,7 +1,7 @@
 import { MAX_DOCUMENT_BYTES } from '@docflow/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEARCH_TEXT_CHARS } from '../migrations/search-settings.js';
-import { documentFixture, startTestDatabase, type TestDatabase } from '../testing/index.js';
+import { documentFixture, emptyDocuments, startTestDatabase, type TestDatabase } from '../testing/index.js';
 
 let db: TestDatabase;
 
@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.pool.query('TRUNCATE documents, document_terms');
+  await emptyDocuments(db.pool);
 });
 
 /** Joins words until the text is as large as a document may be, keeping a last word for the end. */

@@ -1,6 +1,6 @@
 import { DocumentListSchema, type DocumentList } from '@docflow/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { documentFixture, startTestDatabase, type TestDatabase } from '../testing/index.js';
+import { documentFixture, emptyDocuments, startTestDatabase, type TestDatabase } from '../testing/index.js';
 import { InvalidCursorError, encodeCursor, queryFingerprint } from './cursor.js';
 import type { ListDocumentsOptions } from './repository.js';
 
@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.pool.query('TRUNCATE documents, document_terms');
+  await emptyDocuments(db.pool);
 });
 
 async function list(options: ListDocumentsOptions): Promise<DocumentList> {

@@ -1,6 +1,6 @@
 import { DocumentSchema, StatsSchema } from '@docflow/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { documentFixture, startTestDatabase, type TestDatabase } from '../testing/index.js';
+import { documentFixture, emptyDocuments, startTestDatabase, type TestDatabase } from '../testing/index.js';
 import type { FailedDocumentRecord } from './repository.js';
 
 let db: TestDatabase;
@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.pool.query('TRUNCATE documents, document_terms');
+  await emptyDocuments(db.pool);
 });
 
 async function rowCount(): Promise<number> {

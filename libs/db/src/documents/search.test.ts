@@ -1,7 +1,7 @@
 import { DocumentListSchema } from '@docflow/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEARCH_TEXT_CHARS } from '../migrations/search-settings.js';
-import { documentFixture, startTestDatabase, type TestDatabase } from '../testing/index.js';
+import { documentFixture, emptyDocuments, startTestDatabase, type TestDatabase } from '../testing/index.js';
 import { DocumentsRepository, type ListDocumentsOptions } from './repository.js';
 
 let db: TestDatabase;
@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.pool.query('TRUNCATE documents, document_terms');
+  await emptyDocuments(db.pool);
 });
 
 const ids = (documents: DocumentsRepository, options: ListDocumentsOptions) =>

@@ -1,2 +1,2 @@
-export { startTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.js';
+export { emptyDocuments, startTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.js';
 export { documentFixture, type DocumentFixtureOverrides } from './fixtures.js';

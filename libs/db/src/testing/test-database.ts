@@ -54,3 +54,8 @@ export async function startTestDatabase(options: TestDatabaseOptions = {}): Prom
     throw error;
   }
 }
+
+/** Removes every document (and what is derived from one), for a test that starts empty. */
+export async function emptyDocuments(pool: Pool): Promise<void> {
+  await pool.query('TRUNCATE documents, document_terms');
+}
