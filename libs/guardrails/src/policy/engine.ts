@@ -1,6 +1,6 @@
 import { appFromStacks, environmentsOf, type SynthesizedApp } from '../synthesized.js';
 import type { TerraformJson } from '../terraform-json.js';
-import { RuleContext, type Evaluation, type Rule } from './rule.js';
+import { StackContext, type Evaluation, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 import { DOCFLOW_WAIVERS } from './docflow-waivers.js';
 import { validateWaivers, waiverCovers, waiverCoversEnvironment, waiverExpired, type Waiver } from './waivers.js';
@@ -85,7 +85,7 @@ export function evaluatePolicy(app: SynthesizedApp, options: PolicyOptions = {})
   for (const rule of rules) {
     for (const stack of app.stacks) {
       if (rule.environments && !rule.environments.includes(stack.env)) continue;
-      const evaluations = [...rule.evaluate(new RuleContext(app, stack))].sort((a, b) => a.address.localeCompare(b.address));
+      const evaluations = [...rule.evaluate(new StackContext(app, stack))].sort((a, b) => a.address.localeCompare(b.address));
       for (const evaluation of evaluations) {
         const index = evaluation.status === 'pass' ? -1 : waivers.findIndex((waiver) => waiver.rule === rule.id && waiverCovers(waiver, stack) && !waiverExpired(waiver, today));
         if (index >= 0) covered[index] = (covered[index] ?? 0) + 1;

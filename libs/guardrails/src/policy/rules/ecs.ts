@@ -2,7 +2,8 @@ import { looksLikeSecretName, looksLikeSecretValue } from '../../secrets.js';
 import { expressionsIn } from '../../references.js';
 import type { TerraformBlock } from '../../terraform-json.js';
 import { evaluationOf, fail, pass, resourceRule, unknown, type Resource, type Rule, type Verdict } from '../rule.js';
-import { blocks, flag, parseJsonAttribute } from '../values.js';
+import { blocks, flag } from '../../values.js';
+import { parseJsonAttribute } from '../values.js';
 
 /**
  * ECS rules read `container_definitions` as what it is, a JSON string, which Checkov's container

@@ -1,5 +1,6 @@
 import { fail, pass, resourceRule, unknown, type Rule } from '../rule.js';
-import { numberOf, requireTrue } from '../values.js';
+import { numberOf } from '../../values.js';
+import { requireTrue } from '../values.js';
 
 /** Log groups, KMS keys and secrets: retention and encryption at rest. */
 export const encryptionAndLogRules: readonly Rule[] = [

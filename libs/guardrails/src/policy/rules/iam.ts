@@ -1,6 +1,6 @@
-import { evaluationOf, fail, pass, unknown, type Resource, type Rule, type RuleContext, type Verdict } from '../rule.js';
-import { blocks, strings } from '../values.js';
-import { actionCovers, dataDocumentStatements, statementsOf, type Statement } from './policy-documents.js';
+import { evaluationOf, fail, pass, unknown, type Resource, type Rule, type StackContext, type Verdict } from '../rule.js';
+import { blocks, strings } from '../../values.js';
+import { actionCovers, dataDocumentStatements, statementsOf, type Statement } from '../../iam/statements.js';
 
 /**
  * Actions that AWS's Service Authorization Reference lists without a resource type: they can only be
@@ -65,7 +65,7 @@ interface PolicyKinds {
 }
 
 /** Each policy-bearing resource with its statements, or the verdict saying why they cannot be read. */
-function documentsOf(context: RuleContext, kinds: PolicyKinds): { resource: Resource; statements: Statement[] | Verdict }[] {
+function documentsOf(context: StackContext, kinds: PolicyKinds): { resource: Resource; statements: Statement[] | Verdict }[] {
   const result: { resource: Resource; statements: Statement[] | Verdict }[] = [];
   const add = (resource: Resource, raw: unknown, what: string) => {
     if (typeof raw !== 'string') return void result.push({ resource, statements: unknown(`${what} is not a JSON string`) });
@@ -93,7 +93,7 @@ function statementRule(
   title: string,
   kinds: PolicyKinds,
   bad: (statement: Statement) => string | undefined,
-  exempt?: (context: RuleContext, resource: Resource) => string | undefined,
+  exempt?: (context: StackContext, resource: Resource) => string | undefined,
 ): Rule {
   return {
     id,
@@ -119,7 +119,7 @@ function trustRule(id: string, title: string, bad: (statement: Statement) => str
  * or a policy requires it through `iam:PermissionsBoundary`. A boundary caps what roles may do and
  * grants nothing, so `"*"` resources in it are how a boundary is written (Checkov flags them anyway).
  */
-function isPermissionsBoundary(context: RuleContext, policy: Resource): boolean {
+function isPermissionsBoundary(context: StackContext, policy: Resource): boolean {
   if (policy.type !== 'aws_iam_policy') return false;
   const name = String(policy.block['name'] ?? '');
   const byName = name !== '' && context.environmentResources('aws_iam_role').some((role) => String(role.block['permissions_boundary'] ?? '').endsWith(`:policy/${name}`));

@@ -1,6 +1,7 @@
 import type { TerraformBlock } from '../../terraform-json.js';
-import { fail, pass, resourceRule, unknown, type Resource, type Rule, type RuleContext, type Verdict } from '../rule.js';
-import { blocks, flag, numberOf, requireTrue } from '../values.js';
+import { fail, pass, resourceRule, unknown, type Resource, type Rule, type StackContext, type Verdict } from '../rule.js';
+import { blocks, flag, numberOf } from '../../values.js';
+import { requireTrue } from '../values.js';
 
 const LOAD_BALANCERS = ['aws_lb', 'aws_alb'];
 const LISTENERS = ['aws_lb_listener', 'aws_alb_listener'];
@@ -18,7 +19,7 @@ function httpsRedirect(listener: TerraformBlock): 'https' | 'other' | 'no-protoc
   return redirect['protocol'] === 'HTTPS' ? 'https' : 'other';
 }
 
-function listenersOf(context: RuleContext, loadBalancer: Resource): Resource[] {
+function listenersOf(context: StackContext, loadBalancer: Resource): Resource[] {
   return LISTENERS.flatMap((type) => context.environmentResources(type)).filter((listener) => context.refersTo(listener.block['load_balancer_arn'], loadBalancer, listener));
 }
 

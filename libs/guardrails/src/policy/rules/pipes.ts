@@ -1,8 +1,8 @@
 import type { TerraformBlock } from '../../terraform-json.js';
-import { evaluationOf, fail, pass, resourceRule, unknown, type Resource, type Rule, type RuleContext } from '../rule.js';
-import { blocks, numberOf, strings } from '../values.js';
-import { actionCovers } from './policy-documents.js';
-import { permissionsOf } from './roles.js';
+import { evaluationOf, fail, pass, resourceRule, unknown, type Resource, type Rule, type StackContext } from '../rule.js';
+import { blocks, numberOf, strings } from '../../values.js';
+import { actionCovers } from '../../iam/statements.js';
+import { permissionsOf } from '../../iam/roles.js';
 
 /** What Pipes reads per batch from SQS when `batch_size` is not set. */
 const DEFAULT_SQS_BATCH_SIZE = 10;
@@ -12,7 +12,7 @@ const MESSAGE_BODY = '$.body';
 const ecsTarget = (pipe: Resource): TerraformBlock | undefined => pipe.block['target_parameters']?.['ecs_task_parameters'];
 
 /** A rule over pipes that target ECS tasks. */
-function pipeRule(id: string, title: string, check: (pipe: Resource, ecs: TerraformBlock, context: RuleContext) => ReturnType<typeof pass>): Rule {
+function pipeRule(id: string, title: string, check: (pipe: Resource, ecs: TerraformBlock, context: StackContext) => ReturnType<typeof pass>): Rule {
   return resourceRule({
     id,
     title,

@@ -1,8 +1,9 @@
 import { MIN_MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR, PROCESSING_TIMEOUT_TAG } from '../thresholds.js';
-import { evaluationOf, fail, isSame, pass, resourceRule, unknown, type Resource, type Rule, type RuleContext, type Verdict } from '../rule.js';
-import { flag, numberOf, parseJsonAttribute } from '../values.js';
-import { actionCovers, isInternetAccessible, statementsOf } from './policy-documents.js';
-import { permissionsOf } from './roles.js';
+import { evaluationOf, fail, isSame, pass, resourceRule, unknown, type Resource, type Rule, type StackContext, type Verdict } from '../rule.js';
+import { flag, numberOf } from '../../values.js';
+import { parseJsonAttribute } from '../values.js';
+import { isInternetAccessible, statementsOf } from '../../iam/statements.js';
+import { consumersOf } from '../../workloads.js';
 
 /** What SQS keeps a message for when `message_retention_seconds` is not set (4 days). */
 const DEFAULT_RETENTION_SECONDS = 345_600;
@@ -17,7 +18,7 @@ interface Redrive {
 }
 
 /** Every redrive in the environment (inline `redrive_policy` or `aws_sqs_queue_redrive_policy`), or the verdict that says why one cannot be read. */
-function redrivesOf(context: RuleContext): { redrives: Redrive[]; unreadable: Map<string, Verdict> } {
+function redrivesOf(context: StackContext): { redrives: Redrive[]; unreadable: Map<string, Verdict> } {
   const redrives: Redrive[] = [];
   const unreadable = new Map<string, Verdict>();
   const queues = context.environmentResources('aws_sqs_queue');
@@ -66,27 +67,6 @@ const deadLetterQueues: Rule = {
     });
   },
 };
-
-/** Task definitions that process messages of `queue`: targets of a pipe reading it, or tasks whose role may receive from it. */
-function consumersOf(context: RuleContext, queue: Resource): Resource[] {
-  const taskDefinitions = context.environmentResources('aws_ecs_task_definition');
-  const viaPipes = context
-    .environmentResources('aws_pipes_pipe')
-    .filter((pipe) => context.refersTo(pipe.block['source'], queue, pipe))
-    .map((pipe) => context.lookup(context.referenced(pipe.block['target_parameters']?.['ecs_task_parameters']?.['task_definition_arn'], pipe)))
-    .filter((task): task is Resource => task?.type === 'aws_ecs_task_definition');
-  const polling = taskDefinitions.filter((task) => {
-    const role = context.lookup(context.referenced(task.block['task_role_arn'], task));
-    if (role?.type !== 'aws_iam_role') return false;
-    return permissionsOf(context, role).statements.some(
-      (statement) =>
-        statement.effect === 'Allow' &&
-        statement.actions.some((action) => actionCovers(action, 'sqs:ReceiveMessage')) &&
-        statement.resources.some((resource) => resource === '*' || context.refersTo(resource, queue, task)),
-    );
-  });
-  return [...viaPipes, ...polling].filter((task, index, all) => all.findIndex((other) => isSame(other, task)) === index);
-}
 
 const visibilityTimeout: Rule = {
   id: 'DOCFLOW_QUEUE_VISIBILITY',

@@ -1,5 +1,6 @@
 import { fail, pass, resourceRule, unknown, type Rule } from '../rule.js';
-import { blocks, flag, numberOf, requireTrue } from '../values.js';
+import { blocks, flag, numberOf } from '../../values.js';
+import { requireTrue } from '../values.js';
 
 /** The environments the production-only rules (CKV_AWS_157) apply to. */
 export const PRODUCTION_ENVIRONMENTS: readonly string[] = ['prod'];

@@ -1,14 +1,15 @@
 import type { TerraformBlock } from '../../terraform-json.js';
-import { fail, pass, resourceRule, type Resource, type Rule, type RuleContext } from '../rule.js';
-import { blocks, requireTrue } from '../values.js';
+import { fail, pass, resourceRule, type Resource, type Rule, type StackContext } from '../rule.js';
+import { blocks } from '../../values.js';
+import { requireTrue } from '../values.js';
 
 /** The companion resources of a bucket (`aws_s3_bucket_<thing>` whose `bucket` refers to it), in any stack of the environment. */
-function companions(context: RuleContext, bucket: Resource, type: string): Resource[] {
+function companions(context: StackContext, bucket: Resource, type: string): Resource[] {
   return context.environmentResources(type).filter((companion) => context.refersTo(companion.block['bucket'], bucket, companion));
 }
 
 /** The default encryption algorithm of a bucket: its own block (provider v3 style) or its encryption configuration resource. */
-function sseAlgorithm(context: RuleContext, bucket: Resource): string | undefined {
+function sseAlgorithm(context: StackContext, bucket: Resource): string | undefined {
   const rulesOf = (block: TerraformBlock | undefined) => blocks(block?.['rule']);
   const candidates = [
     ...rulesOf(blocks(bucket.block['server_side_encryption_configuration'])[0]),

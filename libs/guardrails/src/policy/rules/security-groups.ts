@@ -1,5 +1,5 @@
-import { evaluationOf, fail, pass, resourceRule, type Resource, type Rule, type RuleContext } from '../rule.js';
-import { blocks, numberOf, strings } from '../values.js';
+import { evaluationOf, fail, pass, resourceRule, type Resource, type Rule, type StackContext } from '../rule.js';
+import { blocks, numberOf, strings } from '../../values.js';
 
 const OPEN_CIDRS = new Set(['0.0.0.0/0', '::/0']);
 /** Ports a public load balancer may open to the internet (docflow's own ingress rule). */
@@ -18,7 +18,7 @@ interface Ingress {
   readonly toPort: number;
 }
 
-function ingressesOf(context: RuleContext): Ingress[] {
+function ingressesOf(context: StackContext): Ingress[] {
   const result: Ingress[] = [];
   for (const resource of context.resources('aws_vpc_security_group_ingress_rule')) {
     const { block } = resource;
@@ -83,7 +83,7 @@ function ingressRule(id: string, title: string, bad: (ingress: Ingress) => boole
 }
 
 /** The security groups of the environment's load balancers (which may face the internet on 80/443). */
-function loadBalancerGroups(context: RuleContext): Resource[] {
+function loadBalancerGroups(context: StackContext): Resource[] {
   return ['aws_lb', 'aws_alb']
     .flatMap((type) => context.environmentResources(type))
     .flatMap((lb) => strings(lb.block['security_groups']).map((value) => context.lookup(context.referenced(value, lb))))

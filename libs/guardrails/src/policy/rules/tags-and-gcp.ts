@@ -1,7 +1,7 @@
 import { REQUIRED_TAGS } from '../thresholds.js';
 import type { TerraformBlock } from '../../terraform-json.js';
 import { evaluationOf, fail, pass, resourceRule, type Rule } from '../rule.js';
-import { blocks, strings } from '../values.js';
+import { blocks, strings } from '../../values.js';
 
 const tags: Rule = {
   id: 'DOCFLOW_TAGS',

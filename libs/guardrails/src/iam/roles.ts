@@ -1,6 +1,6 @@
-import type { Resource, RuleContext } from '../rule.js';
+import type { Resource, StackContext } from '../context.js';
 import { blocks } from '../values.js';
-import { statementsOf, type Statement } from './policy-documents.js';
+import { statementsOf, type Statement } from './statements.js';
 
 /** What a role may do, as far as the synthesized stacks tell. */
 export interface RolePermissions {
@@ -10,7 +10,7 @@ export interface RolePermissions {
 }
 
 /** The identity policies of `role`: its inline policies, `aws_iam_role_policy` resources and attached managed policies. */
-export function permissionsOf(context: RuleContext, role: Resource): RolePermissions {
+export function permissionsOf(context: StackContext, role: Resource): RolePermissions {
   const statements: Statement[] = [];
   const unreadable: string[] = [];
   const read = (where: string, document: unknown) => {

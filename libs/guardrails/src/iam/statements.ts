@@ -1,4 +1,4 @@
-import type { TerraformBlock } from '../../terraform-json.js';
+import type { TerraformBlock } from '../terraform-json.js';
 import { blocks, strings } from '../values.js';
 
 /**
