@@ -1,4 +1,3 @@
-export { looksLikeSecretName, looksLikeSecretValue, SECRET_NAME_PATTERN } from './secrets.js';
 export {
   containerDefinitionsOf,
   parsePolicy,

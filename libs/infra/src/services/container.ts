@@ -1,4 +1,4 @@
-import { looksLikeSecretName, looksLikeSecretValue } from '@docflow/guardrails';
+import { looksLikeSecretName, looksLikeSecretValue } from '@docflow/secrets';
 
 /** The port every docflow HTTP app listens on in a container (PORT). */
 export const CONTAINER_PORT = 8080;

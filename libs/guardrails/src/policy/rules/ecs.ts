@@ -1,4 +1,4 @@
-import { looksLikeSecretName, looksLikeSecretValue } from '../../secrets.js';
+import { looksLikeSecretName, looksLikeSecretValue } from '@docflow/secrets';
 import { expressionsIn } from '../../references.js';
 import type { TerraformBlock } from '../../terraform-json.js';
 import { evaluationOf, fail, pass, resourceRule, unknown, type Resource, type Rule, type Verdict } from '../rule.js';

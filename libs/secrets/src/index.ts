@@ -1,0 +1,1 @@
+export { looksLikeSecretName, looksLikeSecretValue, SECRET_NAME_PATTERN } from './secrets.js';
