@@ -1,16 +1,20 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TerraformJson } from '../terraform-json.js';
+import { createFixtureRepo, fixtureStack } from '../testing/fixture-repo.js';
 
 /**
  * The CLI as users run it (`npm run policy -- --dir ...` is this command): a real process over a
  * cdktf.out folder written here, checked for its output and exit code.
  */
 const MAIN = join(import.meta.dirname, 'main.ts');
+// by path, so that the CLI also runs from a folder without tsx (the fixture repository)
+const TSX = createRequire(import.meta.url).resolve('tsx');
 const SECRET = 'p4ssw0rd-that-must-never-print';
 const root = mkdtempSync(join(tmpdir(), 'guardrails-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -58,8 +62,12 @@ const bad = cdktfOut('bad', {
 });
 
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runIn(process.cwd(), ...args);
+}
+
+async function runIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -107,7 +115,8 @@ describe('guardrails policy', () => {
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toMatch(/^guardrails: no synthesized stacks in .*nothing-here \(no manifest\.json\): run `npm run synth` first, or pass --dir\n$/);
     expect(await run('policy', '--dir', clean, '--env', 'qa')).toMatchObject({ code: 1, stderr: 'guardrails: unknown environment "qa": the synthesized app has prod\n' });
-    expect(await run('deploy')).toMatchObject({ code: 1, stderr: 'guardrails: unknown command "deploy": use one of policy (see --help)\n' });
+    expect(await run('deploy')).toMatchObject({ code: 1, stderr: 'guardrails: unknown command "deploy": use one of policy, cost (see --help)\n' });
+    expect(await run('policy', '--compare', 'main')).toMatchObject({ code: 1, stderr: 'guardrails: --compare belongs to cost, not policy\n' });
     expect((await run('policy', '--frobnicate')).stderr).toMatch(/^guardrails: Unknown option '--frobnicate'/);
   });
 
@@ -115,5 +124,54 @@ describe('guardrails policy', () => {
     const result = await run('--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('npm run policy -- --env prod --json');
+  });
+});
+
+describe('guardrails cost', () => {
+  const network = cdktfOut('network', { 'prod-network': fixtureStack('prod', 'network', { aws_nat_gateway: { A: {} }, aws_eip: { A: {} }, aws_instance: { Bastion: {} } }) });
+
+  it('GIVEN synthesized stacks THEN a table per environment and stack, the line items, and what is unpriced', async () => {
+    const result = await run('cost', '--dir', network);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('docflow cost: monthly estimate in USD from eu-west-1 list prices taken 2026-11-30 and the usage in libs/guardrails/src/cost/usage.ts');
+    expect(lines).toContain('prod (standard): 40.13 USD a month');
+    expect(result.stdout).toMatch(/^prod +standard +40\.13 +1$/m);
+    expect(result.stdout).toMatch(/^network +NAT gateway +730 hours +0\.048 +config +35\.04$/m);
+    expect(result.stdout).toContain('network  aws_instance.Bastion: no price for aws_instance in the cost model');
+  });
+
+  it('GIVEN --json THEN the estimate with every line item and the dated price table', async () => {
+    const report = JSON.parse((await run('cost', '--dir', network, '--json')).stdout);
+    expect(report).toMatchObject({ command: 'cost', currency: 'USD', prices: { region: 'eu-west-1', takenOn: '2026-11-30' }, environments: [{ env: 'prod', monthlyUsd: 40.13, unpriced: 1 }] });
+    expect(report.environments[0].stacks[0].resources[0]).toMatchObject({ address: 'aws_nat_gateway.A', lines: [{ item: 'NAT gateway', quantity: 730, unitUsd: 0.048, monthlyUsd: 35.04, basis: 'config' }, { item: 'NAT gateway data processed', basis: 'usage' }] });
+  });
+
+  it('GIVEN --markdown THEN the pull-request section: totals in the heading, each environment folded', async () => {
+    const result = await run('cost', '--dir', network, '--markdown');
+    expect(result.stdout).toMatch(/^### 💰 Cost: prod 40\.13 USD a month\n/);
+    expect(result.stdout).toContain('<details><summary>prod (standard): 40.13 USD a month, 1 resource unpriced</summary>');
+    expect(result.stdout).toContain('| network | NAT gateway | 730 hours | 0.048 | config | 35.04 |');
+  });
+
+  describe('GIVEN a git repository whose working tree adds a NAT gateway to main', () => {
+    const repo = createFixtureRepo();
+    repo.commit({ 'prod-network': fixtureStack('prod', 'network', { aws_nat_gateway: { A: {} } }) }, 'one NAT gateway');
+    repo.write({ 'prod-network': fixtureStack('prod', 'network', { aws_nat_gateway: { A: {}, B: {} } }) });
+    afterAll(() => repo.remove());
+
+    it('WHEN --compare main THEN the working tree is synthesized, main too, and the change is shown per environment and line item', async () => {
+      const result = await runIn(repo.root, 'cost', '--compare', 'main');
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(/^prod +standard +71\.52 +36\.48 +\+35\.04 +0$/m);
+      expect(result.stdout).toContain('changes against the base (+35.04):');
+      expect(result.stdout).toMatch(/^network +aws_nat_gateway\.B: NAT gateway +0\.00 +35\.04 +\+35\.04$/m);
+      const json = JSON.parse((await runIn(repo.root, 'cost', '--compare', 'main', '--json')).stdout);
+      expect(json.compare).toMatchObject({ ref: 'main', environments: [{ env: 'prod', baseUsd: 36.48, headUsd: 71.52, deltaUsd: 35.04 }] });
+    });
+
+    it('WHEN --compare names no ref git knows THEN one line and exit 1', async () => {
+      expect(await runIn(repo.root, 'cost', '--compare', 'nope')).toMatchObject({ code: 1, stderr: `guardrails: unknown git ref "nope" in ${repo.root}\n` });
+    });
   });
 });

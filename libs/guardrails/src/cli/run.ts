@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GuardrailsError } from '../errors.js';
+import { compareCosts } from '../cost/compare.js';
+import { estimateCost } from '../cost/estimate.js';
+import { synthesizeRef } from '../git-ref.js';
 import { evaluatePolicy } from '../policy/engine.js';
+import { costMarkdown, costText } from '../report/cost.js';
 import { policyMarkdown, policyText } from '../report/policy.js';
 import { loadSynthesizedApp, selectEnvironments, type SynthesizedApp } from '../synthesized.js';
 import { findWorkspaceRoot, synthesize } from '../synthesize.js';
@@ -12,8 +16,10 @@ const USAGE = `guardrails: checks on the synthesized Terraform, before anything 
 
   policy        docflow's security and reliability rules over every stack (Checkov ids where one
                 exists); exit 2 when a finding is neither passed nor waived
-  cost          (not yet)
-  config-diff   (not yet)
+  cost          the monthly estimate per environment and stack from a pinned, dated price table
+                and the usage assumptions (libs/guardrails/src/cost/usage.ts)
+                  --compare <git ref>   also the change against that ref (synthesized in a
+                                        temporary worktree)
 
 Options (every command):
   --dir <path>   read an existing cdktf.out instead of synthesizing the working tree
@@ -26,6 +32,8 @@ Examples:
   npm run policy                              synthesize the working tree, check every environment
   npm run policy -- --env prod --json         only prod, as JSON
   npm run policy -- --dir cdktf.out           check what \`npm run synth\` already wrote
+  npm run cost                                the estimate of every environment
+  npm run cost -- --compare main --env prod   what the working tree changes in prod's bill
 
 Exit codes: 0 clean, 1 error (a message says which), 2 found something.`;
 
@@ -34,11 +42,14 @@ export interface Io {
   readonly stderr: NodeJS.WritableStream;
 }
 
-const COMMANDS = ['policy'] as const;
+const COMMANDS = ['policy', 'cost'] as const;
 type Command = (typeof COMMANDS)[number];
 
 interface Options {
+  readonly command: Command;
   readonly dir?: string;
+  /** cost: the git ref to compare with. */
+  readonly compare?: string;
   readonly environments?: readonly string[];
   readonly format: 'text' | 'json' | 'markdown';
 }
@@ -54,6 +65,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         env: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         markdown: { type: 'boolean', default: false },
+        compare: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -66,11 +78,15 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (extra.length > 0) throw new GuardrailsError(`unexpected argument "${extra[0]}" (see --help)`);
     if (values.json && values.markdown) throw new GuardrailsError('--json and --markdown exclude each other');
     const environments = values.env?.flatMap((names) => names.split(',')).map((name) => name.trim()).filter((name) => name !== '');
+    if (values.compare !== undefined && command !== 'cost') throw new GuardrailsError(`--compare belongs to cost, not ${command}`);
     const options: Options = {
+      command: command as Command,
       ...(values.dir !== undefined ? { dir: values.dir } : {}),
+      ...(values.compare !== undefined ? { compare: values.compare } : {}),
       ...(environments && environments.length > 0 ? { environments } : {}),
       format: values.json ? 'json' : values.markdown ? 'markdown' : 'text',
     };
+    if (options.command === 'cost') return await withApp(options, async (app) => cost(app, options, io));
     return await withApp(options, async (app) => policy(app, options, io));
   } catch (error) {
     if (error instanceof GuardrailsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -99,4 +115,24 @@ async function policy(app: SynthesizedApp, options: Options, io: Io): Promise<nu
   else if (options.format === 'markdown') io.stdout.write(`${policyMarkdown(report)}\n`);
   else io.stdout.write(`${policyText(report, { color: io.stdout.isTTY === true })}\n`);
   return report.blocking.length > 0 ? 2 : 0;
+}
+
+async function cost(app: SynthesizedApp, options: Options, io: Io): Promise<number> {
+  const estimate = estimateCost(app);
+  const comparison = options.compare === undefined ? undefined : await withRef(options.compare, options.environments, (base) => compareCosts(estimateCost(base), estimate));
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify({ command: 'cost', ...estimate, ...(comparison ? { compare: { ref: options.compare, ...comparison } } : {}) }, null, 2)}\n`);
+  else if (options.format === 'markdown') io.stdout.write(`${costMarkdown(estimate, comparison)}\n`);
+  else io.stdout.write(`${costText(estimate, { color: io.stdout.isTTY === true }, comparison)}\n`);
+  return 0;
+}
+
+/** A git ref synthesized in a temporary worktree into a temporary folder (both removed after). */
+async function withRef<T>(ref: string, environments: readonly string[] | undefined, use: (app: SynthesizedApp) => T): Promise<T> {
+  const outdir = mkdtempSync(join(tmpdir(), 'guardrails-base-'));
+  try {
+    await synthesizeRef({ root: findWorkspaceRoot(), ref, outdir, ...(environments ? { environments } : {}) });
+    return use(selectEnvironments(loadSynthesizedApp(outdir), environments));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }

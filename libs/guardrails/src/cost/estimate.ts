@@ -1,0 +1,111 @@
+import { StackContext, type Resource } from '../context.js';
+import { environmentsOf, type SynthesizedApp } from '../synthesized.js';
+import { priceResource, type CostLine } from './model.js';
+import { REGION, TAKEN_ON } from './prices.js';
+import { USAGE, usageFor, type UsageAssumptions } from './usage.js';
+
+/** One resource's monthly charges. */
+export interface ResourceCost {
+  readonly address: string;
+  readonly constructPath?: string;
+  readonly type: string;
+  readonly monthlyUsd: number;
+  readonly lines: readonly CostLine[];
+}
+
+/** A resource the model has no price for: reported, never counted as $0. */
+export interface UnpricedResource {
+  readonly address: string;
+  readonly constructPath?: string;
+  readonly type: string;
+  readonly reason: string;
+}
+
+export interface StackCost {
+  readonly stackId: string;
+  /** The stack's short name (`data`). */
+  readonly stack: string;
+  readonly monthlyUsd: number;
+  readonly resources: readonly ResourceCost[];
+  readonly unpriced: readonly UnpricedResource[];
+}
+
+export interface EnvironmentCost {
+  readonly env: string;
+  readonly region: string;
+  readonly profile?: string;
+  /** The environment's estimated monthly total, USD (what issue 8's budgets are compared with). */
+  readonly monthlyUsd: number;
+  readonly stacks: readonly StackCost[];
+  /** Resources left out of the total because the model cannot price them. */
+  readonly unpriced: number;
+  readonly usage: UsageAssumptions;
+}
+
+export interface CostEstimate {
+  readonly currency: 'USD';
+  /** The pinned price table: its region and the date its prices were taken. */
+  readonly prices: { readonly region: string; readonly takenOn: string };
+  readonly environments: readonly EnvironmentCost[];
+}
+
+export interface CostOptions {
+  /** @default USAGE (libs/guardrails/src/cost/usage.ts) */
+  readonly usage?: typeof USAGE;
+}
+
+const round = (usd: number) => Math.round(usd * 100) / 100;
+
+/** The monthly estimate of every environment of the app, per stack and resource. */
+export function estimateCost(app: SynthesizedApp, options: CostOptions = {}): CostEstimate {
+  return {
+    currency: 'USD',
+    prices: { region: REGION, takenOn: TAKEN_ON },
+    environments: environmentsOf(app).map((env) => estimateEnvironment(app, env, options.usage ?? USAGE)),
+  };
+}
+
+function estimateEnvironment(app: SynthesizedApp, env: string, usageTable: typeof USAGE): EnvironmentCost {
+  const usage = usageFor(env, usageTable);
+  const stacks = app.stacks.filter((stack) => stack.env === env);
+  const region = String(stacks[0]?.json.provider?.['aws']?.[0]?.['region'] ?? REGION);
+  const stackCosts = stacks.map((stack): StackCost => {
+    const context = new StackContext(app, stack);
+    const resources: ResourceCost[] = [];
+    const unpriced: UnpricedResource[] = [];
+    for (const resource of allResources(context)) {
+      const where = { address: resource.address, ...(resource.constructPath ? { constructPath: resource.constructPath } : {}), type: resource.type };
+      if (region !== REGION) {
+        unpriced.push({ ...where, reason: `the price table covers ${REGION}, not ${region}` });
+        continue;
+      }
+      const priced = priceResource(resource, { context, usage });
+      if ('unpriced' in priced) unpriced.push({ ...where, reason: priced.unpriced });
+      else if ('lines' in priced && priced.lines.length > 0) {
+        const lines = priced.lines.map((item) => ({ ...item, monthlyUsd: round(item.monthlyUsd) }));
+        resources.push({ ...where, monthlyUsd: round(lines.reduce((sum, item) => sum + item.monthlyUsd, 0)), lines });
+      }
+    }
+    return { stackId: stack.id, stack: stack.name, monthlyUsd: round(resources.reduce((sum, item) => sum + item.monthlyUsd, 0)), resources, unpriced };
+  });
+  return {
+    env,
+    region,
+    ...(stacks[0]?.profile ? { profile: stacks[0].profile } : {}),
+    monthlyUsd: round(stackCosts.reduce((sum, stack) => sum + stack.monthlyUsd, 0)),
+    stacks: stackCosts,
+    unpriced: stackCosts.reduce((sum, stack) => sum + stack.unpriced.length, 0),
+    usage,
+  };
+}
+
+function allResources(context: StackContext): Resource[] {
+  return Object.keys(context.stack.json.resource ?? {}).flatMap((type) => context.resources(type));
+}
+
+/** The estimated monthly total of one environment, USD: what a budget for it should be at least. */
+export function monthlyTotal(estimate: CostEstimate, env: string): number {
+  const found = estimate.environments.find((candidate) => candidate.env === env);
+  if (!found) throw new Error(`monthlyTotal: no environment ${env} in the estimate (it has ${estimate.environments.map((candidate) => candidate.env).join(', ')})`);
+  return found.monthlyUsd;
+}

@@ -1,0 +1,381 @@
+import type { Resource, StackContext } from '../context.js';
+import { permissionsOf } from '../iam/roles.js';
+import { actionCovers } from '../iam/statements.js';
+import type { TerraformBlock } from '../terraform-json.js';
+import { blocks, numberOf, strings } from '../values.js';
+import { consumersOf } from '../workloads.js';
+import { HOURS_PER_MONTH, PRICES, RDS_POSTGRES_INSTANCE_HOUR, type Price, type PriceKey } from './prices.js';
+import type { UsageAssumptions } from './usage.js';
+
+/**
+ * What each resource type costs a month: fixed charges from the synthesized configuration, charges
+ * that depend on use from the usage assumptions. A type the model does not know is unpriced (and
+ * reported), never $0; the types that cost nothing by themselves are listed in FREE_TYPES.
+ */
+export interface CostLine {
+  /** What is charged (`NAT gateway hours`). */
+  readonly item: string;
+  readonly quantity: number;
+  /** The unit of `quantity` (`hours`, `GB-months`, `million requests`). */
+  readonly unit: string;
+  readonly unitUsd: number;
+  readonly monthlyUsd: number;
+  /** Whether the quantity comes from the synthesized configuration or from a usage assumption. */
+  readonly basis: 'config' | 'usage';
+}
+
+export type Priced = { readonly lines: readonly CostLine[] } | { readonly unpriced: string };
+
+/** Types that cost nothing by themselves (or are priced through another resource, as noted). */
+export const FREE_TYPES: Readonly<Record<string, string>> = {
+  aws_vpc: 'free',
+  aws_subnet: 'free',
+  aws_internet_gateway: 'free',
+  aws_route: 'free',
+  aws_route_table: 'free',
+  aws_route_table_association: 'free',
+  aws_security_group: 'free',
+  aws_default_security_group: 'free',
+  aws_vpc_security_group_ingress_rule: 'free',
+  aws_vpc_security_group_egress_rule: 'free',
+  aws_security_group_rule: 'free',
+  aws_flow_log: 'priced through its log group (ingestion)',
+  aws_iam_role: 'free',
+  aws_iam_role_policy: 'free',
+  aws_iam_policy: 'free',
+  aws_iam_role_policy_attachment: 'free',
+  aws_iam_openid_connect_provider: 'free',
+  aws_db_subnet_group: 'free',
+  aws_db_parameter_group: 'free',
+  aws_s3_bucket_lifecycle_configuration: 'free',
+  aws_s3_bucket_ownership_controls: 'free',
+  aws_s3_bucket_policy: 'free',
+  aws_s3_bucket_public_access_block: 'free',
+  aws_s3_bucket_server_side_encryption_configuration: 'free',
+  aws_s3_bucket_versioning: 'free',
+  aws_sqs_queue_policy: 'free',
+  aws_sqs_queue_redrive_allow_policy: 'free',
+  aws_sqs_queue_redrive_policy: 'free',
+  aws_ecs_task_definition: 'priced through the services and pipes that run it',
+  aws_ecs_cluster_capacity_providers: 'free',
+  aws_ecr_lifecycle_policy: 'free',
+  aws_apigatewayv2_stage: 'priced through the API (requests)',
+  aws_apigatewayv2_integration: 'free',
+  aws_apigatewayv2_route: 'free',
+  aws_apigatewayv2_vpc_link: 'free',
+  aws_lb_listener: 'priced through the load balancer (LCUs)',
+  aws_lb_listener_rule: 'priced through the load balancer (LCUs)',
+  aws_lb_target_group: 'free',
+  aws_appautoscaling_target: 'free',
+  aws_appautoscaling_policy: 'free',
+  aws_sns_topic: 'free tier (1 million publishes, 1,000 e-mails a month)',
+  aws_sns_topic_subscription: 'free',
+  aws_budgets_budget: 'free (the first two budgets of an account)',
+  aws_kms_alias: 'free',
+  aws_wafv2_web_acl_association: 'free',
+  aws_backup_selection: 'priced through its plan',
+  aws_backup_vault: 'priced through its plan (storage)',
+  terraform_data: 'free',
+};
+
+/** The prices and assumptions one environment is priced with. */
+export interface PricingInputs {
+  readonly context: StackContext;
+  readonly usage: UsageAssumptions;
+}
+
+const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+const GIB_PER_KIB = 1 / (1024 * 1024);
+
+function line(item: string, quantity: number, unit: string, price: Price | PriceKey, basis: CostLine['basis']): CostLine {
+  const unitUsd = typeof price === 'string' ? PRICES[price].usd : price.usd;
+  return { item, quantity, unit, unitUsd, monthlyUsd: quantity * unitUsd, basis };
+}
+
+const documentsPerMonth = (usage: UsageAssumptions) => usage.documentsPerDay * DAYS_PER_MONTH;
+const requestsPerMonth = (usage: UsageAssumptions) => (usage.documentsPerDay + usage.apiRequestsPerDay) * DAYS_PER_MONTH;
+/** Data the edge sends to the internet a month, GB: api responses (ingest answers are tiny). */
+const egressGbPerMonth = (usage: UsageAssumptions) => usage.apiRequestsPerDay * DAYS_PER_MONTH * usage.responseKiB * GIB_PER_KIB;
+
+/** Size and placement of a task definition, or why it cannot be priced. */
+interface TaskSize {
+  readonly vcpu: number;
+  readonly memoryGb: number;
+  readonly arm: boolean;
+}
+function taskSizeOf(task: Resource | undefined): TaskSize | string {
+  if (task?.type !== 'aws_ecs_task_definition') return 'its task definition is not in the synthesized stacks';
+  const cpu = numberOf(task.block['cpu']);
+  const memory = numberOf(task.block['memory']);
+  if (cpu === undefined || memory === undefined || Number.isNaN(cpu) || Number.isNaN(memory)) return `${task.address} has no task-level cpu and memory`;
+  return { vcpu: cpu / 1024, memoryGb: memory / 1024, arm: blocks(task.block['runtime_platform'])[0]?.['cpu_architecture'] === 'ARM64' };
+}
+
+/** The share of tasks a capacity provider strategy places on Fargate Spot (by weight). */
+function spotShare(strategy: unknown, launchType: unknown): number {
+  const items = blocks(strategy);
+  if (items.length === 0) return launchType === 'FARGATE' || launchType === undefined ? 0 : Number.NaN;
+  const weight = (item: TerraformBlock) => numberOf(item['weight']) ?? 0;
+  const total = items.reduce((sum, item) => sum + weight(item), 0);
+  const spot = items.filter((item) => item['capacity_provider'] === 'FARGATE_SPOT').reduce((sum, item) => sum + weight(item), 0);
+  return total > 0 ? spot / total : items.some((item) => item['capacity_provider'] === 'FARGATE_SPOT') ? 1 : 0;
+}
+
+const FARGATE_X86 = { vcpu: 'fargateX86VcpuHour', gb: 'fargateX86GbHour', spotVcpu: 'fargateSpotX86VcpuHour', spotGb: 'fargateSpotX86GbHour' } as const satisfies Record<string, PriceKey>;
+const FARGATE_ARM = { vcpu: 'fargateArmVcpuHour', gb: 'fargateArmGbHour', spotVcpu: 'fargateSpotArmVcpuHour', spotGb: 'fargateSpotArmGbHour' } as const satisfies Record<string, PriceKey>;
+
+/** Fargate vCPU and GB hours (on-demand and Spot, ARM or x86) and public IPv4 hours for `taskHours`. */
+function fargateLines(what: string, taskHours: number, size: TaskSize, spot: number, publicIp: boolean, basis: CostLine['basis']): CostLine[] {
+  const { vcpu, gb, spotVcpu, spotGb } = size.arm ? FARGATE_ARM : FARGATE_X86;
+  const architecture = size.arm ? 'ARM' : 'x86';
+  const lines: CostLine[] = [];
+  if (spot < 1) {
+    lines.push(line(`${what}: Fargate ${architecture} vCPU`, taskHours * (1 - spot) * size.vcpu, 'vCPU-hours', vcpu, basis));
+    lines.push(line(`${what}: Fargate ${architecture} memory`, taskHours * (1 - spot) * size.memoryGb, 'GB-hours', gb, basis));
+  }
+  if (spot > 0) {
+    lines.push(line(`${what}: Fargate Spot ${architecture} vCPU`, taskHours * spot * size.vcpu, 'vCPU-hours', spotVcpu, basis));
+    lines.push(line(`${what}: Fargate Spot ${architecture} memory`, taskHours * spot * size.memoryGb, 'GB-hours', spotGb, basis));
+  }
+  if (publicIp) lines.push(line(`${what}: public IPv4 address per task`, taskHours, 'hours', 'publicIpv4Hour', basis));
+  return lines;
+}
+
+/** Task-hours a month an ECS service runs: its desired count all month, or, scaled from zero, the assumed hours. */
+function serviceTaskHours(service: Resource, usage: UsageAssumptions): { hours: number; basis: CostLine['basis'] } {
+  const desired = numberOf(service.block['desired_count']) ?? 1;
+  return desired > 0 ? { hours: desired * HOURS_PER_MONTH, basis: 'config' } : { hours: usage.scaledFromZeroHoursPerDay * DAYS_PER_MONTH, basis: 'usage' };
+}
+
+/** Tasks a pipe starts a month (one per message) and the billed hours of each (at least a minute). */
+function pipeTaskHours(usage: UsageAssumptions): number {
+  return (documentsPerMonth(usage) * Math.max(60, usage.pipeTaskSeconds)) / 3600;
+}
+
+const ecsParameters = (pipe: Resource): TerraformBlock | undefined => pipe.block['target_parameters']?.['ecs_task_parameters'];
+
+/** Task-hours a month of every service and pipe in the environment that runs `task`. */
+function taskHoursOf(inputs: PricingInputs, task: Resource): number {
+  const { context, usage } = inputs;
+  const services = context.environmentResources('aws_ecs_service').filter((service) => context.refersTo(service.block['task_definition'], task, service));
+  const pipes = context.environmentResources('aws_pipes_pipe').filter((pipe) => context.refersTo(ecsParameters(pipe)?.['task_definition_arn'], task, pipe));
+  return services.reduce((sum, service) => sum + serviceTaskHours(service, usage).hours, 0) + pipes.length * pipeTaskHours(usage);
+}
+
+type Model = (resource: Resource, inputs: PricingInputs) => Priced;
+
+const MODELS: Readonly<Record<string, Model>> = {
+  aws_nat_gateway: (_nat, { context, usage }) => {
+    const gateways = context.environmentResources('aws_nat_gateway').length;
+    return {
+      lines: [
+        line('NAT gateway', HOURS_PER_MONTH, 'hours', 'natGatewayHour', 'config'),
+        line('NAT gateway data processed', usage.natGbPerMonth / gateways, 'GB', 'natGatewayGb', 'usage'),
+      ],
+    };
+  },
+  aws_eip: () => ({ lines: [line('public IPv4 address (Elastic IP)', HOURS_PER_MONTH, 'hours', 'publicIpv4Hour', 'config')] }),
+  aws_vpc_endpoint: (endpoint, { context, usage }) => {
+    if ((endpoint.block['vpc_endpoint_type'] ?? 'Gateway') !== 'Interface') return { lines: [] };
+    const zones = strings(endpoint.block['subnet_ids']).length || 1;
+    const interfaces = context.environmentResources('aws_vpc_endpoint').filter((candidate) => candidate.block['vpc_endpoint_type'] === 'Interface').length;
+    const service = String(endpoint.block['service_name'] ?? '').split('.').pop();
+    return {
+      lines: [
+        line(`interface endpoint ${service} (${zones} AZs)`, zones * HOURS_PER_MONTH, 'AZ-hours', 'interfaceEndpointHour', 'config'),
+        line(`interface endpoint ${service} data processed`, usage.endpointGbPerMonth / interfaces, 'GB', 'interfaceEndpointGb', 'usage'),
+      ],
+    };
+  },
+  aws_lb: (loadBalancer, { usage, context }) => {
+    if ((loadBalancer.block['load_balancer_type'] ?? 'application') !== 'application') return { unpriced: 'only application load balancers are in the price table' };
+    const requestsPerSecond = requestsPerMonth(usage) / (HOURS_PER_MONTH * 3600);
+    const gbPerHour = ((usage.documentsPerDay * usage.documentKiB + usage.apiRequestsPerDay * usage.responseKiB) * GIB_PER_KIB) / 24;
+    const rules = context.environmentResources('aws_lb_listener_rule').length;
+    // an LCU is the largest of: 25 new connections/s, 3,000 active connections, 1 GB/hour processed, 1,000 rule evaluations/s
+    const lcus = Math.max(requestsPerSecond / 25, gbPerHour, (requestsPerSecond * Math.max(rules - 10, 0)) / 1000);
+    return {
+      lines: [
+        line('application load balancer', HOURS_PER_MONTH, 'hours', 'albHour', 'config'),
+        line('load balancer capacity units', lcus * HOURS_PER_MONTH, 'LCU-hours', 'albLcuHour', 'usage'),
+        line('data out to the internet', egressGbPerMonth(usage), 'GB', 'dataTransferOutGb', 'usage'),
+      ],
+    };
+  },
+  aws_apigatewayv2_api: (api, { usage }) => {
+    if (api.block['protocol_type'] !== 'HTTP') return { unpriced: 'only HTTP APIs are in the price table' };
+    const requests = (usage.documentsPerDay * Math.ceil(usage.documentKiB / 512) + usage.apiRequestsPerDay) * DAYS_PER_MONTH;
+    return {
+      lines: [
+        line('HTTP API requests', requests / 1e6, 'million requests', 'httpApiMillion', 'usage'),
+        line('data out to the internet', egressGbPerMonth(usage), 'GB', 'dataTransferOutGb', 'usage'),
+      ],
+    };
+  },
+  aws_service_discovery_private_dns_namespace: () => ({ lines: [line('private DNS namespace (Route 53 hosted zone)', 1, 'zones', 'route53HostedZoneMonth', 'config')] }),
+  aws_service_discovery_service: (discovery, { context }) => {
+    const registered = context
+      .environmentResources('aws_ecs_service')
+      .filter((service) => blocks(service.block['service_registries']).some((registry) => context.refersTo(registry['registry_arn'], discovery, service)))
+      .reduce((sum, service) => sum + (numberOf(service.block['desired_count']) ?? 1), 0);
+    return { lines: [line('Cloud Map registered instances', registered, 'instances', 'cloudMapInstanceMonth', 'config')] };
+  },
+  aws_ecs_service: (service, inputs) => {
+    const task = inputs.context.lookup(inputs.context.referenced(service.block['task_definition'], service));
+    const size = taskSizeOf(task);
+    if (typeof size === 'string') return { unpriced: size };
+    const spot = spotShare(service.block['capacity_provider_strategy'], service.block['launch_type']);
+    if (Number.isNaN(spot)) return { unpriced: `launch type ${String(service.block['launch_type'])} is not Fargate` };
+    const { hours, basis } = serviceTaskHours(service, inputs.usage);
+    const publicIp = blocks(service.block['network_configuration'])[0]?.['assign_public_ip'] === true;
+    const name = String(service.block['name'] ?? service.name);
+    return { lines: fargateLines(`${name} tasks`, hours, size, spot, publicIp, basis) };
+  },
+  aws_pipes_pipe: (pipe, inputs) => {
+    const requests = line('EventBridge Pipes requests', documentsPerMonth(inputs.usage) / 1e6, 'million requests', 'pipesMillion', 'usage');
+    const ecs = ecsParameters(pipe);
+    if (!ecs) return { lines: [requests] };
+    const size = taskSizeOf(inputs.context.lookup(inputs.context.referenced(ecs['task_definition_arn'], pipe)));
+    if (typeof size === 'string') return { unpriced: size };
+    const spot = spotShare(ecs['capacity_provider_strategy'], ecs['launch_type']);
+    if (Number.isNaN(spot)) return { unpriced: `launch type ${String(ecs['launch_type'])} is not Fargate` };
+    const publicIp = ecs['network_configuration']?.['aws_vpc_configuration']?.['assign_public_ip'] === 'ENABLED';
+    return { lines: [requests, ...fargateLines('one task per message', pipeTaskHours(inputs.usage), size, spot, publicIp, 'usage')] };
+  },
+  aws_ecs_cluster: (cluster, { context, usage }) => {
+    const insights = blocks(cluster.block['setting']).some((setting) => setting['name'] === 'containerInsights' && ['enabled', 'enhanced'].includes(String(setting['value'])));
+    if (!insights) return { lines: [] };
+    const onCluster = (value: unknown, from: Resource) => context.refersTo(value, cluster, from);
+    const services = context.environmentResources('aws_ecs_service').filter((service) => onCluster(service.block['cluster'], service));
+    const pipes = context.environmentResources('aws_pipes_pipe').filter((pipe) => onCluster(pipe.block['target'], pipe));
+    // a family is a task definition, wherever it is declared (every service stack names its own the same way)
+    const families = new Set(
+      [...services.map((service) => context.referenced(service.block['task_definition'], service)), ...pipes.map((pipe) => context.referenced(ecsParameters(pipe)?.['task_definition_arn'], pipe))].map(
+        (ref) => (ref ? `${ref.stackId} ${ref.type}.${ref.name}` : 'unresolved'),
+      ),
+    );
+    const { cluster: perCluster, service: perService, taskFamily } = usage.containerInsightsMetrics;
+    const metrics = perCluster + services.length * perService + families.size * taskFamily;
+    return { lines: [line(`Container Insights metrics (1 cluster, ${services.length} services, ${families.size} task families)`, metrics, 'metrics', 'cloudwatchMetricMonth', 'usage')] };
+  },
+  aws_db_instance: (database, { usage }) => {
+    const { block } = database;
+    if (!/^postgres/.test(String(block['engine'] ?? ''))) return { unpriced: `engine ${String(block['engine'])} is not in the price table` };
+    const instanceClass = String(block['instance_class']);
+    const price = RDS_POSTGRES_INSTANCE_HOUR[instanceClass];
+    if (!price) return { unpriced: `instance class ${instanceClass} is not in the price table` };
+    const storageType = String(block['storage_type'] ?? 'gp2');
+    if (storageType !== 'gp3' && storageType !== 'gp2') return { unpriced: `storage type ${storageType} is not in the price table` };
+    const copies = block['multi_az'] === true ? 2 : 1;
+    const allocated = numberOf(block['allocated_storage']) ?? 20;
+    const retentionDays = numberOf(block['backup_retention_period']) ?? 1;
+    const backupGb = usage.databaseGb * (1 + usage.databaseDailyChange * retentionDays);
+    return {
+      lines: [
+        line(`${instanceClass}${copies === 2 ? ' Multi-AZ (2 instances)' : ''}`, copies * HOURS_PER_MONTH, 'instance-hours', price, 'config'),
+        line(`${storageType} storage${copies === 2 ? ' (both copies)' : ''}`, copies * allocated, 'GB-months', storageType === 'gp3' ? 'rdsGp3GbMonth' : 'rdsGp2GbMonth', 'config'),
+        line(`backups beyond the free ${allocated} GB (${retentionDays} days kept)`, Math.max(0, backupGb - allocated), 'GB-months', 'rdsBackupGbMonth', 'usage'),
+        ...(block['manage_master_user_password'] === true ? [line('the RDS-managed master password secret', 1, 'secrets', 'secretMonth', 'config')] : []),
+      ],
+    };
+  },
+  aws_sqs_queue: (queue, inputs) => {
+    const { context, usage } = inputs;
+    const consumers = consumersOf(context, queue);
+    if (consumers.length === 0) return { lines: [] };
+    const pollingHours = consumers.reduce((sum, task) => sum + taskHoursOf(inputs, task), 0);
+    const pipes = context.environmentResources('aws_pipes_pipe').filter((pipe) => context.refersTo(pipe.block['source'], queue, pipe));
+    // a pipe polls all month; poll-mode tasks poll while they run (pipe-started tasks do not poll)
+    const pollerHours = pipes.length * HOURS_PER_MONTH + (pipes.length > 0 ? 0 : pollingHours);
+    const requests = documentsPerMonth(usage) * usage.sqsRequestsPerMessage + pollerHours * 60 * usage.idleReceivesPerPollerMinute;
+    return { lines: [line('SQS requests', requests / 1e6, 'million requests', 'sqsMillion', 'usage')] };
+  },
+  aws_s3_bucket: (bucket, { context, usage }) => {
+    const written = context
+      .environmentResources('aws_iam_role')
+      .some((role) =>
+        permissionsOf(context, role).statements.some(
+          (statement) => statement.effect === 'Allow' && statement.actions.some((action) => actionCovers(action, 's3:PutObject')) && statement.resources.some((arn) => context.refersTo(arn, bucket, role, true)),
+        ),
+      );
+    if (!written) return { lines: [line('objects (state files, small)', 0.1, 'GB-months', 's3StandardGbMonth', 'usage')] };
+    const documents = documentsPerMonth(usage);
+    return {
+      lines: [
+        line(`document bodies (${usage.documentMonthsStored} months kept)`, documents * usage.documentMonthsStored * usage.documentKiB * GIB_PER_KIB, 'GB-months', 's3StandardGbMonth', 'usage'),
+        line('PUT requests (one per document)', documents / 1000, 'thousand requests', 's3PutThousand', 'usage'),
+        line('GET requests (the worker reads each body)', documents / 1000, 'thousand requests', 's3GetThousand', 'usage'),
+      ],
+    };
+  },
+  aws_ecr_repository: (repository, { context, usage }) => {
+    const lifecycle = context.environmentResources('aws_ecr_lifecycle_policy').find((policy) => context.refersTo(policy.block['repository'], repository, policy));
+    let kept: number | undefined;
+    try {
+      const rules = (JSON.parse(String(lifecycle?.block['policy'])) as { rules?: { selection?: { countType?: string; countNumber?: number } }[] }).rules ?? [];
+      kept = Math.max(...rules.filter((rule) => rule.selection?.countType === 'imageCountMoreThan').map((rule) => Number(rule.selection?.countNumber)));
+    } catch {
+      kept = undefined;
+    }
+    if (kept === undefined || !Number.isFinite(kept)) return { unpriced: 'no lifecycle policy that caps the image count: storage grows without bound' };
+    return { lines: [line(`images (${kept} kept by the lifecycle policy)`, kept * usage.imageGb, 'GB-months', 'ecrGbMonth', 'usage')] };
+  },
+  aws_cloudwatch_log_group: (group, inputs) => {
+    const gbPerDay = logGbPerDay(group, inputs);
+    const retention = numberOf(group.block['retention_in_days']) || 3653;
+    const vended = gbPerDay.vended;
+    return {
+      lines: [
+        line(`log ingestion${vended ? ' (vended: flow logs)' : ''} — ${gbPerDay.why}`, gbPerDay.gb * DAYS_PER_MONTH, 'GB', vended ? 'logsVendedIngestGb' : 'logsIngestGb', 'usage'),
+        line(`log storage (${retention} days kept)`, gbPerDay.gb * Math.min(retention, 3653), 'GB-months', 'logsStorageGbMonth', 'usage'),
+      ].filter((item) => item.quantity > 0),
+    };
+  },
+  aws_cloudwatch_metric_alarm: (alarm) => {
+    const metrics = blocks(alarm.block['metric_query']).filter((query) => query['metric'] !== undefined).length || 1;
+    return { lines: [line(`alarm (${metrics} metric${metrics === 1 ? '' : 's'})`, metrics, 'alarm metrics', 'cloudwatchAlarmMetricMonth', 'config')] };
+  },
+  aws_cloudwatch_dashboard: () => ({ lines: [line('dashboard', 1, 'dashboards', 'cloudwatchDashboardMonth', 'config')] }),
+  aws_secretsmanager_secret: () => ({ lines: [line('secret', 1, 'secrets', 'secretMonth', 'config')] }),
+  aws_kms_key: () => ({ lines: [line('customer-managed KMS key', 1, 'keys', 'kmsKeyMonth', 'config')] }),
+  aws_wafv2_web_acl: (acl, { usage }) => ({
+    lines: [
+      line('WAF web ACL', 1, 'web ACLs', 'wafWebAclMonth', 'config'),
+      line('WAF rules', blocks(acl.block['rule']).length, 'rules', 'wafRuleMonth', 'config'),
+      line('WAF requests', requestsPerMonth(usage) / 1e6, 'million requests', 'wafMillion', 'usage'),
+    ],
+  }),
+  aws_backup_plan: (plan, { usage }) => ({
+    lines: blocks(plan.block['rule']).map((rule) => {
+      const days = numberOf(blocks(rule['lifecycle'])[0]?.['delete_after']) ?? 35;
+      return line(`backups of rule ${String(rule['rule_name'] ?? '')} (${days} days kept; assumes it backs up the database)`, usage.databaseGb * (1 + usage.databaseDailyChange * days), 'GB-months', 'backupGbMonth', 'usage');
+    }),
+  }),
+};
+
+/** What writes into a log group, and how much a day. */
+function logGbPerDay(group: Resource, inputs: PricingInputs): { gb: number; why: string; vended?: boolean } {
+  const { context, usage } = inputs;
+  const flowLog = context.environmentResources('aws_flow_log').find((log) => context.refersTo(log.block['log_destination'], group, log, true));
+  if (flowLog) {
+    const traffic = String(flowLog.block['traffic_type'] ?? 'ALL') as keyof UsageAssumptions['flowLogGbPerDay'];
+    return { gb: usage.flowLogGbPerDay[traffic] ?? usage.flowLogGbPerDay.ALL, why: `VPC flow log, ${traffic}`, vended: true };
+  }
+  const tasks = context.environmentResources('aws_ecs_task_definition').filter((task) => context.mentioned(task.block['container_definitions'], task).some((ref) => ref.stackId === group.stack.id && ref.name === group.name));
+  if (tasks.length > 0) {
+    const taskHours = tasks.reduce((sum, task) => sum + taskHoursOf(inputs, task), 0);
+    return { gb: (usage.logGbPerTaskDay * taskHours) / HOURS_PER_MONTH, why: `app logs of ${Math.round(taskHours)} task-hours a month` };
+  }
+  const stage = context.environmentResources('aws_apigatewayv2_stage').find((candidate) => context.refersTo(blocks(candidate.block['access_log_settings'])[0]?.['destination_arn'], group, candidate, true));
+  if (stage) return { gb: ((usage.documentsPerDay + usage.apiRequestsPerDay) * 0.5) / (1024 * 1024), why: 'API access logs, 0.5 KiB a request' };
+  if (/\/postgresql$/.test(String(group.block['name']))) return { gb: usage.databaseLogGbPerDay, why: 'PostgreSQL log export' };
+  return { gb: 0, why: 'nothing steady writes here (errors only)' };
+}
+
+/** The monthly lines of one resource, the reason it is free, or why it cannot be priced. */
+export function priceResource(resource: Resource, inputs: PricingInputs): Priced | { free: string } {
+  const model = MODELS[resource.type];
+  if (model) return model(resource, inputs);
+  const free = FREE_TYPES[resource.type];
+  return free ? { free } : { unpriced: `no price for ${resource.type} in the cost model` };
+}

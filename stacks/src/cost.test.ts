@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '@docflow/infra';
+import { appFromStacks, estimateCost, monthlyTotal } from '@docflow/guardrails';
+import { synthApp, testApp } from '@docflow/infra/testing';
+import { defineDocflow } from './app.js';
+import { readSettings } from './settings.js';
+
+/**
+ * The cost estimate of every shipped environment, from the stacks as `npm run cost` synthesizes
+ * them: every resource is priced (a resource the model cannot price would be missing from the
+ * total that issue 8's budgets are compared with), and the totals add up.
+ */
+const app = testApp();
+defineDocflow(app, readSettings(ENVIRONMENTS, {}));
+const estimate = estimateCost(appFromStacks(synthApp(app)));
+
+describe('the cost estimate of the shipped environments', () => {
+  it('covers every environment of the table', () => {
+    expect(estimate.environments.map((env) => env.env).sort()).toEqual(ENVIRONMENTS.map((env) => env.name).sort());
+  });
+
+  it.each(ENVIRONMENTS.map((env) => [env.name]))('prices every resource of %s (add a price or a free entry in libs/guardrails/src/cost for a new resource type)', (name) => {
+    const env = estimate.environments.find((candidate) => candidate.env === name);
+    expect(env?.stacks.flatMap((stack) => stack.unpriced.map((item) => `${stack.stackId} ${item.address}: ${item.reason}`))).toEqual([]);
+    expect(monthlyTotal(estimate, name)).toBeCloseTo(env?.stacks.reduce((sum, stack) => sum + stack.monthlyUsd, 0) ?? Number.NaN, 2);
+    for (const stack of env?.stacks ?? []) expect(stack.monthlyUsd, stack.stackId).toBeGreaterThan(0);
+  });
+
+  it('charges the worker as each profile runs it: one Spot task per message in lean, a service in standard', () => {
+    const items = (name: string) => estimate.environments.find((env) => env.env === name)?.stacks.find((stack) => stack.stack === 'worker')?.resources.flatMap((resource) => resource.lines.map((line) => line.item));
+    expect(items('dev')).toContain('one task per message: Fargate Spot x86 vCPU');
+    expect(items('staging')).toContain('docflow-staging-worker tasks: Fargate Spot x86 vCPU');
+    expect(items('prod')).toContain('docflow-prod-worker tasks: Fargate x86 vCPU');
+  });
+});
