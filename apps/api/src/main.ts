@@ -1,6 +1,6 @@
 import { BlobStore, createS3Client } from '@docflow/blobs';
 import { loadApiConfig, loadOrExit } from '@docflow/config';
-import { createPool, migrate } from '@docflow/db';
+import { createPool, localDatabaseHint, migrate } from '@docflow/db';
 import { serve } from '@docflow/http';
 import { createLogger } from '@docflow/observability';
 import { buildApiApp } from './app.js';
@@ -33,6 +33,8 @@ try {
 } catch (error) {
   // e.g. PostgreSQL unreachable for the migrations: exit so the orchestrator restarts the task
   logger.fatal({ err: error }, 'api failed to start');
+  const hint = config.isLocal ? localDatabaseHint(config.database.url, error) : undefined;
+  if (hint !== undefined) process.stderr.write(`${hint}\n`);
   await closePools().catch(() => undefined);
   process.exit(1);
 }

@@ -69,6 +69,15 @@ describe('npm start: the whole pipeline on the local environment', () => {
     expect(docflow.log).toContain(`API key: ${KEY}`);
   });
 
+  it('a second start in the same checkout says which process serves the ports, without a stack trace', async () => {
+    const second = new DocflowProcess(dataDir, ports);
+    expect(await second.exited).toBe(1);
+    expect(second.log).toMatch(/ingest cannot start: port \d+ is in use \(docflow already serves it: process \d+ \(docflow start/);
+    expect(second.log).toContain('DOCFLOW_INGEST_PORT=<port>');
+    expect(second.log).not.toMatch(/^\s+at /m);
+    expect(second.log).not.toContain('docflow is running');
+  });
+
   it('the printed curl puts a document in, and the api finds it', async () => {
     const curl = running().log.split('Put a document in:\n')[1]?.split('\n\n')[0];
     expect(curl).toMatch(/^ {2}curl /);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { WORKER_MODES, loadOrExit, loadWorkerConfig, type WorkerConfig } from '@docflow/config';
-import { migrate } from '@docflow/db';
+import { PIPE_TASK_EXIT } from '@docflow/contracts';
+import { localDatabaseHint, migrate } from '@docflow/db';
 import { createLogger, type Logger } from '@docflow/observability';
 import { QueueConsumer } from '@docflow/queue';
 import { DatabaseGate } from './database-gate.js';
@@ -26,7 +27,17 @@ async function main(): Promise<number> {
 
 async function pollMode(config: WorkerConfig, logger: Logger): Promise<number> {
   const resources = createWorkerResources(config, logger);
-  if (config.database.migrate) await migrate(resources.pool, { logger });
+  if (config.database.migrate) {
+    try {
+      await migrate(resources.pool, { logger });
+    } catch (error) {
+      logger.fatal({ err: error }, 'worker failed to start: migrations did not run');
+      const hint = config.isLocal ? localDatabaseHint(config.database.url, error) : undefined;
+      if (hint !== undefined) process.stderr.write(`${hint}\n`);
+      await resources.close();
+      return 1;
+    }
+  }
   const databaseGate = new DatabaseGate(resources.pool, logger);
   const consumer = new QueueConsumer({
     client: resources.sqs,
@@ -67,7 +78,9 @@ async function pipeMode(config: WorkerConfig, logger: Logger): Promise<number> {
       maxAttempts: config.maxAttempts,
       signal: stop.signal,
     });
-    return outcome === 'processed' || outcome === 'failed-for-good' ? 0 : 1;
+    // the exit code tells whoever watches the task stop whether the message is safe (PIPE_TASK_EXIT)
+    if (outcome === 'processed' || outcome === 'failed-for-good') return PIPE_TASK_EXIT.done;
+    return outcome === 'lost' ? 1 : PIPE_TASK_EXIT.handedBack;
   } finally {
     await resources.close();
   }

@@ -9,7 +9,8 @@ import { findFreePort } from '@docflow/local';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { QueueProducer, createSqsClient } from '@docflow/queue';
 import { DEAD_LETTER_REASON } from './dead-letter.js';
-import { retryDelaySeconds, runPipe } from './pipe.js';
+import { PIPE_TASK_EXIT, retryDelaySeconds } from '@docflow/contracts';
+import { runPipe } from './pipe.js';
 import { htmlPage, testIngest } from './test/pipeline.js';
 
 const run = promisify(execFile);
@@ -68,10 +69,10 @@ describe('pipe mode (a real process per message)', () => {
     expect(queuedMessages('queue')).toEqual([]);
   });
 
-  it('re-enqueues a failed message with attempt + 1 and a delay, then exits non-zero', async () => {
+  it('re-enqueues a failed message with attempt + 1 and a delay, then exits "handed back"', async () => {
     const message = await pipeline.prepare('Processing fails: the bucket cannot be read.', 'text/plain');
     const task = await pipeTask(serializeDocumentMessage(message), { DOCFLOW_BUCKET: 'no-such-bucket' });
-    expect(task.code).toBe(1);
+    expect(task.code).toBe(PIPE_TASK_EXIT.handedBack);
     const [requeued] = queuedMessages('queue');
     expect(requeued?.state).toBe('delayed');
     const parsed = parseDocumentMessage(requeued?.body ?? '');
@@ -82,7 +83,7 @@ describe('pipe mode (a real process per message)', () => {
   it('dead-letters the message past the last attempt, with the reason', async () => {
     const message = await pipeline.prepare('Fails on its fifth attempt.', 'text/plain', { attempt: 5 });
     const task = await pipeTask(serializeDocumentMessage(message), { DOCFLOW_BUCKET: 'no-such-bucket' });
-    expect(task.code).toBe(1);
+    expect(task.code).toBe(PIPE_TASK_EXIT.handedBack);
     expect(queuedMessages('queue')).toEqual([]);
     const [dead] = queuedMessages('deadLetterQueue');
     expect(parseDocumentMessage(dead?.body ?? '')).toEqual({ ok: true, message });
@@ -92,7 +93,7 @@ describe('pipe mode (a real process per message)', () => {
   it('waits out a PostgreSQL outage without spending an attempt, even on the last one', async () => {
     const message = await pipeline.prepare('Processing waits: the database is unreachable.', 'text/plain', { attempt: 5 });
     const task = await pipeTask(serializeDocumentMessage(message), { DATABASE_URL: 'postgres://docflow:x@127.0.0.1:1/docflow' });
-    expect(task.code).toBe(1);
+    expect(task.code).toBe(PIPE_TASK_EXIT.handedBack);
     const [requeued] = queuedMessages('queue');
     expect(requeued?.state).toBe('delayed');
     expect(parseDocumentMessage(requeued?.body ?? '')).toEqual({ ok: true, message });
@@ -100,9 +101,9 @@ describe('pipe mode (a real process per message)', () => {
     expect(task.stdout).toContain('PostgreSQL is unavailable; re-enqueued without spending an attempt');
   });
 
-  it('dead-letters a body that breaks the contract and exits non-zero', async () => {
+  it('dead-letters a body that breaks the contract and exits "handed back"', async () => {
     const task = await pipeTask('{"hello":"world"}');
-    expect(task.code).toBe(1);
+    expect(task.code).toBe(PIPE_TASK_EXIT.handedBack);
     const [dead] = queuedMessages('deadLetterQueue');
     expect(dead?.body).toBe('{"hello":"world"}');
     expect(dead?.messageAttributes[DEAD_LETTER_REASON]?.StringValue).toBe(

@@ -1,4 +1,4 @@
-import { nextAttempt, parseDocumentMessage, serializeDocumentMessage } from '@docflow/contracts';
+import { MAX_DELAY_SECONDS, nextAttempt, parseDocumentMessage, retryDelaySeconds, serializeDocumentMessage } from '@docflow/contracts';
 import { isDatabaseUnavailable } from '@docflow/db';
 import type { Logger } from '@docflow/observability';
 import type { QueueProducer } from '@docflow/queue';
@@ -67,14 +67,6 @@ export async function runPipe(body: string, deps: PipeDeps): Promise<PipeOutcome
   const delaySeconds = retryDelaySeconds(message.attempt);
   log.warn({ err: failure, nextAttempt: retry.attempt, delaySeconds }, 'processing failed; re-enqueued for another attempt');
   return handBack(deps, () => deps.queue.send(serializeDocumentMessage(retry), { delaySeconds }), 'retry-enqueued', body);
-}
-
-/** SQS's longest message delay: 15 minutes. */
-const MAX_DELAY_SECONDS = 900;
-
-/** Exponential back-off between attempts: 10 s, 20 s, 40 s … capped at SQS's 15 minutes. */
-export function retryDelaySeconds(attempt: number): number {
-  return Math.min(MAX_DELAY_SECONDS, 10 * 2 ** (attempt - 1));
 }
 
 async function handBack(deps: PipeDeps, send: () => Promise<unknown>, outcome: PipeOutcome, body: string): Promise<PipeOutcome> {

@@ -15,6 +15,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const WORKER_MODES = ['poll', 'pipe'] as const;
 export type WorkerMode = (typeof WORKER_MODES)[number];
 
+/** Long-poll wait of a local worker (20 s, SQS's longest, elsewhere). */
+export const LOCAL_WAIT_TIME_SECONDS = 2;
+
 /** Shortest API key accepted outside local mode. */
 export const MIN_API_KEY_LENGTH = 16;
 
@@ -88,6 +91,12 @@ export interface WorkerConfig extends CommonConfig {
 }
 
 const commonVars = {
+  // where the local environment listens (libs/local reads the same variables), so that a bundle
+  // run by hand finds an environment started on other ports
+  DOCFLOW_POSTGRES_PORT: intVar(1, 65_535).optional(),
+  DOCFLOW_EMULATOR_PORT: intVar(1, 65_535).optional(),
+  DOCFLOW_API_PORT: intVar(1, 65_535).optional(),
+  DOCFLOW_INGEST_PORT: intVar(1, 65_535).optional(),
   DOCFLOW_ENV: z
     .string()
     .regex(ENV_NAME, 'must be "local" or an environment name (lowercase letters, digits and dashes, e.g. prod)')
@@ -136,7 +145,7 @@ const workerVars = {
   WORKER_CONCURRENCY: intVar(1, 100).default(4),
   WORKER_MAX_ATTEMPTS: intVar(1, 100).default(5),
   WORKER_VISIBILITY_TIMEOUT_SECONDS: intVar(10, 43_200).default(60),
-  WORKER_WAIT_TIME_SECONDS: intVar(0, 20).default(20),
+  WORKER_WAIT_TIME_SECONDS: intVar(0, 20).optional(),
   SQS_BODY: z.string().optional(),
 };
 
@@ -186,19 +195,19 @@ function http(vars: Vars<typeof httpVars>, isLocal: boolean, defaultPort: number
   };
 }
 
-function aws(vars: Vars<typeof awsVars>, isLocal: boolean, problems: Problems): AwsConfig {
+function aws(vars: Vars<typeof awsVars> & Vars<typeof commonVars>, isLocal: boolean, problems: Problems): AwsConfig {
   const region = vars.AWS_REGION ?? vars.AWS_DEFAULT_REGION ?? (isLocal ? LOCAL_DEFAULTS.region : undefined);
   problems.require(region, 'AWS_REGION', 'outside local mode');
-  const endpoint = vars.AWS_ENDPOINT_URL ?? (isLocal ? localEmulatorEndpoint() : undefined);
+  const endpoint = vars.AWS_ENDPOINT_URL ?? (isLocal ? localEmulatorEndpoint(vars.DOCFLOW_EMULATOR_PORT) : undefined);
   // the emulator accepts any credentials, but the SDK refuses to sign without some
   const credentials =
     isLocal && vars.AWS_ACCESS_KEY_ID === undefined ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
   return { region: region ?? '', ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) };
 }
 
-function queueUrl(vars: Vars<typeof queueVars>, isLocal: boolean, problems: Problems): string {
+function queueUrl(vars: Vars<typeof queueVars> & Vars<typeof commonVars>, isLocal: boolean, problems: Problems): string {
   return problems.require(
-    vars.DOCFLOW_QUEUE_URL ?? (isLocal ? localQueueUrl(LOCAL_DEFAULTS.queueName) : undefined),
+    vars.DOCFLOW_QUEUE_URL ?? (isLocal ? localQueueUrl(LOCAL_DEFAULTS.queueName, vars.DOCFLOW_EMULATOR_PORT) : undefined),
     'DOCFLOW_QUEUE_URL',
     'outside local mode',
   );
@@ -212,7 +221,7 @@ function bucket(vars: Vars<typeof queueVars>, isLocal: boolean, problems: Proble
   );
 }
 
-function database(vars: Vars<typeof databaseVars>, isLocal: boolean, problems: Problems): DatabaseConfig {
+function database(vars: Vars<typeof databaseVars> & Vars<typeof commonVars>, isLocal: boolean, problems: Problems): DatabaseConfig {
   let url = vars.DATABASE_URL;
   if (url === undefined && vars.DB_HOST !== undefined) {
     const user = problems.require(vars.DB_USER, 'DB_USER', 'when DB_HOST is set');
@@ -220,7 +229,7 @@ function database(vars: Vars<typeof databaseVars>, isLocal: boolean, problems: P
     const auth = `${encodeURIComponent(user ?? '')}:${encodeURIComponent(password ?? '')}`;
     url = `postgres://${auth}@${vars.DB_HOST}:${vars.DB_PORT}/${encodeURIComponent(vars.DB_NAME)}`;
   }
-  if (url === undefined && isLocal) url = localDatabaseUrl();
+  if (url === undefined && isLocal) url = localDatabaseUrl(vars.DOCFLOW_POSTGRES_PORT);
   if (url === undefined) problems.list.push('DATABASE_URL: is required outside local mode (or DB_HOST, DB_USER, DB_PASSWORD)');
   const ssl = vars.DB_SSL ?? (isLocal ? 'disable' : 'require');
   if (ssl === 'verify-full') problems.require(vars.DB_SSL_CA_FILE, 'DB_SSL_CA_FILE', 'when DB_SSL is verify-full');
@@ -244,7 +253,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
   const base = common(vars);
   const config: IngestConfig = {
     ...base,
-    http: http(vars, base.isLocal, LOCAL_DEFAULTS.ingestPort, problems),
+    http: http(vars, base.isLocal, vars.DOCFLOW_INGEST_PORT ?? LOCAL_DEFAULTS.ingestPort, problems),
     aws: aws(vars, base.isLocal, problems),
     queueUrl: queueUrl(vars, base.isLocal, problems),
     bucket: bucket(vars, base.isLocal, problems),
@@ -259,7 +268,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
   const base = common(vars);
   const config: ApiConfig = {
     ...base,
-    http: http(vars, base.isLocal, LOCAL_DEFAULTS.apiPort, problems),
+    http: http(vars, base.isLocal, vars.DOCFLOW_API_PORT ?? LOCAL_DEFAULTS.apiPort, problems),
     database: database(vars, base.isLocal, problems),
     aws: aws(vars, base.isLocal, problems),
     bucket: bucket(vars, base.isLocal, problems),
@@ -273,7 +282,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const problems = new Problems();
   const base = common(vars);
   const deadLetterQueueUrl = problems.require(
-    vars.DOCFLOW_DLQ_URL ?? (base.isLocal ? localQueueUrl(LOCAL_DEFAULTS.deadLetterQueueName) : undefined),
+    vars.DOCFLOW_DLQ_URL ?? (base.isLocal ? localQueueUrl(LOCAL_DEFAULTS.deadLetterQueueName, vars.DOCFLOW_EMULATOR_PORT) : undefined),
     'DOCFLOW_DLQ_URL',
     'outside local mode',
   );
@@ -295,7 +304,9 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     concurrency: vars.WORKER_CONCURRENCY,
     maxAttempts: vars.WORKER_MAX_ATTEMPTS,
     visibilityTimeoutSeconds: vars.WORKER_VISIBILITY_TIMEOUT_SECONDS,
-    waitTimeSeconds: vars.WORKER_WAIT_TIME_SECONDS,
+    // a stopping worker lets its last long poll end (what it receives goes straight back): short
+    // polls locally keep Ctrl-C quick, and cost nothing on the emulator
+    waitTimeSeconds: vars.WORKER_WAIT_TIME_SECONDS ?? (base.isLocal ? LOCAL_WAIT_TIME_SECONDS : 20),
     ...(vars.SQS_BODY !== undefined ? { sqsBody: vars.SQS_BODY } : {}),
   };
   problems.throwIfAny('worker');

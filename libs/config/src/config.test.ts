@@ -49,6 +49,21 @@ describe('local mode', () => {
     expect(worker.database).toMatchObject({ url: localDatabaseUrl(), ssl: 'disable', migrate: true });
   });
 
+  it('finds a local environment started on other ports through the DOCFLOW_*_PORT variables', () => {
+    const env = { DOCFLOW_POSTGRES_PORT: '55001', DOCFLOW_EMULATOR_PORT: '55002', DOCFLOW_API_PORT: '55003', DOCFLOW_INGEST_PORT: '55004' };
+    expect(loadApiConfig(env)).toMatchObject({ http: { port: 55003 }, database: { url: localDatabaseUrl(55001) } });
+    expect(loadIngestConfig(env)).toMatchObject({
+      http: { port: 55004 },
+      aws: { endpoint: 'http://127.0.0.1:55002' },
+      queueUrl: localQueueUrl(LOCAL_DEFAULTS.queueName, 55002),
+    });
+    expect(loadWorkerConfig(env)).toMatchObject({
+      deadLetterQueueUrl: localQueueUrl(LOCAL_DEFAULTS.deadLetterQueueName, 55002),
+      waitTimeSeconds: 2,
+    });
+    expect(loadApiConfig({ ...env, PORT: '9000' }).http.port).toBe(9000);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadApiConfig({ PORT: '', LOG_LEVEL: '  ' })).toMatchObject({ http: { port: 3000 }, logLevel: 'info' });
   });

@@ -96,3 +96,33 @@ export function serializeDocumentMessage(message: DocumentMessage): string {
 export function nextAttempt(message: DocumentMessage): DocumentMessage {
   return { ...message, attempt: message.attempt + 1 };
 }
+
+/** Message attributes a dead-lettered message carries, so whoever drains the DLQ sees why. */
+export const DEAD_LETTER_REASON = 'docflow-dead-letter-reason';
+export const DEAD_LETTER_AT = 'docflow-dead-lettered-at';
+const MAX_DEAD_LETTER_REASON_CHARS = 1_000;
+
+/** The attributes of a message sent to the dead-letter queue for `reason`. */
+export function deadLetterAttributes(reason: string): Record<string, string> {
+  return {
+    // a reason may quote the body (a JSON parse error does), cut anywhere: keep it sendable
+    [DEAD_LETTER_REASON]: toQueueSafeText(reason.slice(0, MAX_DEAD_LETTER_REASON_CHARS)),
+    [DEAD_LETTER_AT]: new Date().toISOString(),
+  };
+}
+
+/** SQS's longest message delay: 15 minutes. */
+export const MAX_DELAY_SECONDS = 900;
+
+/** Delay before a handed-back pipe-mode message is tried again: 10 s, 20 s, 40 s … at most 15 minutes. */
+export function retryDelaySeconds(attempt: number): number {
+  return Math.min(MAX_DELAY_SECONDS, 10 * 2 ** (attempt - 1));
+}
+
+/**
+ * How a pipe-mode worker task ends, for whoever watches tasks stop (the local pipe, the
+ * task-stopped rule in AWS): `done` (processed, or recorded as failed), `handedBack` (the task put
+ * the message back itself: re-enqueued or dead-lettered). Any other end (another code, a signal,
+ * SIGKILL) may have lost the message, which the watcher then hands back.
+ */
+export const PIPE_TASK_EXIT = { done: 0, handedBack: 10 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './errors.js';
+import { isDatabaseUnavailable, localDatabaseHint } from './errors.js';
 
 describe('isDatabaseUnavailable', () => {
   it.each([
@@ -20,5 +20,16 @@ describe('isDatabaseUnavailable', () => {
     ['non-error', 'ECONNREFUSED'],
   ])('is false for a %s', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe('localDatabaseHint', () => {
+  it('names where PostgreSQL did not answer and the variables that move it', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:54329'), { code: 'ECONNREFUSED' });
+    expect(localDatabaseHint('postgres://docflow:x@127.0.0.1:54329/docflow', refused)).toBe(
+      'PostgreSQL does not answer at 127.0.0.1:54329. Start the local environment (npm run local -- env, or npm start), ' +
+        'or point DOCFLOW_POSTGRES_PORT (or DATABASE_URL) at the one that runs.',
+    );
+    expect(localDatabaseHint('postgres://127.0.0.1:5/d', new Error('syntax error at or near "x"'))).toBeUndefined();
   });
 });

@@ -30,3 +30,22 @@ const CONNECTION_MESSAGES = [
   /^Connection terminated/,
   /^Client has encountered a connection error and is not queryable$/,
 ];
+
+/**
+ * What to tell someone who started a service by hand on the local environment when PostgreSQL
+ * does not answer (the commonest cause: the environment runs on other ports, or not at all).
+ */
+export function localDatabaseHint(databaseUrl: string, error: unknown): string | undefined {
+  if (!isDatabaseUnavailable(error)) return undefined;
+  let where = 'the configured address';
+  try {
+    const url = new URL(databaseUrl);
+    where = `${url.hostname}:${url.port || '5432'}`;
+  } catch {
+    // keep the generic wording
+  }
+  return (
+    `PostgreSQL does not answer at ${where}. Start the local environment (npm run local -- env, or npm start), ` +
+    'or point DOCFLOW_POSTGRES_PORT (or DATABASE_URL) at the one that runs.'
+  );
+}

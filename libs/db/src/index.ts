@@ -17,4 +17,4 @@ export {
 } from './documents/repository.js';
 export { InvalidCursorError } from './documents/cursor.js';
 export type { Ranking, SearchOptions } from './documents/search.js';
-export { isDatabaseUnavailable } from './errors.js';
+export { isDatabaseUnavailable, localDatabaseHint } from './errors.js';

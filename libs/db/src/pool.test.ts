@@ -50,7 +50,7 @@ describe('createPool', () => {
     expect(pool.totalCount).toBe(2);
   });
 
-  it('logs an idle connection that the server closed, and keeps working', async () => {
+  it('logs an idle connection that the server closed as a warning (a stop or failover, not an error), and keeps working', async () => {
     const { logger, lines } = captureLogs();
     const pool = poolFor({}, logger);
     await pool.query('SELECT 1');
@@ -60,8 +60,8 @@ describe('createPool', () => {
     await expect.poll(() => lines.length).toBeGreaterThan(0);
 
     expect(lines[0]).toMatchObject({
-      level: 'error',
-      msg: 'idle PostgreSQL connection failed; the pool replaces it',
+      level: 'warn',
+      msg: 'PostgreSQL closed an idle connection; the pool opens a new one when needed',
       error: { code: '57P01', message: 'terminating connection due to administrator command' },
     });
     // only the message and code: not the client object with its connection settings

@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { DatabaseConfig } from '@docflow/config';
 import { createLogger, type Logger } from '@docflow/observability';
 import pg from 'pg';
+import { isDatabaseUnavailable } from './errors.js';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -63,7 +64,13 @@ export function createPool(config: DatabaseConfig, options: CreatePoolOptions = 
   });
   pool.on('error', (error) => {
     // only the message and code: node-postgres attaches the client (and its settings) to the error
-    logger.error({ error: describeError(error) }, 'idle PostgreSQL connection failed; the pool replaces it');
+    if (isDatabaseUnavailable(error)) {
+      // a server stopping or restarting (57P01 on a local Ctrl-C, a failover): expected, and the
+      // next query connects again
+      logger.warn({ error: describeError(error) }, 'PostgreSQL closed an idle connection; the pool opens a new one when needed');
+    } else {
+      logger.error({ error: describeError(error) }, 'idle PostgreSQL connection failed; the pool replaces it');
+    }
   });
   return pool;
 }

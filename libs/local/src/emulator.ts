@@ -1,3 +1,4 @@
+import { Server } from 'node:net';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { LOCAL_DEFAULTS, localEmulatorEndpoint, type AwsConfig } from '@docflow/config';
 import { LocalEnvironmentError } from './errors.js';
@@ -64,6 +65,28 @@ const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 /** SQS accepts 1 MiB messages since August 2025. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/**
+ * fauxqs 1.9.2 always listens on 0.0.0.0 (its `host` option only names the host in queue URLs),
+ * which would expose the local queue and bucket to the network. While it starts, a listen on
+ * 0.0.0.0 in this process is made on 127.0.0.1 instead. Scoped to the call, and harmless to
+ * anything else that starts meanwhile: locally, everything binds to 127.0.0.1.
+ */
+async function onLoopbackOnly<T>(start: () => Promise<T>): Promise<T> {
+  const listen = Server.prototype.listen;
+  Server.prototype.listen = function (this: Server, ...args: unknown[]) {
+    const [options] = args;
+    if (typeof options === 'object' && options !== null && (options as { host?: unknown }).host === '0.0.0.0') {
+      args[0] = { ...options, host: '127.0.0.1' };
+    }
+    return listen.apply(this, args as Parameters<typeof listen>);
+  } as typeof listen;
+  try {
+    return await start();
+  } finally {
+    Server.prototype.listen = listen;
+  }
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const requestedPort = options.port ?? LOCAL_DEFAULTS.emulatorPort;
   const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 60;
@@ -75,7 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   let server: FauxqsServer;
   try {
-    server = await startFauxqs({ port: requestedPort, logger: false, defaultRegion: LOCAL_DEFAULTS.region });
+    server = await onLoopbackOnly(() => startFauxqs({ port: requestedPort, logger: false, defaultRegion: LOCAL_DEFAULTS.region }));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new LocalEnvironmentError(

@@ -178,7 +178,7 @@ describe('QueueConsumer (fauxqs)', () => {
     expect(emulator.messages('queue')).toEqual([]);
   });
 
-  it('stop() gives up on a handler after shutdownTimeoutMs, aborts its signal and keeps its message', async () => {
+  it('stop() gives up on a handler after shutdownTimeoutMs, aborts its signal and makes its message visible at once', async () => {
     await producer.send('stuck');
     let signal: AbortSignal | undefined;
     const logger = recordingLogger();
@@ -195,7 +195,22 @@ describe('QueueConsumer (fauxqs)', () => {
     await worker.stop();
     expect(signal?.aborted).toBe(true);
     expect(logger.entries.some((entry) => /still running at the shutdown timeout/.test(entry.message))).toBe(true);
-    expect(emulator.messages('queue')).toMatchObject([{ body: 'stuck', state: 'inflight' }]);
+    // not after the 30 s visibility timeout: now
+    expect(emulator.messages('queue')).toMatchObject([{ body: 'stuck', state: 'ready', receiveCount: 1 }]);
+  });
+
+  it('stop() during a long poll: a message the poll still receives goes straight back, visible', async () => {
+    const bodies: string[] = [];
+    const worker = consumer({ waitTimeSeconds: 20, handler: async (message) => void bodies.push(message.body) });
+    worker.start();
+    // the consumer is now waiting in a 20 s long poll on the empty queue
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopped = worker.stop();
+    // arrives after the stop: the open poll takes it (SQS does the same), and must not keep it
+    await producer.send('arrived while stopping');
+    await stopped;
+    expect(bodies).toEqual([]);
+    expect(emulator.messages('queue')).toMatchObject([{ body: 'arrived while stopping', state: 'ready' }]);
   });
 
   it('rejects options that cannot work, naming them', () => {

@@ -104,7 +104,9 @@ export class QueueConsumer {
   private readonly logger: QueueLogger;
   private readonly deletes: DeleteBatcher;
 
-  private readonly active = new Map<Promise<void>, Heartbeat>();
+  private readonly active = new Map<Promise<void>, InFlight>();
+  /** A long poll still open when stop() was called: whatever it hands out goes straight back. */
+  private lastPoll: Promise<void> | undefined;
   private readonly receiveAbort = new AbortController();
   private readonly handlerAbort = new AbortController();
   private slotWaiters: (() => void)[] = [];
@@ -141,7 +143,10 @@ export class QueueConsumer {
 
   /**
    * Graceful drain: stops receiving, lets running handlers finish (up to shutdownTimeoutMs),
-   * sends the pending deletes, then resolves. Safe to call more than once.
+   * sends the pending deletes, then resolves. Nothing is left invisible: a long poll open at the
+   * stop is left to end (it returns as soon as a message arrives, at the latest after
+   * waitTimeSeconds) and its messages are made visible at once, as are the messages of handlers
+   * still running at the timeout. Safe to call more than once.
    */
   stop(): Promise<void> {
     return (this.stopping ??= this.drain());
@@ -153,17 +158,23 @@ export class QueueConsumer {
     await this.loop;
     const deadline = new AbortController();
     const finished = await Promise.race([
-      Promise.allSettled([...this.active.keys()]).then(() => true),
+      Promise.allSettled([...this.active.keys(), this.lastPoll]).then(() => true),
       sleep(this.shutdownTimeoutMs, deadline.signal).then(() => false),
     ]);
     deadline.abort();
-    if (!finished) {
+    if (!finished && this.active.size > 0) {
       this.logger.warn(
         { inFlight: this.active.size, shutdownTimeoutMs: this.shutdownTimeoutMs },
-        'handlers still running at the shutdown timeout; their messages will be delivered again',
+        'handlers still running at the shutdown timeout; their messages go back to the queue now',
       );
       this.handlerAbort.abort();
-      for (const heartbeat of this.active.values()) heartbeat.stop();
+      // visible again at once for another consumer, instead of after the visibility timeout
+      await Promise.all(
+        [...this.active.values()].map(({ heartbeat, messageId, receiptHandle }) => {
+          heartbeat.stop();
+          return this.setVisibility(messageId, receiptHandle, 0);
+        }),
+      );
     }
     await this.deletes.drain();
     this.logger.info({ queueUrl: this.queueUrl }, 'queue consumer stopped');
@@ -194,7 +205,10 @@ export class QueueConsumer {
       }
       let messages: Message[];
       try {
-        const result = await this.client.send(
+        // Not aborted on stop: SQS (and the emulator) may hand a closed long poll messages all
+        // the same, which then stay invisible for the whole visibility timeout. The poll is left
+        // to end (at the latest after waitTimeSeconds) and what it returns goes straight back.
+        const poll = this.client.send(
           new ReceiveMessageCommand({
             QueueUrl: this.queueUrl,
             MaxNumberOfMessages: Math.min(MAX_RECEIVE_BATCH, free),
@@ -203,8 +217,15 @@ export class QueueConsumer {
             MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: this.receiveAbort.signal },
         );
+        const result = await unlessAborted(poll, this.receiveAbort.signal);
+        if (result === undefined) {
+          this.lastPoll = poll.then(
+            (late) => this.releaseAll(late.Messages ?? []),
+            () => undefined,
+          );
+          break;
+        }
         messages = result.Messages ?? [];
         failures = 0;
       } catch (error) {
@@ -218,10 +239,8 @@ export class QueueConsumer {
         await sleep(retryInMs, this.receiveAbort.signal);
         continue;
       }
-      for (const message of messages) {
-        if (this.receiveAbort.signal.aborted) await this.release(message);
-        else this.handle(message);
-      }
+      if (this.receiveAbort.signal.aborted) await this.releaseAll(messages);
+      else for (const message of messages) this.handle(message);
     }
   }
 
@@ -246,7 +265,7 @@ export class QueueConsumer {
       this.active.delete(task);
       this.wakeReceiveLoop();
     });
-    this.active.set(task, heartbeat);
+    this.active.set(task, { heartbeat, messageId, receiptHandle });
   }
 
   private async run(message: QueueMessage, receiptHandle: string): Promise<void> {
@@ -263,11 +282,16 @@ export class QueueConsumer {
     this.deletes.delete(message.messageId, receiptHandle);
   }
 
-  /** Hands a message received during shutdown straight back to the queue. */
-  private async release(message: Message): Promise<void> {
-    if (message.MessageId !== undefined && message.ReceiptHandle !== undefined) {
-      await this.setVisibility(message.MessageId, message.ReceiptHandle, 0);
-    }
+  /** Hands messages received during shutdown straight back to the queue (visible at once). */
+  private async releaseAll(messages: readonly Message[]): Promise<void> {
+    if (messages.length > 0) this.logger.info({ messages: messages.length }, 'releasing messages received while stopping');
+    await Promise.all(
+      messages.map(async (message) => {
+        if (message.MessageId !== undefined && message.ReceiptHandle !== undefined) {
+          await this.setVisibility(message.MessageId, message.ReceiptHandle, 0);
+        }
+      }),
+    );
   }
 
   private async setVisibility(messageId: string, receiptHandle: string, seconds: number): Promise<void> {
@@ -304,6 +328,22 @@ export class QueueConsumer {
     }
     if (problems.length > 0) throw new RangeError(`QueueConsumer: ${problems.join('; ')}`);
   }
+}
+
+interface InFlight {
+  readonly heartbeat: Heartbeat;
+  readonly messageId: string;
+  readonly receiptHandle: string;
+}
+
+/** The promise's outcome, or undefined as soon as the signal aborts (the promise runs on). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function toQueueMessage(raw: Message, messageId: string): QueueMessage {

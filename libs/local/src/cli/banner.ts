@@ -1,4 +1,4 @@
-import { LOCAL_DEFAULTS } from '@docflow/config';
+import { LOCAL_DEFAULTS, type WorkerMode } from '@docflow/config';
 import type { EnvironmentEndpoints } from './environment.js';
 import type { Service } from './services.js';
 
@@ -7,16 +7,20 @@ export interface BannerInput {
   readonly environment: EnvironmentEndpoints & { readonly owned: boolean };
   readonly dataDir: string;
   readonly apiKey: string;
+  /** @default 'poll' */
+  readonly workerMode?: WorkerMode;
 }
 
 /** What `npm start` prints once everything answers: where things are and how to try them. */
-export function banner({ services, environment, dataDir, apiKey }: BannerInput): string {
+export function banner({ services, environment, dataDir, apiKey, workerMode = 'poll' }: BannerInput): string {
   const url = (service: Service) => `http://127.0.0.1:${service.port ?? 0}`;
   const ingest = services.find((service) => service.name === 'ingest');
   const api = services.find((service) => service.name === 'api');
   const lines = ['', `docflow is running on the local environment (data in ${dataDir})`, ''];
   for (const service of services) {
-    if (service.port === undefined) lines.push(`  ${service.name.padEnd(8)} polling ${environment.queueUrl}`);
+    if (service.port === undefined && workerMode === 'pipe') {
+      lines.push(`  ${service.name.padEnd(8)} one process per message (local EventBridge Pipes) from ${environment.queueUrl}`);
+    } else if (service.port === undefined) lines.push(`  ${service.name.padEnd(8)} polling ${environment.queueUrl}`);
     else lines.push(`  ${service.name.padEnd(8)} ${url(service).padEnd(24)} OpenAPI: ${url(service)}/docs`);
   }
   lines.push(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LOCAL_DEFAULTS, localEmulatorEndpoint } from '@docflow/config';
 import { startEmulator } from '../emulator.js';
 import { startPostgres } from '../postgres.js';
+import { isAlive } from './users.js';
 
 /** What the apps need to reach a running local environment. */
 export interface EnvironmentEndpoints {
@@ -16,6 +17,8 @@ export interface EnvironmentEndpoints {
 export interface LocalEnvironment extends EnvironmentEndpoints {
   /** True when this process started the environment (and so must stop it). */
   readonly owned: boolean;
+  /** The process that owns it (this one when `owned`). */
+  readonly ownerPid: number;
   /** Stops what this process started; a no-op for an environment another process owns. */
   stop(): Promise<void>;
 }
@@ -47,7 +50,7 @@ export async function ensureEnvironment(
   const running = await findRunning(dataDir);
   if (running !== undefined) {
     log(`using the local environment of process ${running.pid} (started ${running.startedAt})`);
-    return { ...withoutOwner(running), owned: false, stop: async () => undefined };
+    return { ...withoutOwner(running), owned: false, ownerPid: running.pid, stop: async () => undefined };
   }
 
   await mkdir(dataDir, { recursive: true });
@@ -86,7 +89,7 @@ export async function ensureEnvironment(
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure) throw failure.reason;
   };
-  return { ...endpoints, owned: true, stop: () => (stopping ??= stop()) };
+  return { ...endpoints, owned: true, ownerPid: process.pid, stop: () => (stopping ??= stop()) };
 }
 
 /** The running environment's owner, or undefined when none runs (a stale state file is removed). */
@@ -101,15 +104,6 @@ export async function findRunning(dataDir: string): Promise<StateFile | undefine
   if (isAlive(state.pid) && (await emulatorAnswers(state.emulatorEndpoint))) return state;
   await rm(file, { force: true });
   return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function emulatorAnswers(endpoint: string = localEmulatorEndpoint()): Promise<boolean> {

@@ -45,6 +45,8 @@ export function startService(service: Service, env: NodeJS.ProcessEnv, output: O
   const child = spawn(process.execPath, ['--enable-source-maps', service.bundle, ...service.args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // its own process group: Ctrl-C reaches only this CLI, which stops the services in order
+    detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => output.line(service.name, line));
