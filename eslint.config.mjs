@@ -18,6 +18,7 @@ const depConstraints = [
   { sourceTag: 'scope:ingest', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
   { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
   { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
+  { sourceTag: 'scope:exporter', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
   { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
   { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local', 'scope:infra'] },
 ];

@@ -11,13 +11,6 @@ import type { FastifyRequest } from 'fastify';
  */
 export const DOCUMENT_REQUEST_LIMIT_BYTES = 6 * MAX_DOCUMENT_BYTES + 64 * 1024;
 
-/**
- * Largest JSON request for a batch. Not 100 x the single limit: a batch is meant for many small
- * documents, and one request must not hold hundreds of MiB in memory; large documents go one
- * per request.
- */
-export const BATCH_REQUEST_LIMIT_BYTES = 16 * 1024 * 1024;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }

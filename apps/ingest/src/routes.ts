@@ -5,9 +5,10 @@ import {
   IngestBatchRequestSchema,
   IngestDocumentRequestSchema,
   MAX_BATCH_DOCUMENTS,
+  MAX_BATCH_REQUEST_BYTES,
 } from '@docflow/contracts';
 import type { HttpApp } from '@docflow/http';
-import { BATCH_REQUEST_LIMIT_BYTES, DOCUMENT_REQUEST_LIMIT_BYTES, rejectOversizedDocuments } from './body-limits.js';
+import { DOCUMENT_REQUEST_LIMIT_BYTES, rejectOversizedDocuments } from './body-limits.js';
 import type { DocumentIntake } from './intake.js';
 import { RawDocumentQuerySchema, acceptRawDocuments, rawBodyToDocumentRequest } from './raw-body.js';
 
@@ -43,13 +44,13 @@ export function registerDocumentRoutes(app: HttpApp, intake: DocumentIntake): vo
   app.post(
     '/v1/documents::batch',
     {
-      bodyLimit: BATCH_REQUEST_LIMIT_BYTES,
+      bodyLimit: MAX_BATCH_REQUEST_BYTES,
       preValidation: rejectOversizedDocuments,
       schema: {
         tags: ['documents'],
         summary: `Submit up to ${MAX_BATCH_DOCUMENTS} documents`,
         description:
-          `At most ${MAX_BATCH_DOCUMENTS} documents and ${BATCH_REQUEST_LIMIT_BYTES} bytes of JSON per request. ` +
+          `At most ${MAX_BATCH_DOCUMENTS} documents and ${MAX_BATCH_REQUEST_BYTES} bytes of JSON per request. ` +
           'All or nothing: on 503 no document counts as accepted and the whole batch may be resent.',
         body: IngestBatchRequestSchema,
         response: { 202: IngestBatchAcceptedSchema, ...errors },

@@ -312,3 +312,76 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   problems.throwIfAny('worker');
   return config;
 }
+
+// ---------------------------------------------------------------------------------------------
+// exporter: a job and a command, not a server. It reaches the api and ingest over HTTP with one
+// API key, and writes archives to a folder, S3 or GCS.
+
+export interface ExporterConfig extends CommonConfig {
+  /** Base URL of the api (export reads documents there). */
+  readonly apiUrl: string;
+  /**
+   * Base URL of ingest (restore sends documents there). Only restore needs it.
+   * @default - local: ingest of the local environment; elsewhere unset
+   */
+  readonly ingestUrl?: string;
+  /** The key sent as `x-api-key` to both. */
+  readonly apiKey: string;
+  /** For `s3://` archives. */
+  readonly aws: AwsConfig;
+  /** For `gs://` archives: the project, and an endpoint other than Google's (an emulator). */
+  readonly gcs: { readonly projectId?: string; readonly endpoint?: string };
+  /** How long one HTTP request may take before it counts as failed (and is retried). */
+  readonly requestTimeoutMs: number;
+  /** Tries per request (the first included) before the run stops; resuming is then safe. */
+  readonly maxAttempts: number;
+  /** Documents fetched (export) or batches sent (restore) at once. */
+  readonly concurrency: number;
+}
+
+const exporterVars = {
+  DOCFLOW_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  DOCFLOW_INGEST_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  DOCFLOW_API_KEY: z.string().optional(),
+  // the keys `npm start` was given: locally, the exporter sends the first
+  DOCFLOW_API_KEYS: z.string().optional(),
+  GOOGLE_CLOUD_PROJECT: z.string().optional(),
+  DOCFLOW_GCS_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  EXPORTER_REQUEST_TIMEOUT_MS: intVar(1_000, 600_000).default(30_000),
+  EXPORTER_MAX_ATTEMPTS: intVar(1, 100).default(8),
+  EXPORTER_CONCURRENCY: intVar(1, 64).default(8),
+};
+
+const exporterSchema = z.object({ ...commonVars, ...awsVars, ...exporterVars });
+
+export function loadExporterConfig(env: Env = process.env): ExporterConfig {
+  const vars = parseEnv('exporter', exporterSchema, env);
+  const problems = new Problems();
+  const base = common(vars);
+  const local = (port: number) => (base.isLocal ? `http://127.0.0.1:${port}` : undefined);
+  const apiUrl = problems.require(
+    vars.DOCFLOW_API_URL ?? local(vars.DOCFLOW_API_PORT ?? LOCAL_DEFAULTS.apiPort),
+    'DOCFLOW_API_URL',
+    'outside local mode',
+  );
+  const ingestUrl = vars.DOCFLOW_INGEST_URL ?? local(vars.DOCFLOW_INGEST_PORT ?? LOCAL_DEFAULTS.ingestPort);
+  // in local mode the key `npm start` accepts: the first of DOCFLOW_API_KEYS, or the local key
+  const localKey = (vars.DOCFLOW_API_KEYS ?? '').split(',')[0]?.trim() || LOCAL_DEFAULTS.apiKey;
+  const apiKey = problems.require(vars.DOCFLOW_API_KEY ?? (base.isLocal ? localKey : undefined), 'DOCFLOW_API_KEY', 'outside local mode');
+  const config: ExporterConfig = {
+    ...base,
+    apiUrl: apiUrl ?? '',
+    ...(ingestUrl !== undefined ? { ingestUrl } : {}),
+    apiKey: apiKey ?? '',
+    aws: aws(vars, base.isLocal, problems),
+    gcs: {
+      ...(vars.GOOGLE_CLOUD_PROJECT ? { projectId: vars.GOOGLE_CLOUD_PROJECT } : {}),
+      ...(vars.DOCFLOW_GCS_ENDPOINT ? { endpoint: vars.DOCFLOW_GCS_ENDPOINT } : {}),
+    },
+    requestTimeoutMs: vars.EXPORTER_REQUEST_TIMEOUT_MS,
+    maxAttempts: vars.EXPORTER_MAX_ATTEMPTS,
+    concurrency: vars.EXPORTER_CONCURRENCY,
+  };
+  problems.throwIfAny('exporter');
+  return config;
+}

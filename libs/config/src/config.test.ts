@@ -4,6 +4,7 @@ import {
   ConfigError,
   LOCAL_DEFAULTS,
   loadApiConfig,
+  loadExporterConfig,
   loadIngestConfig,
   loadWorkerConfig,
   localDatabaseUrl,
@@ -172,5 +173,55 @@ describe('bad values', () => {
     }
     expect(status).toBe(1);
     expect(stderr).toContain('Invalid configuration for api:\n  - PORT: must be a number (got "nope")');
+  });
+});
+
+describe('exporter', () => {
+  it('finds the local environment with no variables, or on the ports npm start was given', () => {
+    expect(loadExporterConfig({})).toMatchObject({
+      apiUrl: 'http://127.0.0.1:3000',
+      ingestUrl: 'http://127.0.0.1:3001',
+      apiKey: 'local-dev-key',
+      aws: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566' },
+      gcs: {},
+      requestTimeoutMs: 30_000,
+      maxAttempts: 8,
+      concurrency: 8,
+    });
+    const moved = loadExporterConfig({
+      DOCFLOW_API_PORT: '4000',
+      DOCFLOW_INGEST_PORT: '4001',
+      DOCFLOW_EMULATOR_PORT: '4002',
+      DOCFLOW_API_KEYS: 'first-key-0123456789,second',
+    });
+    expect(moved).toMatchObject({
+      apiUrl: 'http://127.0.0.1:4000',
+      ingestUrl: 'http://127.0.0.1:4001',
+      apiKey: 'first-key-0123456789',
+      aws: { endpoint: 'http://127.0.0.1:4002' },
+    });
+  });
+
+  it('outside local mode needs the api URL and a key; ingest only for restore', () => {
+    expect(problemsOf(() => loadExporterConfig({ DOCFLOW_ENV: 'prod', AWS_REGION: 'eu-west-1' }))).toEqual([
+      'DOCFLOW_API_URL: is required outside local mode',
+      'DOCFLOW_API_KEY: is required outside local mode',
+    ]);
+    const config = loadExporterConfig({
+      DOCFLOW_ENV: 'prod',
+      AWS_REGION: 'eu-west-1',
+      DOCFLOW_API_URL: 'https://api.example.com',
+      DOCFLOW_API_KEY: 'a-long-enough-production-key',
+      GOOGLE_CLOUD_PROJECT: 'docflow-archive',
+    });
+    expect(config).toMatchObject({ apiUrl: 'https://api.example.com', aws: { region: 'eu-west-1' }, gcs: { projectId: 'docflow-archive' } });
+    expect(config.ingestUrl).toBeUndefined();
+  });
+
+  it('names a bad URL or tuning value', () => {
+    expect(problemsOf(() => loadExporterConfig({ DOCFLOW_API_URL: 'ftp://x', EXPORTER_CONCURRENCY: '0' }))).toEqual([
+      'DOCFLOW_API_URL: must be an http(s) URL (got "ftp://x")',
+      'EXPORTER_CONCURRENCY: must be at least 1 (got "0")',
+    ]);
   });
 });

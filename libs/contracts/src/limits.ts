@@ -4,6 +4,13 @@ export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 /** Most documents one batch request may carry. */
 export const MAX_BATCH_DOCUMENTS = 100;
 
+/**
+ * Largest JSON request for a batch, in bytes. Not 100 x the single-document limit: a batch is meant
+ * for many small documents, and one request must not hold hundreds of MiB in memory; large
+ * documents go one per request (or in smaller batches).
+ */
+export const MAX_BATCH_REQUEST_BYTES = 16 * 1024 * 1024;
+
 /** Longest title a client may supply, in characters. */
 export const MAX_TITLE_LENGTH = 1_000;
 
