@@ -8,6 +8,9 @@ import type { DocumentsRepository, ProcessedDocumentRecord } from '@docflow/db';
  */
 export const VOCABULARY_SIZE = 20_000;
 
+/** Bumped whenever the documents generated change, so that a cached dataset is rebuilt. */
+export const DATASET_VERSION = 1;
+
 /**
  * Ranks skipped at the top of the distribution: in English the ~100 most frequent words are
  * mostly stop words, which the `english` configuration does not index.

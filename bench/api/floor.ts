@@ -22,6 +22,10 @@ app.get('/v1/documents', async (request) => {
   const { q, limit } = request.query as { q: string; limit?: string };
   return documents.list({ q, limit: Number(limit ?? 20) });
 });
+app.get('/v1/documents/:id', async (request, reply) => {
+  const document = await documents.get((request.params as { id: string }).id);
+  return document ?? reply.code(404).send({ message: 'not found' });
+});
 app.addHook('onClose', () => pool.end());
 
 const address = await app.listen({ host: '127.0.0.1', port: Number(port) });

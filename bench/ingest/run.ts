@@ -1,21 +1,23 @@
 /**
- * Benchmark (not a test): POST /v1/documents with a 200 KB HTML page, ingest's bundle against
+ * Benchmark (not a test): POST /v1/documents with a 10 KB HTML page (documents/s), ingest's bundle against
  * its floor (bare Fastify doing the same S3 put and SQS send, floor-server.ts), both on the
  * same emulator, one after the other, and the figures side by side.
  *
  *   npx nx build ingest && node --import tsx bench/ingest/run.ts [--duration 10] [--connections 10] [--rounds 1]
- *     [--body-kb 200] [--log-level info] [--profile <dir>]
+ *     [--body-kb 10] [--log-level info] [--profile <dir>]
  *
  * Each server and the emulator run in their own process; the load generator (autocannon) runs
  * here. On a 2-core machine all of them share the cores, so the figures compare the two
  * servers, not what either does alone on real hardware.
  */
+import { loadavg } from 'node:os';
 import { findFreePort } from '@docflow/local';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadServer } from '../common/load.js';
+import { machineLine } from '../common/machine.js';
 import { median } from '../common/median.js';
 import { numberOption } from '../common/options.js';
 import { firstLine, spawnNode, stopProcess } from '../common/processes.js';
@@ -29,7 +31,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '1' },
-    'body-kb': { type: 'string', default: '200' },
+    'body-kb': { type: 'string', default: '10' },
     // ingest's LOG_LEVEL: info (as deployed) writes three lines per request
     'log-level': { type: 'string', default: 'info' },
     // writes a V8 CPU profile of each server into this folder (open it in Chrome DevTools)
@@ -45,6 +47,7 @@ const profileArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args
 
 const bundle = `${WORKSPACE_ROOT}apps/ingest/dist/main.js`;
 const children: ChildProcess[] = [];
+const loadBefore = loadavg();
 
 interface Figures {
   readonly requestsPerSecond: number;
@@ -87,7 +90,7 @@ async function load(url: string, body: string, seconds: number, serverPid?: numb
 async function main(): Promise<void> {
   if (!existsSync(bundle)) throw new Error(`no bundle at ${bundle}: run \`npx nx build ingest\` first`);
 
-  const emulator = spawnNode(['--import', 'tsx', 'bench/ingest/emulator.ts'], { stdout: 'pipe' });
+  const emulator = spawnNode(['--import', 'tsx', 'bench/common/emulator.ts'], { stdout: 'pipe' });
   children.push(emulator);
   const aws = JSON.parse(await firstLine(emulator)) as { endpoint: string; queueUrl: string; bucket: string; region: string };
   const awsEnv = {
@@ -145,7 +148,7 @@ function report(results: Record<'floor' | 'ingest', Figures[]>, requestBytes: nu
   const floor = summary(results.floor);
   const ingest = summary(results.ingest);
   const rows: [string, (s: typeof floor) => string][] = [
-    ['requests/s', (s) => s.requestsPerSecond.toFixed(1)],
+    ['documents/s', (s) => s.requestsPerSecond.toFixed(1)],
     ['MiB/s of JSON in', (s) => s.mbPerSecond.toFixed(1)],
     ['server CPU ms/req', (s) => s.cpuMsPerRequest.toFixed(2)],
     ['latency p50 (ms)', (s) => s.p50.toFixed(1)],
@@ -157,7 +160,7 @@ function report(results: Record<'floor' | 'ingest', Figures[]>, requestBytes: nu
   ];
   console.log(
     `\nPOST /v1/documents, ${(requestBytes / 1024).toFixed(0)} KiB JSON (HTML page), ${connections} connections, ` +
-      `${rounds} x ${durationSeconds} s per server (medians), node ${process.version}\n`,
+      `${rounds} x ${durationSeconds} s per server (medians); floor: bare Fastify doing the same S3 put and SQS send\n${machineLine(loadBefore)}\n`,
   );
   console.log(`${'metric'.padEnd(20)}${'floor'.padStart(12)}${'ingest'.padStart(12)}`);
   for (const [name, format] of rows) console.log(`${name.padEnd(20)}${format(floor).padStart(12)}${format(ingest).padStart(12)}`);

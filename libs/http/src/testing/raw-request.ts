@@ -23,6 +23,11 @@ export interface RawRequestOptions {
    * @default 2_000
    */
   readonly timeoutMs?: number;
+  /**
+   * The request is a HEAD: its answer ends with the headers, whatever Content-Length says.
+   * @default false
+   */
+  readonly head?: boolean;
 }
 
 /**
@@ -40,12 +45,12 @@ export function rawRequest(port: number, request: string | Buffer, options: RawR
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve(parseAnswer(Buffer.concat(chunks).toString('utf8')));
+      resolve(parseAnswer(withoutInterim(Buffer.concat(chunks).toString('utf8')), options.head ?? false));
     };
     const timer = setTimeout(finish, timeoutMs);
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
-      if (isComplete(Buffer.concat(chunks).toString('utf8'))) finish();
+      if (isComplete(withoutInterim(Buffer.concat(chunks).toString('utf8')), options.head ?? false)) finish();
     });
     socket.on('close', finish);
     socket.on('error', finish);
@@ -58,16 +63,24 @@ export function rawRequest(port: number, request: string | Buffer, options: RawR
   });
 }
 
-function isComplete(text: string): boolean {
+/** Drops 1xx answers (100 Continue) that come before the real one. */
+function withoutInterim(text: string): string {
+  let rest = text;
+  while (/^HTTP\/1\.[01] 1\d\d /.test(rest) && rest.includes('\r\n\r\n')) rest = rest.slice(rest.indexOf('\r\n\r\n') + 4);
+  return rest;
+}
+
+function isComplete(text: string, head: boolean): boolean {
   const end = text.indexOf('\r\n\r\n');
   if (end < 0) return false;
+  if (head || /^HTTP\/1\.[01] (204|304) /.test(text)) return true;
   const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, end));
   if (length !== null) return Buffer.byteLength(text.slice(end + 4)) >= Number(length[1]);
   // chunked: the last chunk
   return /\r\ntransfer-encoding: *chunked/i.test(text.slice(0, end)) ? text.endsWith('0\r\n\r\n') : false;
 }
 
-function parseAnswer(raw: string): RawAnswer {
+function parseAnswer(raw: string, head: boolean): RawAnswer {
   const end = raw.indexOf('\r\n\r\n');
   const status = /^HTTP\/1\.[01] (\d{3})/.exec(raw);
   if (end < 0 || status === null) return { statusCode: undefined, headers: {}, body: '', raw };
@@ -76,8 +89,10 @@ function parseAnswer(raw: string): RawAnswer {
     const colon = line.indexOf(':');
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  let body = raw.slice(end + 4);
+  // only this answer's body: what follows may be the answer to leftover bytes read as a request
+  let body = head ? '' : raw.slice(end + 4);
   if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = dechunk(body);
+  else if (headers['content-length'] !== undefined) body = Buffer.from(body, 'utf8').subarray(0, Number(headers['content-length'])).toString('utf8');
   return { statusCode: Number(status[1]), headers, body, raw };
 }
 
