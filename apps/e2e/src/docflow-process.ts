@@ -21,8 +21,9 @@ export class DocflowProcess {
     readonly dataDir: string,
     readonly ports: Ports,
     command = 'start',
+    args: readonly string[] = [],
   ) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'libs/local/src/cli/main.ts', command], {
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'libs/local/src/cli/main.ts', command, ...args], {
       cwd: WORKSPACE_ROOT,
       env: {
         ...process.env,
@@ -34,6 +35,8 @@ export class DocflowProcess {
         DOCFLOW_API_KEYS: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // a process group of its own, as a terminal gives a command: interrupt() signals the group
+      detached: true,
     });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
@@ -57,9 +60,9 @@ export class DocflowProcess {
     }
   }
 
-  /** Ctrl-C, and the exit code. */
+  /** Ctrl-C as a terminal sends it (to the whole foreground process group), and the exit code. */
   async interrupt(): Promise<number | null> {
-    this.child.kill('SIGINT');
+    if (this.child.pid !== undefined && this.child.exitCode === null) process.kill(-this.child.pid, 'SIGINT');
     return this.exited;
   }
 }

@@ -125,6 +125,8 @@ describe('npm start: the whole pipeline on the local environment', () => {
   it('Ctrl-C stops everything cleanly, and the data is there on the next start', async () => {
     expect(await running().interrupt()).toBe(0);
     expect(running().log).toContain('stopped');
+    // an expected stop is no error: PostgreSQL stops last, after the services have drained
+    expect(running().log).not.toMatch(/\b(ERROR|FATAL)\b/);
     docflow = new DocflowProcess(dataDir, ports);
     await docflow.waitFor('Ctrl-C stops everything.');
     const { list } = await waitForSearchHit('zebrafish');
@@ -142,5 +144,25 @@ describe('npm start: the whole pipeline on the local environment', () => {
     docflow = undefined;
     await reset();
     await expect(writeFile(join(dataDir, 'probe'), '')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('npm start -- --worker pipe: the worker as one process per message, through a local EventBridge Pipes', () => {
+  it('processes a document through a pipe task, and Ctrl-C stops everything cleanly', async () => {
+    docflow = new DocflowProcess(dataDir, ports, 'start', ['--worker', 'pipe']);
+    await docflow.waitFor('Ctrl-C stops everything.');
+    expect(docflow.log).toContain('one process per message (local EventBridge Pipes)');
+    const word = `pipetask${Date.now()}`;
+    const accepted = await fetch(`http://127.0.0.1:${ports.ingest}/v1/documents`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `https://example.com/${word}`, contentType: 'text/plain', body: `A note about ${word}.` }),
+    });
+    expect(accepted.status).toBe(202);
+    const { list } = await waitForSearchHit(word);
+    expect(list.items).toHaveLength(1);
+    expect(await docflow.interrupt()).toBe(0);
+    expect(docflow.log).not.toMatch(/\b(ERROR|FATAL)\b/);
+    docflow = undefined;
   });
 });
