@@ -113,13 +113,12 @@ const CONTENT_TYPES = [
  */
 function nearlyValid(next: () => number, apiKey: string): HostileRequest {
   let head: string;
-  let body = Buffer.alloc(0);
   if (next() < 0.5) {
     const document: Record<string, unknown> = { url: 'https://example.com/near', contentType: 'text/plain', body: 'a body', title: 'a title' };
     const field = pick(next, ['url', 'title', 'title', 'body', 'body']);
     document[field] = pick(next, STRINGS);
     const batch = next() < 0.3;
-    body = Buffer.from(JSON.stringify(batch ? { documents: [document, { ...document, url: 'https://example.com/other' }] } : document), 'utf8');
+    const body = Buffer.from(JSON.stringify(batch ? { documents: [document, { ...document, url: 'https://example.com/other' }] } : document), 'utf8');
     head = `POST /v1/documents${batch ? ':batch' : ''} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${apiKey}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
     return { kind: `near-valid POST ${field}`, bytes: Buffer.concat([Buffer.from(head, 'latin1'), body]), abort: false, head: false };
   }
