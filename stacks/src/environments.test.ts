@@ -9,7 +9,8 @@ import { readSettings } from './settings.js';
 
 /**
  * The whole app, synthesized the way `npm run synth` does it (App.synth writing cdk.tf.json files
- * and the manifest), for every environment, with the bootstrap stacks included.
+ * and the manifest), for every environment, with a repository set (so the foundation stacks hold the
+ * state bucket and the OIDC roles too).
  */
 let outdir: string;
 let stacks: Record<string, TerraformJson>;
@@ -27,22 +28,38 @@ beforeAll(() => {
 });
 
 describe('the cdktf app', () => {
-  it('writes stacks/<env>-<stack>/cdk.tf.json for every environment and stack (and bootstrap when a repository is set)', () => {
-    const expected = ENVIRONMENTS.flatMap((env) => [...STACK_NAMES, 'bootstrap'].map((stack) => `${env.name}-${stack}`));
+  it('writes stacks/<env>-<stack>/cdk.tf.json for every environment and stack, the foundation included', () => {
+    const expected = ENVIRONMENTS.flatMap((env) => STACK_NAMES.map((stack) => `${env.name}-${stack}`));
     expect(Object.keys(stacks).sort()).toEqual(expected.sort());
   });
 
-  it('lists the cross-stack dependencies in the manifest', () => {
+  it('lists the cross-stack dependencies in the manifest: every stack depends on its foundation', () => {
     const dependencies = (id: string) => [...(manifest.stacks[id]?.dependencies ?? [])].sort();
-    expect(dependencies('prod-network')).toEqual([]);
-    expect(dependencies('prod-data')).toEqual(['prod-network']);
-    expect(dependencies('prod-platform')).toEqual(['prod-network']);
-    expect(dependencies('prod-api')).toEqual(['prod-data', 'prod-network', 'prod-platform']);
-    expect(dependencies('prod-ingest')).toEqual(['prod-data', 'prod-network', 'prod-platform']);
-    expect(dependencies('prod-worker')).toEqual(['prod-data', 'prod-network', 'prod-platform']);
-    expect(dependencies('prod-observability')).toEqual(['prod-api', 'prod-data', 'prod-ingest', 'prod-platform', 'prod-worker']);
-    expect(dependencies('prod-bootstrap')).toEqual([]);
+    expect(dependencies('prod-foundation')).toEqual([]);
+    expect(dependencies('prod-network')).toEqual(['prod-foundation']);
+    expect(dependencies('prod-data')).toEqual(['prod-foundation', 'prod-network']);
+    expect(dependencies('prod-platform')).toEqual(['prod-foundation', 'prod-network']);
+    expect(dependencies('prod-api')).toEqual(['prod-data', 'prod-foundation', 'prod-network', 'prod-platform']);
+    expect(dependencies('prod-ingest')).toEqual(['prod-data', 'prod-foundation', 'prod-network', 'prod-platform']);
+    expect(dependencies('prod-worker')).toEqual(['prod-data', 'prod-foundation', 'prod-network', 'prod-platform']);
+    expect(dependencies('prod-observability')).toEqual(['prod-api', 'prod-data', 'prod-foundation', 'prod-ingest', 'prod-platform', 'prod-worker']);
     expect(manifest.stacks['dev-api']?.synthesizedStackPath).toBe('stacks/dev-api/cdk.tf.json');
+  });
+
+  it('creates the workload boundary in the foundation only, and every workload role names it through the foundation\'s state', () => {
+    for (const [id, json] of Object.entries(stacks)) {
+      const boundaries = Object.values(json.resource?.['aws_iam_policy'] ?? {}).filter((policy) => String(policy['name']).endsWith('-workload-boundary'));
+      expect(boundaries.length, id).toBe(id.endsWith('-foundation') ? 1 : 0);
+      const env = id.split('-')[0];
+      for (const role of Object.values(json.resource?.['aws_iam_role'] ?? {})) {
+        if (id.endsWith('-foundation')) continue;
+        expect(role['permissions_boundary'], id).toMatch(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-foundation\\.outputs\\.`));
+      }
+    }
+  });
+
+  it('requires Terraform 1.10 or later in every stack', () => {
+    for (const [id, json] of Object.entries(stacks)) expect(json.terraform?.['required_version'], id).toBe('>= 1.10');
   });
 
   it('never crosses environments: every remote state a stack reads belongs to its own environment', () => {

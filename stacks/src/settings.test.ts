@@ -3,7 +3,7 @@ import { ENVIRONMENTS } from '@docflow/infra';
 import { readSettings, SettingsError } from './settings.js';
 
 describe('readSettings', () => {
-  it('GIVEN no variable THEN every environment, local state, no bootstrap stack', () => {
+  it('GIVEN no variable THEN every environment, local state, no repository (foundation stacks hold only the boundary)', () => {
     const settings = readSettings(ENVIRONMENTS, {});
     expect(settings.environments.map((env) => env.name)).toEqual(['dev', 'staging', 'prod']);
     expect(settings.stateBackends).toEqual({});
@@ -45,5 +45,11 @@ describe('readSettings', () => {
         '  - DOCFLOW_GITHUB_REPOSITORY: "docflow" must be "owner/name"',
       ].join('\n'),
     );
+  });
+
+  it('GIVEN an existing OIDC provider but no repository THEN it says the provider needs the repository', () => {
+    expect(() =>
+      readSettings(ENVIRONMENTS, { DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_PROD: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }),
+    ).toThrow('  - DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_PROD: needs DOCFLOW_GITHUB_REPOSITORY (the OIDC roles are created only for a repository)');
   });
 });

@@ -6,7 +6,7 @@ export interface SynthSettings {
   readonly environments: readonly EnvironmentConfig[];
   /** Remote state per environment name (absent: local state). */
   readonly stateBackends: Readonly<Record<string, StateBackendSettings>>;
-  /** `owner/name` that the bootstrap stacks trust; without it no bootstrap stack is synthesized. */
+  /** `owner/name` that the foundation stacks trust; without it they hold only the workload boundary. */
   readonly githubRepository?: string;
   /** Existing GitHub OIDC provider per environment name. */
   readonly oidcProviderArns: Readonly<Record<string, string>>;
@@ -29,9 +29,10 @@ const OIDC_ARN_PATTERN = /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.gi
  * - DOCFLOW_ENVIRONMENTS: comma-separated subset of the table (default: all);
  * - DOCFLOW_STATE_BUCKET / DOCFLOW_STATE_BUCKET_<ENV>: S3 state bucket for all / one environment
  *   (default: local state); DOCFLOW_STATE_REGION: its region (default: the environment's);
- * - DOCFLOW_GITHUB_REPOSITORY: `owner/name` trusted by the bootstrap stacks (default: no bootstrap
- *   stack, never a guessed repository);
- * - DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_<ENV>: the account's existing GitHub OIDC provider.
+ * - DOCFLOW_GITHUB_REPOSITORY: `owner/name` trusted by the foundation stacks' OIDC roles (default:
+ *   no state bucket and no OIDC roles, never a guessed repository);
+ * - DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_<ENV>: the account's existing GitHub OIDC provider (needs the
+ *   repository).
  * Every problem is reported at once, each naming its variable.
  */
 export function readSettings(table: readonly EnvironmentConfig[], vars: NodeJS.ProcessEnv): SynthSettings {
@@ -76,6 +77,12 @@ export function readSettings(table: readonly EnvironmentConfig[], vars: NodeJS.P
   const githubRepository = value('DOCFLOW_GITHUB_REPOSITORY');
   if (githubRepository !== undefined && !REPOSITORY_PATTERN.test(githubRepository)) {
     problems.push(`DOCFLOW_GITHUB_REPOSITORY: "${githubRepository}" must be "owner/name"`);
+  }
+
+  if (githubRepository === undefined) {
+    for (const name of Object.keys(oidcProviderArns)) {
+      problems.push(`DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_${name.toUpperCase()}: needs DOCFLOW_GITHUB_REPOSITORY (the OIDC roles are created only for a repository)`);
+    }
   }
 
   // a shared variable (DOCFLOW_STATE_BUCKET) is checked once per environment: report it once

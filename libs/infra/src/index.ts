@@ -17,7 +17,7 @@ export { ENVIRONMENTS } from './environments/table.js';
 export { accountIdOf } from './core/account.js';
 export { configureBackend, localStatePath, stateKey, type StateBackendSettings } from './core/backend.js';
 export { cidrSubnet, formatCidr, parseCidr } from './core/cidr.js';
-export { DocflowStack, type DocflowStackProps } from './core/docflow-stack.js';
+export { DocflowStack, REQUIRED_TERRAFORM_VERSION, type DocflowStackProps, type Foundation } from './core/docflow-stack.js';
 export * from './core/iam.js';
 export { logGroupWithRetention } from './core/log-group.js';
 export { PROJECT, resourceName, stackIdFor, tagsFor, type DocflowTags } from './core/naming.js';
@@ -64,6 +64,7 @@ export { Alerts, type AlertsProps, type MetricAlarmSpec } from './observability/
 export { MonthlyBudget, type MonthlyBudgetProps } from './observability/budget.js';
 export { Observability, type ObservabilityProps } from './observability/observability.js';
 
-// bootstrap
-export { GithubDeployRoles, type GithubDeployRolesProps } from './bootstrap/github-deploy-roles.js';
-export { StateBucket, stateBucketName, type StateBucketProps } from './bootstrap/state-bucket.js';
+// foundation
+export { GithubDeployRoles, type GithubDeployRolesProps } from './foundation/github-deploy-roles.js';
+export { StateBucket, stateBucketName, type StateBucketProps } from './foundation/state-bucket.js';
+export { WorkloadBoundary, type WorkloadBoundaryProps } from './foundation/workload-boundary.js';

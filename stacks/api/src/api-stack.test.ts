@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { at, containerDefinitionsOf, environment, onlyResource, resourcesOf, rolePolicyStatements, synthApp, testApp } from '@docflow/infra/testing';
 import { DataStack } from '@docflow/stack-data';
+import { FoundationStack } from '@docflow/stack-foundation';
 import { NetworkStack } from '@docflow/stack-network';
 import { PlatformStack } from '@docflow/stack-platform';
 import { ApiStack } from './api-stack.js';
@@ -8,10 +9,11 @@ import { ApiStack } from './api-stack.js';
 const synthFor = (name: 'dev' | 'prod') => {
   const app = testApp();
   const env = environment(name);
-  const network = new NetworkStack(app, { env });
-  const data = new DataStack(app, { env, network });
-  const platform = new PlatformStack(app, { env, network });
-  new ApiStack(app, { env, network, data, platform });
+  const foundation = new FoundationStack(app, { env });
+  const network = new NetworkStack(app, { env, foundation });
+  const data = new DataStack(app, { env, foundation, network });
+  const platform = new PlatformStack(app, { env, foundation, network });
+  new ApiStack(app, { env, foundation, network, data, platform });
   return synthApp(app)[`${name}-api`] ?? {};
 };
 

@@ -8,13 +8,13 @@ import {
   imageTagVariable,
   RAW_PREFIX,
   resourceName,
-  type DocflowStackProps,
 } from '@docflow/infra';
+import type { WorkloadStackProps } from '@docflow/stack-foundation';
 import type { DataStack } from '@docflow/stack-data';
 import type { NetworkStack } from '@docflow/stack-network';
 import type { PlatformStack } from '@docflow/stack-platform';
 
-export interface ApiStackProps extends DocflowStackProps {
+export interface ApiStackProps extends WorkloadStackProps {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly platform: PlatformStack;

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { environment, findResource, onlyResource, resourcesOf, synthApp, testApp } from '@docflow/infra/testing';
+import { FoundationStack } from '@docflow/stack-foundation';
 import { NetworkStack } from '@docflow/stack-network';
 import { DataStack } from './data-stack.js';
 
 const synthFor = (name: 'dev' | 'prod') => {
   const app = testApp();
   const env = environment(name);
-  const network = new NetworkStack(app, { env });
-  new DataStack(app, { env, network });
+  const foundation = new FoundationStack(app, { env });
+  const network = new NetworkStack(app, { env, foundation });
+  new DataStack(app, { env, foundation, network });
   return synthApp(app)[`${name}-data`] ?? {};
 };
 

@@ -1,8 +1,9 @@
 import type { Construct } from 'constructs';
-import { DataLayer, DocflowStack, resourceName, visibilityTimeoutFor, type DocflowStackProps } from '@docflow/infra';
+import { DataLayer, DocflowStack, resourceName, visibilityTimeoutFor } from '@docflow/infra';
+import type { WorkloadStackProps } from '@docflow/stack-foundation';
 import type { NetworkStack } from '@docflow/stack-network';
 
-export interface DataStackProps extends DocflowStackProps {
+export interface DataStackProps extends WorkloadStackProps {
   readonly network: NetworkStack;
 }
 

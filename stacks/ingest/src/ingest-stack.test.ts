@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { at, containerDefinitionsOf, environment, onlyResource, rolePolicyStatements, synthApp, testApp } from '@docflow/infra/testing';
 import { DataStack } from '@docflow/stack-data';
+import { FoundationStack } from '@docflow/stack-foundation';
 import { NetworkStack } from '@docflow/stack-network';
 import { PlatformStack } from '@docflow/stack-platform';
 import { IngestStack } from './ingest-stack.js';
@@ -8,10 +9,11 @@ import { IngestStack } from './ingest-stack.js';
 const synthFor = (name: 'dev' | 'staging') => {
   const app = testApp();
   const env = environment(name);
-  const network = new NetworkStack(app, { env });
-  const data = new DataStack(app, { env, network });
-  const platform = new PlatformStack(app, { env, network });
-  new IngestStack(app, { env, network, data, platform });
+  const foundation = new FoundationStack(app, { env });
+  const network = new NetworkStack(app, { env, foundation });
+  const data = new DataStack(app, { env, foundation, network });
+  const platform = new PlatformStack(app, { env, foundation, network });
+  new IngestStack(app, { env, foundation, network, data, platform });
   return synthApp(app)[`${name}-ingest`] ?? {};
 };
 

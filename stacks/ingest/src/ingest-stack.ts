@@ -7,13 +7,13 @@ import {
   imageTagVariable,
   RAW_PREFIX,
   resourceName,
-  type DocflowStackProps,
 } from '@docflow/infra';
+import type { WorkloadStackProps } from '@docflow/stack-foundation';
 import type { DataStack } from '@docflow/stack-data';
 import type { NetworkStack } from '@docflow/stack-network';
 import type { PlatformStack } from '@docflow/stack-platform';
 
-export interface IngestStackProps extends DocflowStackProps {
+export interface IngestStackProps extends WorkloadStackProps {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly platform: PlatformStack;

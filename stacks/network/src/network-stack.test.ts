@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { environment, resourcesOf, synthStack, testApp } from '@docflow/infra/testing';
+import { environment, resourcesOf, synthApp, testApp, type TerraformJson } from '@docflow/infra/testing';
+import { FoundationStack } from '@docflow/stack-foundation';
 import { NetworkStack } from './network-stack.js';
 
 const synthFor = (name: 'dev' | 'staging' | 'prod') => {
-  const stack = new NetworkStack(testApp(), { env: environment(name) });
-  return { stack, json: synthStack(stack) };
+  const app = testApp();
+  const env = environment(name);
+  const stack = new NetworkStack(app, { env, foundation: new FoundationStack(app, { env }) });
+  return { stack, json: synthApp(app)[stack.node.id] ?? {} };
 };
-const tiers = (json: ReturnType<typeof synthStack>) => [...new Set(resourcesOf(json, 'aws_subnet').map(({ block }) => block['tags']['tier']))].sort();
+const tiers = (json: TerraformJson) => [...new Set(resourcesOf(json, 'aws_subnet').map(({ block }) => block['tags']['tier']))].sort();
 
 describe('NetworkStack', () => {
   it('GIVEN dev (lean) THEN public and database subnets only, no NAT, no interface endpoint, HTTPS egress to the internet', () => {

@@ -5,8 +5,8 @@ import {
   Network,
   resourceName,
   WorkloadSecurityGroups,
-  type DocflowStackProps,
 } from '@docflow/infra';
+import type { WorkloadStackProps } from '@docflow/stack-foundation';
 
 /** The workloads that get a security group (and so may be named by the database and the edge). */
 export const WORKLOADS = ['api', 'ingest', 'worker'] as const;
@@ -21,7 +21,7 @@ export class NetworkStack extends DocflowStack {
   readonly network: Network;
   readonly securityGroups: WorkloadSecurityGroups;
 
-  constructor(scope: Construct, props: DocflowStackProps) {
+  constructor(scope: Construct, props: WorkloadStackProps) {
     super(scope, 'network', props);
     const { env } = props;
     const standard = env.profile === 'standard';

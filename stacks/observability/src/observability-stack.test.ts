@@ -3,6 +3,7 @@ import { environment, onlyResource, resourcesOf, synthApp, testApp } from '@docf
 import { ApiStack } from '@docflow/stack-api';
 import { DataStack } from '@docflow/stack-data';
 import { IngestStack } from '@docflow/stack-ingest';
+import { FoundationStack } from '@docflow/stack-foundation';
 import { NetworkStack } from '@docflow/stack-network';
 import { PlatformStack } from '@docflow/stack-platform';
 import { WorkerStack } from '@docflow/stack-worker';
@@ -11,13 +12,14 @@ import { ObservabilityStack } from './observability-stack.js';
 const synthFor = (name: 'dev' | 'prod') => {
   const app = testApp();
   const env = environment(name);
-  const network = new NetworkStack(app, { env });
-  const data = new DataStack(app, { env, network });
-  const platform = new PlatformStack(app, { env, network });
-  const api = new ApiStack(app, { env, network, data, platform });
-  const ingest = new IngestStack(app, { env, network, data, platform });
-  const worker = new WorkerStack(app, { env, network, data, platform });
-  new ObservabilityStack(app, { env, data, platform, api, ingest, worker });
+  const foundation = new FoundationStack(app, { env });
+  const network = new NetworkStack(app, { env, foundation });
+  const data = new DataStack(app, { env, foundation, network });
+  const platform = new PlatformStack(app, { env, foundation, network });
+  const api = new ApiStack(app, { env, foundation, network, data, platform });
+  const ingest = new IngestStack(app, { env, foundation, network, data, platform });
+  const worker = new WorkerStack(app, { env, foundation, network, data, platform });
+  new ObservabilityStack(app, { env, foundation, data, platform, api, ingest, worker });
   return synthApp(app)[`${name}-observability`] ?? {};
 };
 

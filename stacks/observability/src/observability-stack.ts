@@ -1,12 +1,13 @@
 import type { Construct } from 'constructs';
-import { DocflowStack, Observability, resourceName, type DocflowStackProps } from '@docflow/infra';
+import { DocflowStack, Observability, resourceName } from '@docflow/infra';
+import type { WorkloadStackProps } from '@docflow/stack-foundation';
 import type { ApiStack } from '@docflow/stack-api';
 import type { DataStack } from '@docflow/stack-data';
 import type { IngestStack } from '@docflow/stack-ingest';
 import type { PlatformStack } from '@docflow/stack-platform';
 import type { WorkerStack } from '@docflow/stack-worker';
 
-export interface ObservabilityStackProps extends DocflowStackProps {
+export interface ObservabilityStackProps extends WorkloadStackProps {
   readonly data: DataStack;
   readonly platform: PlatformStack;
   readonly api: ApiStack;

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { environment, environmentWith, onlyResource, resourcesOf, synthApp, testApp } from '@docflow/infra/testing';
+import { FoundationStack } from '@docflow/stack-foundation';
 import { NetworkStack } from '@docflow/stack-network';
 import { PlatformStack } from './platform-stack.js';
 
 const synthFor = (env: ReturnType<typeof environment>) => {
   const app = testApp();
-  const network = new NetworkStack(app, { env });
-  new PlatformStack(app, { env, network });
+  const foundation = new FoundationStack(app, { env });
+  const network = new NetworkStack(app, { env, foundation });
+  new PlatformStack(app, { env, foundation, network });
   return synthApp(app)[`${env.name}-platform`] ?? {};
 };
 

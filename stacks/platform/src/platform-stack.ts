@@ -1,9 +1,10 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { DocflowStack, Platform, resourceName, type DocflowStackProps } from '@docflow/infra';
+import { DocflowStack, Platform, resourceName } from '@docflow/infra';
+import type { WorkloadStackProps } from '@docflow/stack-foundation';
 import type { NetworkStack } from '@docflow/stack-network';
 
-export interface PlatformStackProps extends DocflowStackProps {
+export interface PlatformStackProps extends WorkloadStackProps {
   readonly network: NetworkStack;
 }
 

@@ -6,13 +6,13 @@ import {
   imageTagVariable,
   resourceName,
   Worker,
-  type DocflowStackProps,
 } from '@docflow/infra';
+import type { WorkloadStackProps } from '@docflow/stack-foundation';
 import type { DataStack } from '@docflow/stack-data';
 import type { NetworkStack } from '@docflow/stack-network';
 import type { PlatformStack } from '@docflow/stack-platform';
 
-export interface WorkerStackProps extends DocflowStackProps {
+export interface WorkerStackProps extends WorkloadStackProps {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly platform: PlatformStack;

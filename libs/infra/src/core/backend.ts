@@ -2,7 +2,7 @@ import { LocalBackend, S3Backend, type TerraformBackend, type TerraformStack } f
 
 /** Where Terraform keeps a stack's state. */
 export interface StateBackendSettings {
-  /** S3 bucket of the remote state (from the bootstrap stack); without it the state stays local. @default - local backend */
+  /** S3 bucket of the remote state (from the foundation stack); without it the state stays local. @default - local backend */
   readonly bucket?: string;
   /** Region of the state bucket. @default - the environment's region */
   readonly region?: string;

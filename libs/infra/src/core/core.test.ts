@@ -1,7 +1,7 @@
 import { TerraformOutput, type TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { Network } from '../network/network.js';
-import { at, environment, environmentWith, onlyResource, parsePolicy, synthApp, synthScope, synthStack, testApp } from '../testing/index.js';
+import { at, environment, environmentWith, onlyResource, parsePolicy, synthApp, synthScope, synthStack, testApp, testFoundation } from '../testing/index.js';
 import { localStatePath } from './backend.js';
 import { cidrSubnet, parseCidr } from './cidr.js';
 import { DocflowStack, type DocflowStackProps } from './docflow-stack.js';
@@ -63,18 +63,23 @@ describe('ServiceRole', () => {
     );
   });
 
-  it('GIVEN a docflow stack THEN roles sit under the environment path with the workload boundary, and refuse actions outside it', () => {
+  it('GIVEN a docflow stack THEN roles sit under the environment path with the foundation\'s workload boundary, and refuse actions outside it', () => {
     const app = testApp();
-    const stack = new ExampleStack(app, { env: environment('dev') }, (self) => {
+    const env = environment('dev');
+    new ExampleStack(app, { env, foundation: testFoundation(app, env) }, (self) => {
       new ServiceRole(self, 'Role', { roleName: 'docflow-dev-x', servicePrincipal: 'ecs-tasks.amazonaws.com', description: 'x' });
     });
-    const role = onlyResource(synthStack(stack), 'aws_iam_role');
+    const json = synthApp(app);
+    const role = onlyResource(json['dev-example'] ?? {}, 'aws_iam_role');
     expect(role['path']).toBe('/docflow/dev/');
-    expect(role['permissions_boundary']).toBe('arn:aws:iam::${data.aws_caller_identity.CallerIdentity.account_id}:policy/docflow-dev-workload-boundary');
+    // a reference to the boundary the foundation stack creates (read from its state), never a name guessed here
+    expect(role['permissions_boundary']).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-dev-foundation\.outputs\.cross-stack-output-aws_iam_policyWorkloadBoundary_Policy_[0-9A-F]+arn\}$/);
+    expect(Object.values(json['dev-foundation']?.output ?? {}).map((output) => output['value'])).toEqual([expect.stringMatching(/^\$\{aws_iam_policy\.WorkloadBoundary_Policy_[0-9A-F]+\.arn\}$/)]);
     expect(WORKLOAD_BOUNDARY_ACTIONS).not.toContain('ec2:RunInstances');
+    const otherApp = testApp();
     expect(
       () =>
-        new ExampleStack(testApp(), { env: environment('dev') }, (self) => {
+        new ExampleStack(otherApp, { env, foundation: testFoundation(otherApp, env) }, (self) => {
           new ServiceRole(self, 'Role', {
             roleName: 'docflow-dev-y',
             servicePrincipal: 'ecs-tasks.amazonaws.com',
@@ -88,7 +93,9 @@ describe('ServiceRole', () => {
 
 describe('DocflowStack', () => {
   it('GIVEN an environment THEN the stack id is <env>-<stack> and the provider tags every resource with project, env and stack', () => {
-    const stack = new ExampleStack(testApp(), { env: environmentWith('prod', { accountId: '123456789012' }) });
+    const app = testApp();
+    const env = environmentWith('prod', { accountId: '123456789012' });
+    const stack = new ExampleStack(app, { env, foundation: testFoundation(app, env) });
     const json = synthStack(stack);
     expect(stack.node.id).toBe('prod-example');
     expect(json.provider?.['aws']).toEqual([
@@ -99,17 +106,44 @@ describe('DocflowStack', () => {
       },
     ]);
   });
+
+  it('THEN it requires Terraform 1.10 or later (native S3 locking) and depends on the foundation stack', () => {
+    const app = testApp();
+    const env = environment('dev');
+    const foundation = testFoundation(app, env);
+    const stack = new ExampleStack(app, { env, foundation });
+    expect(synthStack(stack).terraform?.['required_version']).toBe('>= 1.10');
+    expect(synthStack(foundation).terraform?.['required_version']).toBe('>= 1.10');
+    expect(stack.dependencies).toEqual([foundation]);
+  });
+
+  it('GIVEN no foundation (or a foundation with workloadIam: false) THEN it refuses, naming the props', () => {
+    const app = testApp();
+    const env = environment('dev');
+    expect(() => new ExampleStack(app, { env })).toThrow(
+      'dev-example: props.foundation is required (the foundation stack owns the workload permissions boundary every role names); only a stack with workloadIam: false may go without',
+    );
+    expect(() => new ExampleStack(testApp(), { env, foundation: testFoundation(app, env), workloadIam: false })).toThrow(
+      'dev-example: props.foundation and workloadIam: false conflict (only the foundation stack itself opts out of the workload boundary)',
+    );
+  });
 });
 
 describe('backend selection', () => {
   it('GIVEN no state bucket THEN the state is local, at the repository root relative to the stack folder', () => {
-    const stack = new ExampleStack(testApp(), { env: environment('dev') });
+    const app = testApp();
+    const stack = new ExampleStack(app, { env: environment('dev'), foundation: testFoundation(app, environment('dev')) });
     expect(synthStack(stack).terraform?.['backend']).toEqual({ local: { path: localStatePath('dev-example') } });
     expect(localStatePath('dev-example')).toBe('../../../terraform.dev-example.tfstate');
   });
 
   it('GIVEN a state bucket THEN S3, encrypted, with native locking (use_lockfile override), one key per stack', () => {
-    const stack = new ExampleStack(testApp(), { env: environment('staging'), stateBackend: { bucket: 'docflow-staging-tfstate-123456789012' } });
+    const app = testApp();
+    const stack = new ExampleStack(app, {
+      env: environment('staging'),
+      foundation: testFoundation(app, environment('staging')),
+      stateBackend: { bucket: 'docflow-staging-tfstate-123456789012' },
+    });
     expect(synthStack(stack).terraform?.['backend']).toEqual({
       s3: {
         bucket: 'docflow-staging-tfstate-123456789012',
@@ -123,7 +157,7 @@ describe('backend selection', () => {
 
   it('GIVEN an S3 backend upstream THEN a downstream reference reads its output from the same bucket and key', () => {
     const app = testApp();
-    const settings = { env: environment('staging'), stateBackend: { bucket: 'state-bucket', region: 'us-east-1' } };
+    const settings = { env: environment('staging'), foundation: testFoundation(app, environment('staging')), stateBackend: { bucket: 'state-bucket', region: 'us-east-1' } };
     const upstream = new ExampleStack(app, settings);
     const network = new Network(upstream, 'Network', { namePrefix: 'n', region: 'eu-west-1' });
     class Downstream extends DocflowStack {

@@ -2,11 +2,20 @@ import { Aspects, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import type { EnvironmentConfig } from '../environments/types.js';
-import { accountIdOf } from './account.js';
+import type { WorkloadBoundary } from '../foundation/workload-boundary.js';
 import { configureBackend, type StateBackendSettings } from './backend.js';
 import { VisibleCrossStackOutputs } from './cross-stack-outputs.js';
-import { setIamDefaults, workloadBoundaryName, workloadRolePath } from './iam.js';
+import { setIamDefaults, workloadRolePath } from './iam.js';
 import { stackIdFor, tagsFor } from './naming.js';
+
+/** Terraform version every stack requires: 1.10 brought the S3 backend's native locking (`use_lockfile`). */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.10';
+
+/** What every other stack of an environment needs from its foundation stack, before its first apply. */
+export interface Foundation extends TerraformStack {
+  /** The workload permissions boundary every role of the environment names. */
+  readonly workloadBoundary: WorkloadBoundary;
+}
 
 export interface DocflowStackProps {
   /** The environment this stack belongs to (one entry of the environment table). */
@@ -14,8 +23,14 @@ export interface DocflowStackProps {
   /** Remote state settings. @default - local state */
   readonly stateBackend?: StateBackendSettings;
   /**
-   * Put every IAM role under the environment's path and permissions boundary (from the bootstrap
-   * stack). Off only for the bootstrap stack, whose roles are the deployers. @default true
+   * The environment's foundation stack. Every stack depends on it (in cdktf's manifest through the
+   * boundary reference and an explicit dependency, in the Nx graph through the import), so it is
+   * applied first. Required unless `workloadIam` is false. @default - none (only for the foundation itself)
+   */
+  readonly foundation?: Foundation;
+  /**
+   * Put every IAM role under the environment's path and the foundation's permissions boundary. Off
+   * only for the foundation stack, whose roles are the deployers. @default true
    */
   readonly workloadIam?: boolean;
 }
@@ -31,7 +46,15 @@ export abstract class DocflowStack extends TerraformStack {
 
   protected constructor(scope: Construct, stackName: string, props: DocflowStackProps) {
     super(scope, stackIdFor(props.env.name, stackName));
+    const workloadIam = props.workloadIam ?? true;
+    if (workloadIam && props.foundation === undefined) {
+      throw new Error(`${this.node.id}: props.foundation is required (the foundation stack owns the workload permissions boundary every role names); only a stack with workloadIam: false may go without`);
+    }
+    if (!workloadIam && props.foundation !== undefined) {
+      throw new Error(`${this.node.id}: props.foundation and workloadIam: false conflict (only the foundation stack itself opts out of the workload boundary)`);
+    }
     this.env = props.env;
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
     this.stackName = stackName;
     new AwsProvider(this, 'Aws', {
       region: props.env.region,
@@ -40,11 +63,9 @@ export abstract class DocflowStack extends TerraformStack {
     });
     configureBackend(this, this.node.id, props.env.region, props.stateBackend);
     Aspects.of(this).add(new VisibleCrossStackOutputs());
-    if (props.workloadIam ?? true) {
-      setIamDefaults(this, {
-        path: workloadRolePath(props.env.name),
-        permissionsBoundaryArn: `arn:aws:iam::${accountIdOf(this)}:policy/${workloadBoundaryName(props.env.name)}`,
-      });
+    if (props.foundation !== undefined) {
+      this.addDependency(props.foundation);
+      setIamDefaults(this, { path: workloadRolePath(props.env.name), permissionsBoundaryArn: props.foundation.workloadBoundary.arn });
     }
   }
 }

@@ -67,7 +67,7 @@ export function statementProblems(statements: readonly PolicyStatement[]): strin
 
 /**
  * Every action a docflow workload role may be granted. It is also the permissions boundary the
- * bootstrap stack puts in place and the GitHub deploy role must attach to every role it creates, so
+ * foundation stack puts in place and the GitHub deploy role must attach to every role it creates, so
  * a compromised pipeline cannot mint a role with more power than the workloads need.
  */
 export const WORKLOAD_BOUNDARY_ACTIONS: readonly string[] = [
@@ -92,7 +92,7 @@ export const WORKLOAD_BOUNDARY_ACTIONS: readonly string[] = [
   'iam:PassRole',
 ];
 
-/** Name of an environment's workload permissions boundary (a managed policy, created by the bootstrap stack). */
+/** Name of an environment's workload permissions boundary (a managed policy, created by the foundation stack). */
 export function workloadBoundaryName(envName: string): string {
   return `docflow-${envName}-workload-boundary`;
 }

@@ -5,11 +5,13 @@ import { checkStack } from '@docflow/guardrails';
 import { at, findResource, onlyResource, parsePolicy, resourcesOf, rolePolicyStatements, synthScope, type TerraformJson } from '../testing/index.js';
 import { GithubDeployRoles, type GithubDeployRolesProps } from './github-deploy-roles.js';
 import { StateBucket } from './state-bucket.js';
+import { WorkloadBoundary } from './workload-boundary.js';
 
-function synthRoles(props: Partial<Omit<GithubDeployRolesProps, 'stateBucket'>> = {}): TerraformJson {
+function synthRoles(props: Partial<Omit<GithubDeployRolesProps, 'stateBucket' | 'boundary'>> = {}): TerraformJson {
   return synthScope((scope) => {
     const stateBucket = new S3Bucket(scope, 'State', { bucket: 'state' });
-    new GithubDeployRoles(scope, 'Github', { envName: 'prod', repository: 'acme/docflow', stateBucket, ...props });
+    const boundary = new WorkloadBoundary(scope, 'WorkloadBoundary', { envName: 'prod' }).policy;
+    new GithubDeployRoles(scope, 'Github', { envName: 'prod', repository: 'acme/docflow', stateBucket, boundary, ...props });
   });
 }
 
@@ -41,18 +43,15 @@ describe('GithubDeployRoles', () => {
     expect(policy[0]).toMatchObject({
       Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary'],
       Resource: ['arn:aws:iam::${data.aws_caller_identity.CallerIdentity.account_id}:role/docflow/prod/*'],
-      Condition: { StringEquals: { 'iam:PermissionsBoundary': expect.stringContaining('aws_iam_policy.Github_WorkloadBoundary') } },
+      Condition: { StringEquals: { 'iam:PermissionsBoundary': expect.stringContaining('aws_iam_policy.WorkloadBoundary_Policy') } },
     });
     expect(policy.flatMap((statement) => statement['Resource'])).not.toContain('*');
     const attachments = resourcesOf(json, 'aws_iam_role_policy_attachment').map(({ block }) => block['policy_arn']);
     expect(attachments.sort()).toEqual(['arn:aws:iam::aws:policy/PowerUserAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
-    expect(roleNamed(json, 'github-deploy').block['path']).toBe('/docflow-bootstrap/');
+    expect(roleNamed(json, 'github-deploy').block['path']).toBe('/docflow-foundation/');
   });
 
-  it('THEN the boundary lists exactly the workload actions, none a wildcard', () => {
-    const boundary = onlyResource(json, 'aws_iam_policy');
-    expect(boundary['name']).toBe('docflow-prod-workload-boundary');
-    expect(at(parsePolicy(boundary['policy']).Statement, 0)['Action']).toEqual(WORKLOAD_BOUNDARY_ACTIONS);
+  it('THEN no policy of the roles grants a wildcard action', () => {
     expect(checkStack(json, ['DOCFLOW_IAM_WILDCARDS']).problems).toEqual([]);
   });
 
@@ -71,6 +70,18 @@ describe('GithubDeployRoles', () => {
 
   it('GIVEN a repository that is not owner/name THEN it refuses', () => {
     expect(() => synthRoles({ repository: 'docflow' })).toThrow('GithubDeployRoles: repository "docflow" must be "owner/name"');
+  });
+});
+
+describe('WorkloadBoundary', () => {
+  it('THEN the boundary lists exactly the workload actions, none a wildcard', () => {
+    const json = synthScope((scope) => {
+      new WorkloadBoundary(scope, 'WorkloadBoundary', { envName: 'prod' });
+    });
+    const boundary = onlyResource(json, 'aws_iam_policy');
+    expect(boundary['name']).toBe('docflow-prod-workload-boundary');
+    expect(at(parsePolicy(boundary['policy']).Statement, 0)['Action']).toEqual(WORKLOAD_BOUNDARY_ACTIONS);
+    expect(checkStack(json, ['DOCFLOW_IAM_WILDCARDS']).problems).toEqual([]);
   });
 });
 

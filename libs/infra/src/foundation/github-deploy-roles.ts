@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider/index.js';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js';
-import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy/index.js';
+import type { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
@@ -11,8 +11,6 @@ import {
   allow,
   policyDocument,
   statementProblems,
-  WORKLOAD_BOUNDARY_ACTIONS,
-  workloadBoundaryName,
   workloadRolePath,
   type PolicyStatement,
   type TrustStatement,
@@ -26,6 +24,8 @@ export interface GithubDeployRolesProps {
   /** `owner/name` of the GitHub repository whose workflows may assume the roles. */
   readonly repository: string;
   readonly stateBucket: S3Bucket;
+  /** The workload permissions boundary the deploy role must attach to every role it creates. */
+  readonly boundary: IamPolicy;
   /**
    * ARN of the account's existing GitHub OIDC provider (there can be only one per account, so the
    * second environment in a shared account passes the first one's). @default - the provider is created
@@ -39,14 +39,12 @@ export interface GithubDeployRolesProps {
  *   AWS-managed PowerUserAccess (no IAM) plus IAM on roles under `/docflow/<env>/` only, and only
  *   with the workload permissions boundary attached;
  * - the plan role, for pull requests: ReadOnlyAccess plus the state bucket (read, and the lock file
- *   `terraform plan` writes);
- * - the workload permissions boundary itself (every action docflow's roles use, nothing else).
+ *   `terraform plan` writes).
  */
 export class GithubDeployRoles extends Construct {
   readonly oidcProviderArn: string;
   readonly deployRole: IamRole;
   readonly planRole: IamRole;
-  readonly boundary: IamPolicy;
 
   constructor(scope: Construct, id: string, props: GithubDeployRolesProps) {
     super(scope, id);
@@ -64,11 +62,6 @@ export class GithubDeployRoles extends Construct {
       }).arn;
     }
 
-    this.boundary = new IamPolicy(this, 'WorkloadBoundary', {
-      name: workloadBoundaryName(props.envName),
-      description: `Permissions boundary of every docflow ${props.envName} workload role`,
-      policy: policyDocument([{ Sid: 'WorkloadActions', Effect: 'Allow', Action: WORKLOAD_BOUNDARY_ACTIONS, Resource: ['*'] }]),
-    });
 
     const trust = (subject: string): TrustStatement => ({
       Effect: 'Allow',
@@ -84,7 +77,7 @@ export class GithubDeployRoles extends Construct {
       allow(
         ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary'],
         [workloadRoles],
-        { StringEquals: { 'iam:PermissionsBoundary': this.boundary.arn } },
+        { StringEquals: { 'iam:PermissionsBoundary': props.boundary.arn } },
       ),
       allow(
         [
@@ -103,14 +96,14 @@ export class GithubDeployRoles extends Construct {
         ],
         [workloadRoles],
       ),
-      allow(['iam:GetPolicy', 'iam:GetPolicyVersion'], [this.boundary.arn]),
+      allow(['iam:GetPolicy', 'iam:GetPolicyVersion'], [props.boundary.arn]),
     ];
     const problems = statementProblems(deployStatements);
     if (problems.length > 0) throw new Error(`GithubDeployRoles: ${problems.join('; ')}`);
 
     this.deployRole = new IamRole(this, 'DeployRole', {
       name: `docflow-${props.envName}-github-deploy`,
-      path: '/docflow-bootstrap/',
+      path: '/docflow-foundation/',
       description: `GitHub Actions deploys docflow ${props.envName} (environment "${props.envName}")`,
       assumeRolePolicy: policyDocument([trust(`repo:${props.repository}:environment:${props.envName}`)]),
       maxSessionDuration: 7200,
@@ -127,7 +120,7 @@ export class GithubDeployRoles extends Construct {
 
     this.planRole = new IamRole(this, 'PlanRole', {
       name: `docflow-${props.envName}-github-plan`,
-      path: '/docflow-bootstrap/',
+      path: '/docflow-foundation/',
       description: `GitHub Actions plans docflow ${props.envName} for pull requests (read-only)`,
       assumeRolePolicy: policyDocument([trust(`repo:${props.repository}:pull_request`)]),
     });

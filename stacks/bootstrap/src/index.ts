@@ -1,1 +1,0 @@
-export { BootstrapStack, type BootstrapStackProps } from './bootstrap-stack.js';

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { environment, onlyResource, resourcesOf, synthStack, testApp } from '@docflow/infra/testing';
+import { FoundationStack } from './foundation-stack.js';
+
+describe('FoundationStack', () => {
+  describe('GIVEN no GitHub repository', () => {
+    const stack = new FoundationStack(testApp(), { env: environment('dev') });
+    const json = synthStack(stack);
+
+    it('THEN it holds the workload permissions boundary and nothing that trusts anyone', () => {
+      expect(stack.node.id).toBe('dev-foundation');
+      expect(onlyResource(json, 'aws_iam_policy')['name']).toBe('docflow-dev-workload-boundary');
+      expect(resourcesOf(json, 'aws_iam_role')).toEqual([]);
+      expect(resourcesOf(json, 'aws_s3_bucket')).toEqual([]);
+      expect(Object.keys(json.output ?? {})).toEqual(['workload_boundary_arn']);
+      expect(json.terraform?.['required_version']).toBe('>= 1.10');
+    });
+  });
+
+  describe('GIVEN a GitHub repository', () => {
+    const stack = new FoundationStack(testApp(), { env: environment('staging'), githubRepository: 'acme/docflow' });
+    const json = synthStack(stack);
+
+    it('THEN it outputs what operators and the pipeline need: boundary, state bucket, deploy and plan role ARNs', () => {
+      expect(stack.node.id).toBe('staging-foundation');
+      expect(Object.keys(json.output ?? {}).sort()).toEqual(['deploy_role_arn', 'plan_role_arn', 'state_bucket', 'workload_boundary_arn']);
+    });
+
+    it('THEN its own roles (the deployers) are outside the workload path and boundary they enforce', () => {
+      for (const { block } of resourcesOf(json, 'aws_iam_role')) {
+        expect(block['path']).toBe('/docflow-foundation/');
+        expect(block['permissions_boundary']).toBeUndefined();
+      }
+    });
+  });
+
+  it('GIVEN an existing OIDC provider but no repository THEN it refuses, naming both', () => {
+    expect(
+      () => new FoundationStack(testApp(), { env: environment('prod'), existingOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }),
+    ).toThrow('prod-foundation: existingOidcProviderArn needs githubRepository (the OIDC roles are created only for a repository)');
+  });
+});

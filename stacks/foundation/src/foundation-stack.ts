@@ -1,0 +1,57 @@
+import { TerraformOutput } from 'cdktf';
+import type { Construct } from 'constructs';
+import { DocflowStack, GithubDeployRoles, StateBucket, WorkloadBoundary, type DocflowStackProps, type Foundation } from '@docflow/infra';
+
+export interface FoundationStackProps extends Omit<DocflowStackProps, 'workloadIam' | 'foundation'> {
+  /**
+   * `owner/name` of the GitHub repository that deploys this environment: with it, the stack also
+   * holds the state bucket and the GitHub OIDC deploy and plan roles. @default - the boundary only
+   * (docflow never guesses whom to trust)
+   */
+  readonly githubRepository?: string;
+  /** The account's GitHub OIDC provider, when another environment in the account created it. @default - created here */
+  readonly existingOidcProviderArn?: string;
+}
+
+/**
+ * `<env>-foundation`: what every other stack of the environment needs before its first apply, so it
+ * is applied first (every other stack depends on it, in the Nx graph and in cdktf's manifest):
+ * - always, the workload permissions boundary that every workload role names (nothing else creates it);
+ * - with a GitHub repository configured, the state bucket every other stack's backend points at and
+ *   the GitHub OIDC deploy and plan roles. Its own state starts local and moves into the bucket it
+ *   created (README, "Bootstrapping an account").
+ */
+export class FoundationStack extends DocflowStack implements Foundation {
+  readonly workloadBoundary: WorkloadBoundary;
+  readonly stateBucket?: StateBucket;
+  readonly github?: GithubDeployRoles;
+
+  constructor(scope: Construct, props: FoundationStackProps) {
+    super(scope, 'foundation', { ...props, workloadIam: false });
+    const { env } = props;
+    if (props.existingOidcProviderArn !== undefined && props.githubRepository === undefined) {
+      throw new Error(`${this.node.id}: existingOidcProviderArn needs githubRepository (the OIDC roles are created only for a repository)`);
+    }
+    this.workloadBoundary = new WorkloadBoundary(this, 'WorkloadBoundary', { envName: env.name });
+    new TerraformOutput(this, 'workload_boundary_arn', { value: this.workloadBoundary.arn, description: 'Permissions boundary of every workload role' });
+    if (props.githubRepository === undefined) return;
+
+    this.stateBucket = new StateBucket(this, 'StateBucket', { envName: env.name });
+    this.github = new GithubDeployRoles(this, 'Github', {
+      envName: env.name,
+      repository: props.githubRepository,
+      stateBucket: this.stateBucket.bucket,
+      boundary: this.workloadBoundary.policy,
+      ...(props.existingOidcProviderArn !== undefined ? { existingOidcProviderArn: props.existingOidcProviderArn } : {}),
+    });
+    new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket, description: `Set DOCFLOW_STATE_BUCKET_${env.name.toUpperCase()} to this` });
+    new TerraformOutput(this, 'deploy_role_arn', { value: this.github.deployRole.arn, description: 'GitHub environment secret for deploy jobs' });
+    new TerraformOutput(this, 'plan_role_arn', { value: this.github.planRole.arn, description: 'Role for pull-request plans' });
+  }
+}
+
+/** Props of every stack of an environment other than the foundation: it names its foundation. */
+export interface WorkloadStackProps extends Omit<DocflowStackProps, 'workloadIam' | 'foundation'> {
+  /** The environment's foundation stack, applied before this one. */
+  readonly foundation: FoundationStack;
+}

@@ -1,0 +1,1 @@
+export { FoundationStack, type FoundationStackProps, type WorkloadStackProps } from './foundation-stack.js';
