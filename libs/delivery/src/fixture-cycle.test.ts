@@ -1,0 +1,147 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageTag } from './image-tag.js';
+import { runStacks, type RunSummary } from './run.js';
+import { exploreStack, type TerraformState } from './state/explorer.js';
+import { openWorkspace, requireStack } from './workspace.js';
+
+/**
+ * delivery's own end-to-end proof, on real Terraform and no AWS: the fixture cdktf app
+ * (stacks/src/fixture/main.ts, terraform_data only, docflow's stack shape) driven by the real Nx
+ * targets (the same plugin, task graph, CLI and runner as the real stacks; DOCFLOW_DELIVERY_DIR
+ * points them at the fixture), with local state in a temporary folder.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const STACKS = ['foundation', 'network', 'data', 'platform', 'api', 'ingest', 'worker', 'observability'];
+const dir = mkdtempSync(join(tmpdir(), 'docflow-fixture-'));
+const vars = { ...process.env, DOCFLOW_DELIVERY_DIR: dir };
+const CYCLE_TIMEOUT = 300_000;
+
+function setInputs(inputs: { revision?: Record<string, string>; failApply?: string[] }): void {
+  writeFileSync(join(dir, 'fixture-inputs.json'), JSON.stringify(inputs));
+}
+
+const statusOf = (summary: RunSummary) => Object.fromEntries(summary.stacks.map((entry) => [entry.id.replace(/^dev-/, ''), entry.status]));
+const run = (action: 'deploy' | 'diff' | 'destroy', files?: string[]) =>
+  runStacks({ action, env: 'dev', root, vars, scope: files ? { kind: 'affected', files } : { kind: 'all' } });
+
+/** The delivery CLI, as the Nx targets and npm scripts run it. */
+function cli(args: string[], env: NodeJS.ProcessEnv = vars) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'libs/delivery/src/cli/main.ts', ...args], { cwd: root, env, encoding: 'utf8' });
+}
+
+beforeAll(() => {
+  const tsx = import.meta.resolve('tsx');
+  writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ app: `node --import ${tsx} ${join(root, 'stacks', 'src', 'fixture', 'main.ts')}`, output: 'cdktf.out' }));
+  setInputs({});
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the fixture cycle through the real targets (nx, terraform init/plan/apply)', { timeout: CYCLE_TIMEOUT }, () => {
+  it('deploys every stack in graph order, each service with its content-hash image tag', () => {
+    const started = Date.now();
+    const summary = run('deploy');
+    console.log(`fixture: deploy of 8 stacks through nx took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(summary.ok).toBe(true);
+    expect(statusOf(summary)).toEqual(Object.fromEntries(STACKS.map((stack) => [stack, 'applied'])));
+    expect(summary.stacks.map((entry) => entry.id.replace(/^dev-/, '')).indexOf('foundation')).toBe(0);
+    expect(summary.stacks.at(-1)?.id).toBe('dev-observability');
+    for (const service of ['api', 'ingest', 'worker']) {
+      expect(summary.stacks.find((entry) => entry.id === `dev-${service}`)?.result?.imageTag, service).toBe(imageTag(join(root, 'apps', service)));
+    }
+  });
+
+  it('GIVEN one stack input changed THEN redeploying the affected stacks changes it and its downstream stacks only', () => {
+    setInputs({ revision: { platform: '2' } });
+    const summary = run('deploy', ['stacks/platform/src/platform-stack.ts']);
+    expect(summary.ok).toBe(true);
+    expect(statusOf(summary)).toEqual({
+      foundation: 'unchanged',
+      network: 'unchanged',
+      data: 'unchanged',
+      platform: 'applied',
+      api: 'applied',
+      ingest: 'applied',
+      worker: 'applied',
+      observability: 'applied',
+    });
+  });
+
+  it('shows the state of a stack by construct, with secret-looking outputs masked', () => {
+    const report = exploreStack(requireStack(openWorkspace(dir), 'dev', 'data'));
+    expect(report.byConstruct).toEqual([{ construct: 'Database', addresses: ['terraform_data.Database'] }]);
+    expect(report.serial).toBeGreaterThan(0);
+    expect(report.outputs.find((output) => output.name === 'connection_url')).toEqual({ name: 'connection_url', value: '(masked)', sensitive: false, masked: true });
+    expect(report.drift).toEqual({ missingFromState: [], notInConfiguration: [] });
+
+    const printed = cli(['state', join(dir, 'terraform.dev-data.tfstate')]);
+    expect(printed.status, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain('Resources by construct\n  Database\n    terraform_data.Database');
+    expect(printed.stdout).toContain('connection_url');
+    expect(printed.stdout).not.toContain('fixture-password');
+  });
+
+  it('GIVEN the state changed behind Terraform\'s back THEN the drift run reports that stack (exit 2) and no other', () => {
+    const file = join(dir, 'terraform.dev-network.tfstate');
+    type EditableState = { resources: { type: string; instances: { attributes: { input: { value: Record<string, string> } } }[] }[] };
+    const state = JSON.parse(readFileSync(file, 'utf8')) as EditableState;
+    const vpc = state.resources.find((resource) => resource.type === 'terraform_data');
+    if (!vpc?.instances[0]) throw new Error('the network state has no terraform_data');
+    vpc.instances[0].attributes.input.value['cidr'] = '10.99.0.0/16';
+    writeFileSync(file, JSON.stringify(state));
+
+    const drift = cli(['run', 'diff', '--env', 'dev', '--detailed-exitcode']);
+    expect(drift.status, drift.stderr).toBe(2);
+    expect(drift.stdout).toMatch(/diff dev: 1 changes, 7 unchanged, 0 failed, 0 skipped/);
+    expect(drift.stdout).toMatch(/dev-network\s+changes\s+0 to add, 1 to change, 0 to destroy/);
+  });
+
+  it('GIVEN an apply that fails THEN the stacks downstream of it are skipped, the others untouched, and the summary says so', () => {
+    setInputs({ revision: { platform: '2', data: '2' }, failApply: ['data'] });
+    const summary = run('deploy');
+    expect(summary.ok).toBe(false);
+    expect(statusOf(summary)).toEqual({
+      foundation: 'unchanged',
+      network: 'applied', // the drift above, put right
+      data: 'failed',
+      platform: 'unchanged',
+      api: 'skipped',
+      ingest: 'skipped',
+      worker: 'skipped',
+      observability: 'skipped',
+    });
+  });
+
+  it('destroys every stack in reverse graph order', () => {
+    setInputs({ revision: { platform: '2', data: '2' } });
+    const summary = run('destroy');
+    expect(summary.ok).toBe(true);
+    const position = (stack: string) => summary.stacks.findIndex((entry) => entry.id === `dev-${stack}`);
+    // every stack is destroyed before the stacks it depends on
+    for (const [downstream, upstream] of [
+      ['observability', 'api'],
+      ['observability', 'ingest'],
+      ['observability', 'worker'],
+      ...['api', 'ingest', 'worker'].flatMap((service) => [
+        [service, 'data'],
+        [service, 'platform'],
+      ]),
+      ['data', 'network'],
+      ['platform', 'network'],
+      ['network', 'foundation'],
+    ] as const) {
+      expect(position(downstream), `${downstream} before ${upstream}`).toBeLessThan(position(upstream));
+    }
+    expect(summary.stacks[0]?.id).toBe('dev-observability');
+    expect(summary.stacks.at(-1)?.id).toBe('dev-foundation');
+    expect(new Set(summary.stacks.map((entry) => entry.status))).toEqual(new Set(['destroyed']));
+    for (const stack of STACKS) {
+      const state = JSON.parse(readFileSync(join(dir, `terraform.dev-${stack}.tfstate`), 'utf8')) as TerraformState;
+      expect(state.resources?.filter((resource) => resource.mode === 'managed'), stack).toEqual([]);
+    }
+  });
+});

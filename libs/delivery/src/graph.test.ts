@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deployableFiles, nxTaskGraph, runStacks, targetGraph, type TargetGraph, type TaskGraphFile } from './run.js';
+
+/**
+ * Graph truths, asked of Nx itself (`--graph=<file>`, `show projects --affected`): nothing is
+ * deployed, nothing re-implements the graph. Environment "dev" unless a test says otherwise.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const STACKS = ['foundation', 'network', 'data', 'platform', 'api', 'ingest', 'worker', 'observability'];
+const SERVICES = ['api', 'ingest', 'worker'];
+const task = (stack: string, target = 'deploy', env = 'dev') => `stack-${stack}:${target}:${env}`;
+const waits = (graph: TargetGraph, later: string, earlier: string) => graph.waitsFor.get(later)?.has(earlier) ?? false;
+
+function affectedProjects(file: string): string[] {
+  const result = spawnSync(process.execPath, [join(root, 'node_modules', '.bin', 'nx'), 'show', 'projects', '--affected', `--files=${file}`, '--json'], {
+    cwd: root,
+    env: { ...process.env, NX_DAEMON: 'false' },
+    encoding: 'utf8',
+  });
+  expect(result.status, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as string[]).sort();
+}
+
+const NX_TIMEOUT = 180_000;
+
+describe('the deploy task graph (nx run-many -t deploy -c dev --graph)', { timeout: NX_TIMEOUT }, () => {
+  let raw: TaskGraphFile;
+  let deploy: TargetGraph;
+  let image: TargetGraph;
+  beforeAll(() => {
+    raw = nxTaskGraph(['run-many', '-t', 'deploy', '-c', 'dev'], root);
+    deploy = targetGraph(raw, 'deploy');
+    image = targetGraph(raw, 'image');
+  });
+  /** Every task `id` waits for (directly or not), image and synth tasks included. */
+  const prerequisites = (id: string): string[] => {
+    const seen = new Set<string>();
+    const visit = (current: string) => {
+      for (const dependency of raw.tasks.dependencies[current] ?? []) {
+        const next = typeof dependency === 'string' ? dependency : dependency.id;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        visit(next);
+      }
+    };
+    visit(id);
+    return [...seen];
+  };
+
+  it('holds a deploy task for every stack, configured for dev', () => {
+    expect([...deploy.order].sort()).toEqual(STACKS.map((stack) => task(stack)).sort());
+  });
+
+  it('orders foundation -> network -> data and platform -> api, ingest, worker -> observability', () => {
+    for (const stack of STACKS.filter((name) => name !== 'foundation')) expect(waits(deploy, task(stack), task('foundation')), stack).toBe(true);
+    expect(waits(deploy, task('data'), task('network'))).toBe(true);
+    expect(waits(deploy, task('platform'), task('network'))).toBe(true);
+    for (const service of SERVICES) {
+      expect(waits(deploy, task(service), task('data')), service).toBe(true);
+      expect(waits(deploy, task(service), task('platform')), service).toBe(true);
+      expect(waits(deploy, task('observability'), task(service)), service).toBe(true);
+    }
+    // independent stacks stay independent (so Nx may run them in parallel)
+    expect(waits(deploy, task('data'), task('platform')) || waits(deploy, task('platform'), task('data'))).toBe(false);
+    expect(waits(deploy, task('api'), task('worker')) || waits(deploy, task('worker'), task('api'))).toBe(false);
+  });
+
+  it("puts each app's image before its service stack, and no image before the stacks that run none", () => {
+    for (const service of SERVICES) expect(prerequisites(task(service)), service).toContain(`${service}:image:dev`);
+    for (const stack of ['foundation', 'network', 'data', 'platform']) expect(prerequisites(task(stack)).filter((id) => id.includes(':image:')), stack).toEqual([]);
+    expect([...image.order].sort()).toEqual(SERVICES.map((service) => `${service}:image:dev`).sort());
+  });
+
+  it('destroys in the exact reverse order', () => {
+    const destroy = targetGraph(nxTaskGraph(['run-many', '-t', 'destroy', '-c', 'dev'], root), 'destroy');
+    const name = (id: string) => id.split(':')[0];
+    const deployEdges = [...deploy.waitsFor].flatMap(([later, earlier]) => [...earlier].map((before) => `${name(before)} <- ${name(later)}`)).sort();
+    const destroyEdges = [...destroy.waitsFor].flatMap(([later, earlier]) => [...earlier].map((before) => `${name(later)} <- ${name(before)}`)).sort();
+    expect(destroyEdges).toEqual(deployEdges);
+    expect(destroy.order.at(-1)).toBe(task('foundation', 'destroy'));
+    expect(destroy.order[0]).toBe(task('observability', 'destroy'));
+  });
+});
+
+describe('what a change affects (nx affected)', { timeout: NX_TIMEOUT }, () => {
+  it('GIVEN an edit in libs/db THEN api, worker and their stacks are affected, not network, data, platform or foundation', () => {
+    const projects = affectedProjects('libs/db/src/pool.ts');
+    expect(projects).toEqual(expect.arrayContaining(['api', 'worker', 'stack-api', 'stack-worker']));
+    for (const stack of ['stack-network', 'stack-data', 'stack-platform', 'stack-foundation', 'stack-ingest']) expect(projects).not.toContain(stack);
+  });
+
+  it('GIVEN an edit in stacks/network THEN every downstream stack of every environment deploys, in the same order as run-many', () => {
+    const full = targetGraph(nxTaskGraph(['run-many', '-t', 'deploy', '-c', 'prod'], root), 'deploy');
+    const affected = targetGraph(nxTaskGraph(['affected', '--files=stacks/network/src/network-stack.ts', '-t', 'deploy', '-c', 'prod'], root), 'deploy');
+    for (const stack of ['network', 'data', 'platform', ...SERVICES, 'observability']) expect(affected.order, stack).toContain(task(stack, 'deploy', 'prod'));
+    // the same ordering for every pair of stacks both runs include
+    for (const later of affected.order) {
+      for (const earlier of affected.order) expect(waits(affected, later, earlier), `${later} after ${earlier}`).toBe(waits(full, later, earlier));
+    }
+    expect(affectedProjects('stacks/network/src/network-stack.ts')).not.toContain('stack-foundation');
+  });
+
+  it('GIVEN only a README or test files changed THEN no stack is affected (only production inputs reach the stacks)', () => {
+    const files = ['README.md', 'libs/db/README.md', 'libs/db/src/pool.test.ts', 'stacks/network/src/network-stack.test.ts', 'stacks/src/__snapshots__/dev.json'];
+    expect(deployableFiles(files, root)).toEqual([]);
+    expect(runStacks({ action: 'deploy', env: 'dev', scope: { kind: 'affected', files }, root })).toEqual({
+      action: 'deploy',
+      env: 'dev',
+      stacks: [],
+      ok: true,
+      note: 'no changed file is a production input: nothing to do',
+    });
+    expect(deployableFiles(['libs/db/src/pool.ts', 'README.md'], root)).toEqual(['libs/db/src/pool.ts']);
+  });
+});

@@ -1,0 +1,3 @@
+import { defineProjectTests } from '../../vitest.shared.ts';
+
+export default defineProjectTests();
