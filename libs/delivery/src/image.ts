@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { basename } from 'node:path';
 import { DeliveryError } from './errors.js';
-import { imageTag } from './image-tag.js';
+import { dockerfileFor, imageTag } from './image-tag.js';
 
 /** The registry images are pushed to (e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com`), set in CI after logging in. */
 export const REGISTRY_VARIABLE = 'DOCFLOW_IMAGE_REGISTRY';
@@ -30,7 +30,8 @@ function docker(args: readonly string[], stream: boolean): number {
 
 /**
  * The `image` target: the app's content-hash tag (bundle and Dockerfile), and, with a registry
- * configured, its image built from the app folder (the Dockerfile copies the bundle) and pushed,
+ * configured, its image built from the app folder (apps/Dockerfile, or the app's own, copies the
+ * bundle) and pushed,
  * unless that tag is already there (ECR tags are immutable; an unchanged app is never rebuilt).
  * Without a registry it only reports the tag: there is no Docker engine on the build machines.
  */
@@ -41,7 +42,7 @@ export function buildImage(appRoot: string, env: string, vars: NodeJS.ProcessEnv
   if (!registry) return { app, tag, outcome: 'tagged' };
   const reference = `${registry}/${repositoryName(env, app)}:${tag}`;
   if (docker(['manifest', 'inspect', reference], false) === 0) return { app, tag, reference, outcome: 'exists' };
-  const built = docker(['buildx', 'build', '--platform', 'linux/amd64', '--provenance=false', '--tag', reference, '--push', appRoot], true);
+  const built = docker(['buildx', 'build', '--platform', 'linux/amd64', '--provenance=false', '--file', dockerfileFor(appRoot), '--tag', reference, '--push', appRoot], true);
   if (built !== 0) throw new DeliveryError(`${app}: docker build of ${reference} failed (its output is above)`);
   return { app, tag, reference, outcome: 'pushed' };
 }

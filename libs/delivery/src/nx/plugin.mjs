@@ -11,7 +11,9 @@
  *   `deploy` runs after the `deploy` of the stacks it depends on and the `image` of its app;
  *   `destroy` after the `destroy` of the stacks that depend on it (read from the same package.json
  *   dependencies that give Nx its edges; a test compares both against the Nx task graph).
- * - `apps/<app>/Dockerfile`: `image` (after `build`), one configuration per environment.
+ * - `apps/<app>/package.json` of a deployable app (tag `type:app`): `image` (after `build`), one
+ *   configuration per environment, built from `apps/<app>/Dockerfile` or else the shared
+ *   `apps/Dockerfile`.
  *
  * Plain JavaScript: Nx loads it before any TypeScript tooling runs (Node 20 cannot strip types).
  */
@@ -25,7 +27,7 @@ export const CLI = 'node --import tsx libs/delivery/src/cli/main.ts';
 
 /**
  * @typedef {{ environments?: string[], appProject?: string, defaultEnvironment?: string }} DeliveryPluginOptions
- * @typedef {{ name?: string, dependencies?: Record<string, string>, nx?: { name?: string, implicitDependencies?: string[] } }} PackageJson
+ * @typedef {{ name?: string, dependencies?: Record<string, string>, nx?: { name?: string, tags?: string[], implicitDependencies?: string[] } }} PackageJson
  */
 
 /** @param {string} file */
@@ -129,23 +131,23 @@ export function appSynthTargets(environments) {
 
 /** @type {import('nx/src/project-graph/plugins/public-api').CreateNodes<DeliveryPluginOptions>} */
 export const createNodes = [
-  '{stacks/project.json,stacks/*/package.json,apps/*/Dockerfile}',
+  '{stacks/project.json,stacks/*/package.json,apps/*/package.json}',
   (files, options, context) => {
     const environments = options?.environments ?? ['dev', 'staging', 'prod'];
     const defaultEnvironment = options?.defaultEnvironment ?? environments[0] ?? 'dev';
     const appProject = options?.appProject ?? 'stacks';
     const root = context.workspaceRoot;
 
-    // apps with a Dockerfile, by Nx project name
+    // deployable apps (they have an image), by Nx project name
     /** @type {Map<string, string>} */
     const imageRoots = new Map();
-    for (const file of files.filter((f) => basename(f) === 'Dockerfile')) {
-      const appRoot = dirname(file);
-      imageRoots.set(readJson(join(root, appRoot, 'package.json')).nx?.name ?? basename(appRoot), appRoot);
+    for (const file of files.filter((f) => f.startsWith('apps/'))) {
+      const pkg = readJson(join(root, file));
+      if (pkg.nx?.tags?.includes('type:app')) imageRoots.set(pkg.nx?.name ?? basename(dirname(file)), dirname(file));
     }
 
     // stack projects: package name -> { project name, folder, upstream package names }
-    const stackFiles = files.filter((f) => basename(f) === 'package.json');
+    const stackFiles = files.filter((f) => f.startsWith('stacks/') && basename(f) === 'package.json');
     const stacks = stackFiles.map((file) => {
       const pkg = readJson(join(root, file));
       return {
@@ -169,7 +171,7 @@ export const createNodes = [
       ]);
     }
     for (const [app, appRoot] of imageRoots) {
-      results.push([join(appRoot, 'Dockerfile'), { projects: { [appRoot]: { targets: imageTargets(app, appRoot, { environments, defaultEnvironment }) } } }]);
+      results.push([join(appRoot, 'package.json'), { projects: { [appRoot]: { targets: imageTargets(app, appRoot, { environments, defaultEnvironment }) } } }]);
     }
     if (files.includes('stacks/project.json')) {
       results.push(['stacks/project.json', { projects: { stacks: { targets: appSynthTargets(environments) } } }]);
