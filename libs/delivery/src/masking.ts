@@ -8,7 +8,7 @@
  * environment entry `{ "name": "DB_PASSWORD", "value": "..." }` names its secret in a sibling field.
  * Terraform references (`${...}`) and ARNs are identifiers, never masked.
  */
-import { looksLikeSecretName, looksLikeSecretValue } from '@docflow/infra/secrets';
+import { looksLikeSecretName, looksLikeSecretValue } from '@docflow/secrets';
 
 /** What a masked value is replaced with. */
 export const MASKED = '(masked)';

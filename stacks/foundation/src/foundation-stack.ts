@@ -19,7 +19,7 @@ export interface FoundationStackProps extends Omit<DocflowStackProps, 'workloadI
  * - always, the workload permissions boundary that every workload role names (nothing else creates it);
  * - with a GitHub repository configured, the state bucket every other stack's backend points at and
  *   the GitHub OIDC deploy and plan roles. Its own state starts local and moves into the bucket it
- *   created (README, "Bootstrapping an account").
+ *   created (docs/infrastructure.md, "Bootstrapping an account").
  */
 export class FoundationStack extends DocflowStack implements Foundation {
   readonly workloadBoundary: WorkloadBoundary;

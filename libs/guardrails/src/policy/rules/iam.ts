@@ -122,12 +122,15 @@ function trustRule(id: string, title: string, bad: (statement: Statement) => str
 function isPermissionsBoundary(context: StackContext, policy: Resource): boolean {
   if (policy.type !== 'aws_iam_policy') return false;
   const name = String(policy.block['name'] ?? '');
-  const byName = name !== '' && context.environmentResources('aws_iam_role').some((role) => String(role.block['permissions_boundary'] ?? '').endsWith(`:policy/${name}`));
+  const roles = context.environmentResources('aws_iam_role');
+  const byName = name !== '' && roles.some((role) => String(role.block['permissions_boundary'] ?? '').endsWith(`:policy/${name}`));
+  // a role in another stack naming the boundary through a cross-stack reference (the foundation's output)
+  const byReference = roles.some((role) => role.block['permissions_boundary'] !== undefined && context.refersTo(role.block['permissions_boundary'], policy, role));
   const byCondition = context
     .environmentResources('aws_iam_policy')
     .concat(context.environmentResources('aws_iam_role_policy'))
     .some((holder) => String(holder.block['policy'] ?? '').includes('iam:PermissionsBoundary') && context.refersTo(holder.block['policy'], policy, holder, true));
-  return byName || byCondition;
+  return byName || byReference || byCondition;
 }
 
 const isUnrestrictable = (action: string) => UNRESTRICTABLE_ACTIONS.some((pattern) => actionCovers(pattern, action));
