@@ -27,7 +27,9 @@ function setInputs(inputs: { revision?: Record<string, string>; failApply?: stri
 
 const statusOf = (summary: RunSummary) => Object.fromEntries(summary.stacks.map((entry) => [entry.id.replace(/^dev-/, ''), entry.status]));
 const run = (action: 'deploy' | 'diff' | 'destroy', files?: string[]) =>
-  runStacks({ action, env: 'dev', root, vars, scope: files ? { kind: 'affected', files } : { kind: 'all' } });
+  runStacks({ action, env: 'dev', root, vars, stream: false, scope: files ? { kind: 'affected', files } : { kind: 'all' } });
+/** The end of Nx's output, to read beside a failed expectation. */
+const tail = (summary: RunSummary) => (summary.log ?? '').split('\n').slice(-40).join('\n');
 
 /** The delivery CLI, as the Nx targets and npm scripts run it. */
 function cli(args: string[], env: NodeJS.ProcessEnv = vars) {
@@ -46,7 +48,7 @@ describe('the fixture cycle through the real targets (nx, terraform init/plan/ap
     const started = Date.now();
     const summary = run('deploy');
     console.log(`fixture: deploy of 8 stacks through nx took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    expect(summary.ok).toBe(true);
+    expect(summary.ok, tail(summary)).toBe(true);
     expect(statusOf(summary)).toEqual(Object.fromEntries(STACKS.map((stack) => [stack, 'applied'])));
     expect(summary.stacks.map((entry) => entry.id.replace(/^dev-/, '')).indexOf('foundation')).toBe(0);
     expect(summary.stacks.at(-1)?.id).toBe('dev-observability');
@@ -58,7 +60,7 @@ describe('the fixture cycle through the real targets (nx, terraform init/plan/ap
   it('GIVEN one stack input changed THEN redeploying the affected stacks changes it and its downstream stacks only', () => {
     setInputs({ revision: { platform: '2' } });
     const summary = run('deploy', ['stacks/platform/src/platform-stack.ts']);
-    expect(summary.ok).toBe(true);
+    expect(summary.ok, tail(summary)).toBe(true);
     expect(statusOf(summary)).toEqual({
       foundation: 'unchanged',
       network: 'unchanged',
@@ -119,7 +121,7 @@ describe('the fixture cycle through the real targets (nx, terraform init/plan/ap
   it('destroys every stack in reverse graph order', () => {
     setInputs({ revision: { platform: '2', data: '2' } });
     const summary = run('destroy');
-    expect(summary.ok).toBe(true);
+    expect(summary.ok, tail(summary)).toBe(true);
     const position = (stack: string) => summary.stacks.findIndex((entry) => entry.id === `dev-${stack}`);
     // every stack is destroyed before the stacks it depends on
     for (const [downstream, upstream] of [

@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly taskArgs?: readonly string[];
   /** Extra Nx arguments (e.g. `--skip-nx-cache`, `--parallel=1`). */
   readonly nxArgs?: readonly string[];
+  /** Show Nx's output as it runs; false keeps it in the summary's `log` instead (tests). @default true */
+  readonly stream?: boolean;
 }
 
 export type StackRunStatus = StackResult['outcome'] | 'skipped';
@@ -43,6 +45,8 @@ export interface RunSummary {
   readonly ok: boolean;
   /** Why nothing ran, when nothing did. */
   readonly note?: string;
+  /** Nx's output, when it was not streamed. */
+  readonly log?: string;
 }
 
 /** What `nx ... --graph=<file>` writes (the parts delivery reads). */
@@ -173,7 +177,8 @@ export function runStacks(options: RunOptions): RunSummary {
     if (graph.order.length === 0) return { action: options.action, env: options.env, stacks: [], ok: true, note: 'no stack is affected' };
 
     const taskArgs = options.taskArgs && options.taskArgs.length > 0 ? ['--', ...options.taskArgs] : [];
-    const run = nx([...args, ...taskArgs], options.root, { ...vars, [RUN_DIR_VARIABLE]: join(runDir, 'results') }, true);
+    const stream = options.stream ?? true;
+    const run = nx([...args, ...taskArgs], options.root, { ...vars, [RUN_DIR_VARIABLE]: join(runDir, 'results') }, stream);
     const results = new Map<string, StackResult>();
     const resultsDir = join(runDir, 'results');
     if (existsSync(resultsDir)) {
@@ -189,7 +194,7 @@ export function runStacks(options: RunOptions): RunSummary {
       return { task, project, id, status: result?.outcome ?? 'skipped', ...(result ? { result } : {}) };
     });
     const ok = run.status === 0 && stacks.every((entry) => entry.status !== 'failed' && entry.status !== 'skipped');
-    return { action: options.action, env: options.env, stacks, ok };
+    return { action: options.action, env: options.env, stacks, ok, ...(stream ? {} : { log: `${run.stdout}${run.stderr}` }) };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }
