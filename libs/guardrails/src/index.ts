@@ -21,3 +21,7 @@ export { HOURS_PER_MONTH, PRICES, RDS_POSTGRES_INSTANCE_HOUR, REGION as PRICE_RE
 export { USAGE, usageFor, type UsageAssumptions } from './cost/usage.js';
 export { policyMarkdown, policyText } from './report/policy.js';
 export { costMarkdown, costText } from './report/cost.js';
+export { diffApps, type Action, type AppDiff, type AttributeChange, type BlockChange, type DiffSummary, type Mask, type StackChange } from './config-diff/diff.js';
+export { diffAgainstRef, type ConfigDiff, type ConfigDiffOptions } from './config-diff/config-diff.js';
+export { configDiffMarkdown, configDiffText } from './report/config-diff.js';
+export { mergeBase, resolveCommit, synthesizeRef, type RefSynthesisOptions } from './git-ref.js';

@@ -115,8 +115,9 @@ describe('guardrails policy', () => {
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toMatch(/^guardrails: no synthesized stacks in .*nothing-here \(no manifest\.json\): run `npm run synth` first, or pass --dir\n$/);
     expect(await run('policy', '--dir', clean, '--env', 'qa')).toMatchObject({ code: 1, stderr: 'guardrails: unknown environment "qa": the synthesized app has prod\n' });
-    expect(await run('deploy')).toMatchObject({ code: 1, stderr: 'guardrails: unknown command "deploy": use one of policy, cost (see --help)\n' });
+    expect(await run('deploy')).toMatchObject({ code: 1, stderr: 'guardrails: unknown command "deploy": use one of policy, cost, config-diff (see --help)\n' });
     expect(await run('policy', '--compare', 'main')).toMatchObject({ code: 1, stderr: 'guardrails: --compare belongs to cost, not policy\n' });
+    expect(await run('cost', '--base', 'main')).toMatchObject({ code: 1, stderr: 'guardrails: --base belongs to config-diff, not cost\n' });
     expect((await run('policy', '--frobnicate')).stderr).toMatch(/^guardrails: Unknown option '--frobnicate'/);
   });
 
@@ -173,5 +174,63 @@ describe('guardrails cost', () => {
     it('WHEN --compare names no ref git knows THEN one line and exit 1', async () => {
       expect(await runIn(repo.root, 'cost', '--compare', 'nope')).toMatchObject({ code: 1, stderr: `guardrails: unknown git ref "nope" in ${repo.root}\n` });
     });
+  });
+});
+
+describe('guardrails config-diff', () => {
+  const PASSWORD = 'hunter2-the-database-password';
+  const worker = (environment: { name: string; value: string }[]) =>
+    fixtureStack('dev', 'worker', {
+      aws_ecs_task_definition: {
+        Task: { '//': { metadata: { path: 'dev-worker/Worker/Task/TaskDefinition' } }, family: 'worker', container_definitions: JSON.stringify([{ name: 'worker', environment }]) },
+      },
+    });
+  const data = (visibility: number) => fixtureStack('dev', 'data', { aws_sqs_queue: { Queue: { name: 'documents', visibility_timeout_seconds: visibility } } });
+  const repo = createFixtureRepo();
+  const main = repo.commit({ 'dev-data': data(720), 'dev-worker': worker([{ name: 'LOG_LEVEL', value: 'info' }]) }, 'main');
+  repo.git('checkout', '--quiet', '-b', 'feature');
+  repo.commit({ 'dev-data': data(900), 'dev-worker': worker([{ name: 'LOG_LEVEL', value: 'info' }]) }, 'longer visibility timeout');
+  repo.write({ 'dev-data': data(900), 'dev-worker': worker([{ name: 'LOG_LEVEL', value: 'debug' }, { name: 'DB_PASSWORD', value: PASSWORD }]) });
+  afterAll(() => repo.remove());
+
+  it('GIVEN a branch and an uncommitted change THEN by default the working tree against the merge base with main, attribute by attribute, with the password masked (exit 2)', async () => {
+    const result = await runIn(repo.root, 'config-diff');
+    expect(result.code).toBe(2);
+    expect(result.stdout.split('\n')).toEqual([
+      `docflow config-diff: the working tree against merge-base HEAD main (${main.slice(0, 12)}): 2 stacks change; 0 to create, 2 to update, 0 to delete`,
+      '',
+      'dev-data (dev / data)',
+      '  ~ aws_sqs_queue.Queue',
+      '    visibility_timeout_seconds: 720 -> 900',
+      '',
+      'dev-worker (dev / worker)',
+      '  ~ aws_ecs_task_definition.Task  (dev-worker/Worker/Task/TaskDefinition)',
+      '    container_definitions (JSON)[name=worker].environment[name=LOG_LEVEL].value: "info" -> "debug"',
+      '    container_definitions (JSON)[name=worker].environment[name=DB_PASSWORD]: added {"name":"DB_PASSWORD","value":"(masked)"}',
+      '',
+    ]);
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+    expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
+  });
+
+  it('GIVEN --base HEAD THEN only the uncommitted change; --json and --markdown carry the same facts, masked', async () => {
+    const json = JSON.parse((await runIn(repo.root, 'config-diff', '--base', 'HEAD', '--json')).stdout);
+    expect(json).toMatchObject({ command: 'config-diff', base: { ref: 'HEAD' }, head: 'the working tree', summary: { stacks: 1, create: 0, update: 1, delete: 0 } });
+    expect(json.stacks[0].blocks[0].changes).toEqual([
+      { path: 'container_definitions (JSON)[name=worker].environment[name=LOG_LEVEL].value', before: 'info', after: 'debug' },
+      { path: 'container_definitions (JSON)[name=worker].environment[name=DB_PASSWORD]', after: { name: 'DB_PASSWORD', value: '(masked)' } },
+    ]);
+    const markdown = (await runIn(repo.root, 'config-diff', '--base', 'HEAD', '--markdown')).stdout;
+    expect(markdown).toMatch(/^### 🔀 Config diff: this change against HEAD \([0-9a-f]{12}\): 1 stack change; 0 to create, 1 to update, 0 to delete\n/);
+    expect(markdown).toContain('@@ aws_ecs_task_definition.Task @@\n-   container_definitions (JSON)[name=worker].environment[name=LOG_LEVEL].value: "info"\n+   container_definitions (JSON)[name=worker].environment[name=LOG_LEVEL].value: "debug"');
+    expect(markdown + JSON.stringify(json)).not.toContain(PASSWORD);
+  });
+
+  it('GIVEN a ref equal to what is compared THEN no change and exit 0; an unknown ref is one line and exit 1', async () => {
+    const dir = cdktfOut('same', { 'dev-data': data(900), 'dev-worker': worker([{ name: 'LOG_LEVEL', value: 'info' }]) });
+    const same = await runIn(repo.root, 'config-diff', '--dir', dir, '--base', 'HEAD');
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(new RegExp(`^docflow config-diff: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} against HEAD \\([0-9a-f]{12}\\): no change\n$`));
+    expect(await runIn(repo.root, 'config-diff', '--base', 'nope')).toMatchObject({ code: 1, stderr: `guardrails: unknown git ref "nope" in ${repo.root}\n` });
   });
 });

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GuardrailsError } from '../errors.js';
+import { maskSecrets } from '@docflow/delivery/masking';
+import { diffAgainstRef } from '../config-diff/config-diff.js';
 import { compareCosts } from '../cost/compare.js';
 import { estimateCost } from '../cost/estimate.js';
 import { synthesizeRef } from '../git-ref.js';
 import { evaluatePolicy } from '../policy/engine.js';
+import { configDiffMarkdown, configDiffText } from '../report/config-diff.js';
 import { costMarkdown, costText } from '../report/cost.js';
 import { policyMarkdown, policyText } from '../report/policy.js';
 import { loadSynthesizedApp, selectEnvironments, type SynthesizedApp } from '../synthesized.js';
@@ -20,6 +23,9 @@ const USAGE = `guardrails: checks on the synthesized Terraform, before anything 
                 and the usage assumptions (libs/guardrails/src/cost/usage.ts)
                   --compare <git ref>   also the change against that ref (synthesized in a
                                         temporary worktree)
+  config-diff   what the synthesized Terraform changes against a git ref, per stack, resource and
+                attribute (JSON strings compared as JSON, secrets masked); exit 2 when it changes
+                  --base <git ref>      the ref to compare with (default: the merge base with main)
 
 Options (every command):
   --dir <path>   read an existing cdktf.out instead of synthesizing the working tree
@@ -34,6 +40,7 @@ Examples:
   npm run policy -- --dir cdktf.out           check what \`npm run synth\` already wrote
   npm run cost                                the estimate of every environment
   npm run cost -- --compare main --env prod   what the working tree changes in prod's bill
+  npm run config-diff -- --base HEAD~1        what the last commit changed in every stack
 
 Exit codes: 0 clean, 1 error (a message says which), 2 found something.`;
 
@@ -42,7 +49,7 @@ export interface Io {
   readonly stderr: NodeJS.WritableStream;
 }
 
-const COMMANDS = ['policy', 'cost'] as const;
+const COMMANDS = ['policy', 'cost', 'config-diff'] as const;
 type Command = (typeof COMMANDS)[number];
 
 interface Options {
@@ -50,6 +57,8 @@ interface Options {
   readonly dir?: string;
   /** cost: the git ref to compare with. */
   readonly compare?: string;
+  /** config-diff: the git ref to compare with. */
+  readonly base?: string;
   readonly environments?: readonly string[];
   readonly format: 'text' | 'json' | 'markdown';
 }
@@ -66,6 +75,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         json: { type: 'boolean', default: false },
         markdown: { type: 'boolean', default: false },
         compare: { type: 'string' },
+        base: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,14 +89,17 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (values.json && values.markdown) throw new GuardrailsError('--json and --markdown exclude each other');
     const environments = values.env?.flatMap((names) => names.split(',')).map((name) => name.trim()).filter((name) => name !== '');
     if (values.compare !== undefined && command !== 'cost') throw new GuardrailsError(`--compare belongs to cost, not ${command}`);
+    if (values.base !== undefined && command !== 'config-diff') throw new GuardrailsError(`--base belongs to config-diff, not ${command}`);
     const options: Options = {
       command: command as Command,
       ...(values.dir !== undefined ? { dir: values.dir } : {}),
       ...(values.compare !== undefined ? { compare: values.compare } : {}),
+      ...(values.base !== undefined ? { base: values.base } : {}),
       ...(environments && environments.length > 0 ? { environments } : {}),
       format: values.json ? 'json' : values.markdown ? 'markdown' : 'text',
     };
     if (options.command === 'cost') return await withApp(options, async (app) => cost(app, options, io));
+    if (options.command === 'config-diff') return await withApp(options, async (app) => configDiff(app, options, io));
     return await withApp(options, async (app) => policy(app, options, io));
   } catch (error) {
     if (error instanceof GuardrailsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -135,4 +148,19 @@ async function withRef<T>(ref: string, environments: readonly string[] | undefin
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+async function configDiff(head: SynthesizedApp, options: Options, io: Io): Promise<number> {
+  const diff = await diffAgainstRef({
+    root: findWorkspaceRoot(),
+    head,
+    headLabel: options.dir === undefined ? 'the working tree' : options.dir,
+    ...(options.base !== undefined ? { base: options.base } : {}),
+    ...(options.environments ? { environments: options.environments } : {}),
+    mask: maskSecrets,
+  });
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify({ command: 'config-diff', ...diff }, null, 2)}\n`);
+  else if (options.format === 'markdown') io.stdout.write(`${configDiffMarkdown(diff)}\n`);
+  else io.stdout.write(`${configDiffText(diff, { color: io.stdout.isTTY === true })}\n`);
+  return diff.stacks.length > 0 ? 2 : 0;
 }
