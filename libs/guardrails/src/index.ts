@@ -19,9 +19,9 @@ export { compareCosts, type CostComparison, type CostDelta, type EnvironmentDelt
 export type { CostLine } from './cost/model.js';
 export { HOURS_PER_MONTH, PRICES, RDS_POSTGRES_INSTANCE_HOUR, REGION as PRICE_REGION, TAKEN_ON as PRICES_TAKEN_ON, type Price } from './cost/prices.js';
 export { USAGE, usageFor, type UsageAssumptions } from './cost/usage.js';
-export { policyMarkdown, policyText } from './report/policy.js';
-export { costMarkdown, costText } from './report/cost.js';
+export { policyHeadline, policyMarkdown, policyText } from './report/policy.js';
+export { costHeadline, costMarkdown, costText } from './report/cost.js';
 export { diffApps, type Action, type AppDiff, type AttributeChange, type BlockChange, type DiffSummary, type Mask, type StackChange } from './config-diff/diff.js';
 export { diffAgainstRef, type ConfigDiff, type ConfigDiffOptions } from './config-diff/config-diff.js';
-export { configDiffMarkdown, configDiffText } from './report/config-diff.js';
+export { configDiffHeadline, configDiffMarkdown, configDiffText } from './report/config-diff.js';
 export { mergeBase, resolveCommit, synthesizeRef, type RefSynthesisOptions } from './git-ref.js';

@@ -106,7 +106,7 @@ describe('guardrails policy', () => {
 
   it('GIVEN --markdown THEN the pull-request section', async () => {
     const result = await run('policy', '--dir', bad, '--markdown');
-    expect(result.stdout).toMatch(/^### ❌ Policy: 2 blocking findings\n/);
+    expect(result.stdout).toMatch(/^\*\*❌ 2 blocking findings\*\*: 64 rules over 2 stacks of prod: \d+ verdicts, \d+ passed, 0 waived, 2 failed, 0 unknown\.\n/);
     expect(result.stdout).toContain('| fail | CKV_AWS_17 | prod | data | `aws_db_instance.Db` | publicly_accessible is true: the database gets a public address |');
   });
 
@@ -150,7 +150,7 @@ describe('guardrails cost', () => {
 
   it('GIVEN --markdown THEN the pull-request section: totals in the heading, each environment folded', async () => {
     const result = await run('cost', '--dir', network, '--markdown');
-    expect(result.stdout).toMatch(/^### 💰 Cost: prod 40\.13 USD a month\n/);
+    expect(result.stdout).toMatch(/^\*\*💰 prod 40\.13 USD a month\*\*: monthly estimate in USD from eu-west-1 list prices taken 2026-11-30/);
     expect(result.stdout).toContain('<details><summary>prod (standard): 40.13 USD a month, 1 resource unpriced</summary>');
     expect(result.stdout).toContain('| network | NAT gateway | 730 hours | 0.048 | config | 35.04 |');
   });
@@ -221,7 +221,7 @@ describe('guardrails config-diff', () => {
       { path: 'container_definitions (JSON)[name=worker].environment[name=DB_PASSWORD]', after: { name: 'DB_PASSWORD', value: '(masked)' } },
     ]);
     const markdown = (await runIn(repo.root, 'config-diff', '--base', 'HEAD', '--markdown')).stdout;
-    expect(markdown).toMatch(/^### 🔀 Config diff: this change against HEAD \([0-9a-f]{12}\): 1 stack change; 0 to create, 1 to update, 0 to delete\n/);
+    expect(markdown).toMatch(/^\*\*🔀 1 stack: \+0 ~1 -0\*\*: this change against HEAD \([0-9a-f]{12}\): 1 stack change; 0 to create, 1 to update, 0 to delete\.\n/);
     expect(markdown).toContain('@@ aws_ecs_task_definition.Task @@\n-   container_definitions (JSON)[name=worker].environment[name=LOG_LEVEL].value: "info"\n+   container_definitions (JSON)[name=worker].environment[name=LOG_LEVEL].value: "debug"');
     expect(markdown + JSON.stringify(json)).not.toContain(PASSWORD);
   });

@@ -50,9 +50,18 @@ function markdownBlockLines(block: BlockChange): string[] {
   ];
 }
 
-/** The config-diff section of the pull-request comment: one folded diff block per stack, within `maxChars`. */
+/** The one line that sums the config diff up. */
+export function configDiffHeadline(diff: ConfigDiff): string {
+  const { summary } = diff;
+  return summary.stacks === 0 ? '🔀 no change' : `🔀 ${plural(summary.stacks, 'stack')}: +${summary.create} ~${summary.update} -${summary.delete}`;
+}
+
+/**
+ * The config-diff section of the pull-request comment (the comment gives it its heading): one
+ * folded diff block per stack, within `maxChars`.
+ */
 export function configDiffMarkdown(diff: ConfigDiff, maxChars = 20_000): string {
-  const lines = [`### 🔀 Config diff: ${headline(diff).replace(diff.head, 'this change')}`];
+  const lines = [`**${configDiffHeadline(diff)}**: ${headline(diff).replace(diff.head, 'this change')}.`];
   let used = lines[0]?.length ?? 0;
   let left = 0;
   for (const stack of diff.stacks) {

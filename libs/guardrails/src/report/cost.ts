@@ -57,13 +57,18 @@ export function costText(estimate: CostEstimate, style: Style, comparison?: Cost
   return lines.join('\n');
 }
 
-/** The cost section of the pull-request comment. */
-export function costMarkdown(estimate: CostEstimate, comparison?: CostComparison): string {
+/** The one line that sums the estimate up: each environment's total, and its change against the base. */
+export function costHeadline(estimate: CostEstimate, comparison?: CostComparison): string {
   const totals = estimate.environments.map((env) => {
     const change = comparison?.environments.find((candidate) => candidate.env === env.env);
     return `${env.env} ${usd(env.monthlyUsd)}${change && change.deltaUsd !== 0 ? ` (${signed(change.deltaUsd)})` : ''}`;
   });
-  const lines = [`### 💰 Cost: ${totals.join(' · ')} USD a month`, '', `${headline(estimate)}.`];
+  return `💰 ${totals.join(' · ')} USD a month`;
+}
+
+/** The cost section of the pull-request comment (the comment gives it its heading). */
+export function costMarkdown(estimate: CostEstimate, comparison?: CostComparison): string {
+  const lines = [`**${costHeadline(estimate, comparison)}**: ${headline(estimate)}.`];
   if (comparison) {
     const moved = comparison.environments.filter((env) => env.deltaUsd !== 0);
     lines.push('', moved.length === 0 ? 'No change against the base.' : markdownTable(['environment', 'base', 'head', 'change'], moved.map((env) => [env.env, usd(env.baseUsd), usd(env.headUsd), signed(env.deltaUsd)]), [1, 2, 3]));

@@ -44,10 +44,18 @@ export function policyText(report: PolicyReport, style: Style): string {
 
 const findingRow = (finding: Finding) => [finding.outcome, finding.rule, finding.env, finding.stack, code(finding.address), finding.message];
 
-/** The policy section of the pull-request comment. */
+/** The one line that sums the policy up (the top of the pull-request comment). */
+export function policyHeadline(report: PolicyReport): string {
+  return report.blocking.length === 0 ? '✅ nothing blocks' : `❌ ${plural(report.blocking.length, 'blocking finding')}`;
+}
+
+/**
+ * The policy section of the pull-request comment (the comment gives it its heading): the headline
+ * in bold, the counts, what blocks, and every waiver folded.
+ */
 export function policyMarkdown(report: PolicyReport): string {
   const ok = report.blocking.length === 0;
-  const lines = [`### ${ok ? '✅' : '❌'} Policy: ${ok ? 'nothing blocks' : `${plural(report.blocking.length, 'blocking finding')}`}`, '', headline(report) + '.'];
+  const lines = [`**${policyHeadline(report)}**: ${headline(report)}.`];
   if (!ok) lines.push('', markdownTable(['', 'rule', 'env', 'stack', 'resource', 'problem'], report.blocking.map(findingRow)));
   if (report.waivers.length > 0) {
     lines.push(
