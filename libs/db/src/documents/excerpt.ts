@@ -7,7 +7,7 @@
  * Characters of the text ts_headline reads around the first match: it parses and stems all it is
  * given (~0.2 ms per 1,000 characters), and a 35-word passage needs far fewer.
  */
-export const HEADLINE_WINDOW_CHARS = 1_000;
+export const HEADLINE_WINDOW_CHARS = 600;
 
 /** Length of an excerpt when listing without a query. */
 export const PLAIN_EXCERPT_CHARS = 240;
