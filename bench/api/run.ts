@@ -18,6 +18,7 @@ import { DocumentsRepository } from '@docflow/db';
 import pg from 'pg';
 import { cachedDatabase } from '../common/cached-database.js';
 import { loadServer } from '../common/load.js';
+import { processesCpuMs } from '../common/process-cpu.js';
 import { machineLine } from '../common/machine.js';
 import { median } from '../common/median.js';
 import { numberOption } from '../common/options.js';
@@ -75,13 +76,17 @@ async function assertSameResults(api: Server, floor: Server, paths: readonly str
 
 interface Figures {
   readonly serverCpuMsPerRequest: number;
+  /** CPU of the PostgreSQL backends serving the database, per request. */
+  readonly databaseCpuMsPerRequest: number;
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly failures: number;
 }
 
-async function measure(server: Server, paths: readonly string[], seconds: number): Promise<Figures> {
+async function measure(server: Server, paths: readonly string[], seconds: number, database: string): Promise<Figures> {
+  const backends = ['postgres: ', ` ${database} `];
+  const databaseCpuBefore = processesCpuMs(backends);
   const { result, serverCpuMs } = await loadServer(
     {
       url: server.baseUrl,
@@ -94,6 +99,7 @@ async function measure(server: Server, paths: readonly string[], seconds: number
   );
   return {
     serverCpuMsPerRequest: serverCpuMs / result.requests.total,
+    databaseCpuMsPerRequest: (processesCpuMs(backends) - databaseCpuBefore) / result.requests.total,
     requestsPerSecond: result.requests.total / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -104,6 +110,7 @@ async function measure(server: Server, paths: readonly string[], seconds: number
 function summarize(runs: readonly Figures[]): Figures {
   return {
     serverCpuMsPerRequest: median(runs.map((run) => run.serverCpuMsPerRequest)),
+    databaseCpuMsPerRequest: median(runs.map((run) => run.databaseCpuMsPerRequest)),
     requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
     p50Ms: median(runs.map((run) => run.p50Ms)),
     p99Ms: median(runs.map((run) => run.p99Ms)),
@@ -120,6 +127,9 @@ function row(documents: number, mix: string, name: string, figures: Figures, tar
     figures.p50Ms.toFixed(1).padStart(9),
     figures.p99Ms.toFixed(1).padStart(9),
     figures.serverCpuMsPerRequest.toFixed(2).padStart(11),
+    figures.databaseCpuMsPerRequest.toFixed(2).padStart(10),
+    // what two idle cores could serve: the server's and PostgreSQL's CPU per request, nothing else
+    (2_000 / (figures.serverCpuMsPerRequest + figures.databaseCpuMsPerRequest)).toFixed(0).padStart(10),
     String(figures.failures).padStart(9),
     target,
   ].join('');
@@ -153,7 +163,8 @@ async function rankingQuality(url: string, api: Server, queries: readonly string
 const loadBefore = loadavg();
 const report: string[] = [];
 for (const documents of sizes) {
-  const dataset = await cachedDatabase(`search_${documents}_v${DATASET_VERSION}`, (pool) => seed(new DocumentsRepository(pool), documents), log);
+  const databaseName = `search_${documents}_v${DATASET_VERSION}`;
+  const dataset = await cachedDatabase(databaseName, (pool) => seed(new DocumentsRepository(pool), documents), log);
   const servers: Server[] = [];
   try {
     const api = await startApi(dataset.url, { poolMax, bundle: args.bundle });
@@ -176,11 +187,11 @@ for (const documents of sizes) {
     report.push(...(await rankingQuality(dataset.url, api, [...broadQueries(), ...selectiveQueries()])));
     for (const mix of mixes) {
       await assertSameResults(api, floor, mix.paths);
-      for (const server of [api, floor]) await measure(server, mix.paths, warmupSeconds);
+      for (const server of [api, floor]) await measure(server, mix.paths, warmupSeconds, databaseName);
       const byTarget = { api, floor };
       const runs = await rotatingRounds(['api', 'floor'] as const, rounds, (target, round) => {
         log(`${documents} documents, ${mix.name}, round ${round + 1}/${rounds}, ${byTarget[target].name}: ${durationSeconds} s...`);
-        return measure(byTarget[target], mix.paths, durationSeconds);
+        return measure(byTarget[target], mix.paths, durationSeconds, databaseName);
       });
       const target = TARGET_P99_MS[mix.name];
       const apiFigures = summarize(runs.api);
@@ -200,7 +211,8 @@ process.stdout.write(
     '',
     `api: search and get-by-id, limit ${limit}, ${connections} connections, pool ${poolMax}; medians of ${rounds} alternating rounds of ${durationSeconds} s after ${warmupSeconds} s warm-up`,
     machineLine(loadBefore),
-    `${'docs'.padStart(7)}  ${'mix'.padEnd(10)}${'target'.padEnd(32)}${'req/s'.padStart(7)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU ms/req'.padStart(11)}${'non-2xx'.padStart(9)}`,
+    `${'docs'.padStart(7)}  ${'mix'.padEnd(10)}${'target'.padEnd(32)}${'req/s'.padStart(7)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU ms/req'.padStart(11)}${'PG ms/req'.padStart(10)}${'2-core cap'.padStart(10)}${'non-2xx'.padStart(9)}`,
+    '(CPU ms/req: the server process; PG ms/req: the PostgreSQL backends; 2-core cap: 2000 / their sum, the req/s two idle cores could serve)',
     ...report,
     '',
   ].join('\n'),

@@ -23,6 +23,8 @@ import { rotatingRounds } from '../common/rounds.js';
 import { WORKSPACE_ROOT } from '../common/workspace.js';
 import { htmlPage } from '../ingest/page.js';
 
+// the SDK's notice about Node 20 (docs/decisions.md) would interleave with the figures
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 const { values: args } = parseArgs({ options: { tasks: { type: 'string', default: '15' } } });
 const tasks = numberOption('tasks', args.tasks, { integer: true });
 const loadBefore = loadavg();
