@@ -1,5 +1,6 @@
 import { documentIdFor, sha256Hex } from '@docflow/contracts';
 import type { DocumentsRepository, ProcessedDocumentRecord } from '@docflow/db';
+import { seededRandom } from '@docflow/local/testing';
 
 /**
  * A reproducible corpus: pseudo-words drawn with a Zipf-like distribution (a few words are very
@@ -17,18 +18,6 @@ export const DATASET_VERSION = 1;
  */
 const STOP_WORD_RANKS = 100;
 
-/** mulberry32: a small seeded PRNG, so every run builds the same documents. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'zu', 'pe', 'dra', 'gli', 'mon', 'tes', 'bal', 'qui'];
 
 /** The word of a rank (0 = most common). */
@@ -44,7 +33,7 @@ export function word(rank: number): string {
 
 /** Documents of 100 to 1,000 words; the text of document i is the same in every run. */
 export function* generateDocuments(count: number): Generator<ProcessedDocumentRecord> {
-  const next = random(42);
+  const next = seededRandom(42);
   // Zipf (s≈1) by inverse transform: P(rank) ∝ 1/rank over [STOP_WORD_RANKS, STOP_WORD_RANKS + V)
   const span = Math.log((STOP_WORD_RANKS + VOCABULARY_SIZE) / STOP_WORD_RANKS);
   const pick = () => word(Math.min(VOCABULARY_SIZE - 1, Math.floor(STOP_WORD_RANKS * Math.exp(next() * span)) - STOP_WORD_RANKS));

@@ -10,18 +10,16 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { documentIdFor, serializeDocumentMessage, sha256Hex } from '@docflow/contracts';
 import { createPool, migrate } from '@docflow/db';
 import { startTestPostgres } from '@docflow/local/testing';
 import { createLogger } from '@docflow/observability';
 import { machineLine } from '../common/machine.js';
 import { median } from '../common/median.js';
 import { numberOption } from '../common/options.js';
+import { storeBenchPage } from '../common/page-messages.js';
 import { firstLine, spawnNode, stopProcess } from '../common/processes.js';
 import { rotatingRounds } from '../common/rounds.js';
 import { WORKSPACE_ROOT } from '../common/workspace.js';
-import { htmlPage } from '../ingest/page.js';
 
 // the SDK's notice about Node 20 (docs/decisions.md) would interleave with the figures
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -48,25 +46,8 @@ try {
   const pool = createPool({ url: databaseUrl, ssl: 'disable', poolMax: 1, statementTimeoutMs: 60_000, migrate: true }, { logger });
   await migrate(pool, { logger });
   await pool.query('CREATE TABLE pipe_floor (body text NOT NULL)');
-  const s3 = new S3Client({ region: aws.region, endpoint: aws.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, forcePathStyle: true });
-  const page = htmlPage(10 * 1024);
-  const sha256 = sha256Hex(page);
-  await s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: `raw/${sha256}`, Body: page, ContentType: 'text/html' }));
-  s3.destroy();
-  const body = (i: number) => {
-    const url = `https://bench.example/pipe/${i}`;
-    return serializeDocumentMessage({
-      v: 1,
-      documentId: documentIdFor(url, sha256),
-      blobKey: `raw/${sha256}`,
-      sha256,
-      url,
-      contentType: 'text/html',
-      receivedAt: new Date().toISOString(),
-      attempt: 1,
-      correlationId: `bench-pipe-${i}`,
-    });
-  };
+  const messageFor = await storeBenchPage(aws);
+  const body = (i: number) => messageFor(`https://bench.example/pipe/${i}`, `bench-pipe-${i}`);
   const env = {
     DOCFLOW_ENV: 'local',
     DATABASE_URL: databaseUrl,

@@ -10,16 +10,14 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
-import { documentIdFor, serializeDocumentMessage, sha256Hex } from '@docflow/contracts';
 import { createPool, migrate } from '@docflow/db';
 import { startTestPostgres } from '@docflow/local/testing';
 import { createLogger } from '@docflow/observability';
 import { machineLine } from '../common/machine.js';
 import { numberOption } from '../common/options.js';
+import { storeBenchPage } from '../common/page-messages.js';
 import { firstLine, spawnNode, stopProcess } from '../common/processes.js';
 import { WORKSPACE_ROOT } from '../common/workspace.js';
-import { htmlPage } from '../ingest/page.js';
 
 const { values: args } = parseArgs({
   options: { documents: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '4' } },
@@ -34,28 +32,14 @@ const postgres = await startTestPostgres();
 const children = [emulator];
 try {
   const aws = JSON.parse(await firstLine(emulator)) as { endpoint: string; queueUrl: string; bucket: string; region: string };
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const sqs = new SQSClient({ region: aws.region, endpoint: aws.endpoint, credentials });
-  const s3 = new S3Client({ region: aws.region, endpoint: aws.endpoint, credentials, forcePathStyle: true });
-  const page = htmlPage(10 * 1024);
-  const sha256 = sha256Hex(page);
-  await s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: `raw/${sha256}`, Body: page, ContentType: 'text/html' }));
+  const sqs = new SQSClient({ region: aws.region, endpoint: aws.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const messageFor = await storeBenchPage(aws);
 
   async function fill(tag: string): Promise<void> {
     for (let start = 0; start < count; start += 10) {
       const entries = Array.from({ length: Math.min(10, count - start) }, (_, i) => {
         const url = `https://bench.example/${tag}/${start + i}`;
-        const body = serializeDocumentMessage({
-          v: 1,
-          documentId: documentIdFor(url, sha256),
-          blobKey: `raw/${sha256}`,
-          sha256,
-          url,
-          contentType: 'text/html',
-          receivedAt: new Date().toISOString(),
-          attempt: 1,
-          correlationId: `bench-${tag}-${start + i}`,
-        });
+        const body = messageFor(url, `bench-${tag}-${start + i}`);
         return { Id: String(i), MessageBody: body };
       });
       await sqs.send(new SendMessageBatchCommand({ QueueUrl: aws.queueUrl, Entries: entries }));
@@ -104,7 +88,6 @@ try {
     }),
   );
   sqs.destroy();
-  s3.destroy();
   console.log(
     [
       '',

@@ -1,9 +1,9 @@
 import { startTestDatabase, type TestDatabase } from '@docflow/db/testing';
 import { rawRequest, type RawAnswer } from '@docflow/http/testing';
-import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
+import { seededRandom, startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, environmentOf, errorLines, startBundle, type BundleProcess } from './bundles.js';
-import { generate, random, type HostileRequest } from './hostile.js';
+import { generate, type HostileRequest } from './hostile.js';
 
 /** Requests per service: thousands in all, a few seconds on two cores. */
 const REQUESTS_PER_SERVICE = 1_500;
@@ -36,7 +36,8 @@ async function fire(port: number, requests: readonly HostileRequest[]): Promise<
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < requests.length) {
         const request = requests[next++] as HostileRequest;
-        const answer = await rawRequest(port, request.bytes, { abort: request.abort, head: request.head, timeoutMs: 3_000 });
+        // generous: on a loaded machine an honest answer may take seconds; only aborted requests go unanswered
+        const answer = await rawRequest(port, request.bytes, { abort: request.abort, head: request.head, timeoutMs: 10_000 });
         outcomes.push({ request, answer });
       }
     }),
@@ -65,7 +66,7 @@ function problemWith({ request, answer }: Outcome): string | undefined {
 describe('generated hostile requests against the ingest and api bundles', () => {
   it.each(['ingest', 'api'] as const)('%s: no 5xx, every refusal in the error shape with a message, the process healthy after', async (name) => {
     const service = services[name];
-    const next = random(name === 'ingest' ? 10 : 20);
+    const next = seededRandom(name === 'ingest' ? 10 : 20);
     const requests = Array.from({ length: REQUESTS_PER_SERVICE }, () => generate(next, API_KEY));
     const outcomes = await fire(service.port, requests);
 

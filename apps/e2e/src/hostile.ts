@@ -1,20 +1,8 @@
 /**
  * Generated hostile requests: every kind of thing a client, a scanner or a broken proxy sends,
- * combined at random from a fixed seed (the same requests on every run). Raw bytes, so that
- * requests no HTTP client would produce can be sent too.
+ * combined at random from a fixed seed (seededRandom: the same requests on every run). Raw bytes,
+ * so that requests no HTTP client would produce can be sent too.
  */
-
-/** mulberry32: a small seeded PRNG. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface HostileRequest {
   readonly kind: string;

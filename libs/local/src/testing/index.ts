@@ -7,3 +7,4 @@ export {
   type TestEmulatorOptions,
 } from './test-emulator.js';
 export { startSilentServer, type SilentServer } from './silent-server.js';
+export { seededRandom } from './random.js';
