@@ -3,6 +3,10 @@ export { awsCredentialSource, needsAws, requireAwsCredentials } from './credenti
 export { buildImage, REGISTRY_VARIABLE, repositoryName, type ImageResult } from './image.js';
 export { BUNDLE_DIR, imageTag } from './image-tag.js';
 export { MASKED, maskSecrets, maskSecretsInText } from './masking.js';
+export { stackPlansFromRun } from './comment/from-run.js';
+export { commentTargetFromEnvironment, upsertComment, type CommentResult, type CommentTarget } from './comment/github.js';
+export { destructiveChanges, planText } from './comment/plan-text.js';
+export { COMMENT_MARKER, cutText, GITHUB_COMMENT_LIMIT, renderPlanComment, shareBudget, type CommentSection, type RenderOptions, type StackPlan } from './comment/render.js';
 export { changeKind, countPlan, hasChanges, type Change, type ChangeKind, type PlanAction, type PlanCounts, type PlanJson, type ResourceChange } from './plan.js';
 export {
   deployStack,
@@ -20,6 +24,7 @@ export {
 } from './stack-ops.js';
 export { constructPaths, exploreStack, exploreState, exploreStateFile, pullState, type StateReport, type TerraformState } from './state/explorer.js';
 export { formatStateReport } from './state/format.js';
-export { describeSynthesized, synthApp } from './synth.js';
+export { synthApp } from './synth.js';
 export { lastLines, MIN_TERRAFORM_VERSION, requireTerraform, terraform } from './terraform.js';
+export { changedFiles, deployableFiles, formatRunSummary, nxTaskGraph, runStacks, targetGraph, type RunOptions, type RunScope, type RunSummary, type RunSummaryEntry, type TargetGraph, type TaskGraphFile } from './run.js';
 export { openWorkspace, parseStackId, readStackJson, requireEnvironment, requireStack, synthesizedStacks, type DeliveryWorkspace, type StackRef, type TerraformConfig } from './workspace.js';

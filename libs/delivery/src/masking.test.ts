@@ -39,10 +39,13 @@ describe('maskSecrets', () => {
     expect(masked.container_definitions).not.toContain('plain-text-password');
   });
 
-  it('never masks Terraform references, ARNs, numbers or booleans', () => {
-    expect(maskSecrets({ password: '${aws_db_instance.Db.password}', secret_arn: 'arn:aws:secretsmanager:x', password_length: 32, manage_master_user_password: true })).toEqual({
+  it('never masks Terraform references, ARNs, UUIDs, numbers or booleans', () => {
+    expect(
+      maskSecrets({ password: '${aws_db_instance.Db.password}', secret_arn: 'arn:aws:secretsmanager:x', id: 'd5d19063-5117-64f0-35f4-813e16327cea', password_length: 32, manage_master_user_password: true }),
+    ).toEqual({
       password: '${aws_db_instance.Db.password}',
       secret_arn: 'arn:aws:secretsmanager:x',
+      id: 'd5d19063-5117-64f0-35f4-813e16327cea',
       password_length: 32,
       manage_master_user_password: true,
     });

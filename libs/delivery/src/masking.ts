@@ -6,14 +6,16 @@
  * value itself looks like one (a URL with a password, an access key, a private key, a long random
  * token), and inside JSON-string attributes such as ECS `container_definitions`, where an
  * environment entry `{ "name": "DB_PASSWORD", "value": "..." }` names its secret in a sibling field.
- * Terraform references (`${...}`) and ARNs are identifiers, never masked.
+ * Terraform references (`${...}`), ARNs and UUIDs are identifiers, never masked.
  */
 import { looksLikeSecretName, looksLikeSecretValue } from '@docflow/secrets';
 
 /** What a masked value is replaced with. */
 export const MASKED = '(masked)';
 
-const isIdentifier = (value: string) => value.includes('${') || value.startsWith('arn:');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** References, ARNs and UUIDs (resource ids, state lineage) identify things; they are not secrets. */
+const isIdentifier = (value: string) => value.includes('${') || value.startsWith('arn:') || UUID.test(value);
 
 /** A string that holds a JSON object or array (container_definitions, policies, ...). */
 function parseJsonString(value: string): unknown {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { DeliveryError } from './errors.js';
-import { readStackJson, requireEnvironment, type DeliveryWorkspace, type StackRef } from './workspace.js';
+import { requireEnvironment, type DeliveryWorkspace } from './workspace.js';
 
 /**
  * Runs the cdktf app (cdktf.json `app`) for one environment (DOCFLOW_ENVIRONMENTS), or for every
@@ -17,11 +17,4 @@ export function synthApp(workspace: DeliveryWorkspace, env?: string): void {
   });
   if (result.error) throw new DeliveryError(`the cdktf app (${workspace.appCommand}) could not start: ${result.error.message}`);
   if (result.status !== 0) throw new DeliveryError(`synth failed: ${workspace.appCommand} exited with ${result.status ?? result.signal} (its message is above)`);
-}
-
-/** One line about a synthesized stack: its resources, data sources, outputs and where it is. */
-export function describeSynthesized(ref: StackRef): string {
-  const config = readStackJson(ref);
-  const count = (blocks: Record<string, Record<string, unknown>> | undefined) => Object.values(blocks ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
-  return `${ref.id}: ${count(config.resource)} resources, ${count(config.data)} data sources, ${Object.keys(config.output ?? {}).length} outputs (${ref.dir}/cdk.tf.json)`;
 }

@@ -5,20 +5,22 @@
  */
 import { parseArgs } from 'node:util';
 import { DeliveryError } from '../errors.js';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { stackPlansFromRun } from '../comment/from-run.js';
+import { commentTargetFromEnvironment, upsertComment } from '../comment/github.js';
+import { renderPlanComment, type CommentSection } from '../comment/render.js';
 import { buildImage } from '../image.js';
 import { changedFiles, formatRunSummary, runStacks, type RunScope, type RunSummary } from '../run.js';
 import { deployStack, describeCounts, destroyStack, diffStack, type StackResult } from '../stack-ops.js';
 import { exploreStack, exploreStateFile } from '../state/explorer.js';
 import { formatStateReport } from '../state/format.js';
-import { describeSynthesized, synthApp } from '../synth.js';
+import { synthApp } from '../synth.js';
 import { openWorkspace, parseStackId, requireEnvironment, requireStack, type DeliveryWorkspace } from '../workspace.js';
 
 const USAGE = `Usage: npm run delivery -- <command> [options]
 
 Commands (each also runs as an Nx target: npx nx run stack-<name>:<command> -c <env>):
-  synth [<stack>] [--env <env>]        synthesize an environment (every environment without --env);
-                                       with a stack, show what was synthesized for it
+  synth [--env <env>]                  synthesize an environment (every environment without --env)
   diff <stack> --env <env>             terraform plan of the stack (saves plan.tfplan and plan.json)
        [--detailed-exitcode]           exit 2 when the plan has changes (drift)
   deploy <stack> --env <env>           plan and apply (nothing when the plan is empty)
@@ -32,6 +34,11 @@ Commands (each also runs as an Nx target: npx nx run stack-<name>:<command> -c <
                                        the action on every stack (or the affected ones) through Nx,
                                        in the graph's order, then a summary: applied, unchanged,
                                        failed, skipped (downstream of a failure)
+       [--summary <file>]              also write the summary as JSON (for comment)
+  comment --summary <file>             the pull-request comment from a diff run's summary: counts,
+       [--section <Title>=<file.md>]   one row per stack, each plan folded, extra sections (policy,
+       [--footer <text>] [--out <file>] cost, config diff) sharing the size budget; --post updates
+       [--post [--pr <number>]]        the one sticky comment (GITHUB_TOKEN, GITHUB_REPOSITORY)
 
 Options:
   --env <env>        environment (dev, staging, prod); a stack id <env>-<stack> works too
@@ -60,6 +67,12 @@ const OPTIONS = {
   base: { type: 'string' },
   head: { type: 'string' },
   files: { type: 'string' },
+  summary: { type: 'string' },
+  section: { type: 'string', multiple: true },
+  footer: { type: 'string' },
+  out: { type: 'string' },
+  post: { type: 'boolean', default: false },
+  pr: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -75,6 +88,12 @@ type Values = {
   base?: string;
   head?: string;
   files?: string;
+  summary?: string;
+  section?: string[];
+  footer?: string;
+  out?: string;
+  post: boolean;
+  pr?: string;
   help: boolean;
 };
 
@@ -107,15 +126,10 @@ export function main(argv: readonly string[]): number {
   const images = values.image ?? [];
 
   switch (command) {
-    case 'synth': {
-      const ws = workspace();
-      if (target === undefined) {
-        synthApp(ws, values.env);
-        return 0;
-      }
-      console.log(describeSynthesized(stackOf(ws, target, values)));
+    case 'synth':
+      if (target !== undefined) throw new DeliveryError('synth takes no stack: an environment synthesizes as a whole (npx nx run stack-<name>:synth shows one stack)');
+      synthApp(workspace(), values.env);
       return 0;
-    }
     case 'diff':
       printResult(diffStack(stackOf(workspace(), target, values), { images, detailedExitCode: values['detailed-exitcode'] }), values.json);
       return 0;
@@ -156,19 +170,77 @@ export function main(argv: readonly string[]): number {
       const taskArgs = [...(values.confirm !== undefined ? [`--confirm=${values.confirm}`] : []), ...(values['detailed-exitcode'] ? ['--detailed-exitcode'] : [])];
       const summary = runStacks({ action, env, scope, root, taskArgs });
       console.log(values.json ? JSON.stringify(summary, null, 2) : `\n${formatRunSummary(summary)}`);
-      writeJobSummary(summary);
+      if (values.summary !== undefined) writeFileSync(values.summary, `${JSON.stringify(summary, null, 2)}\n`);
+      writeJobSummary(summary, ws);
       if (summary.ok) return 0;
       return action === 'diff' && values['detailed-exitcode'] && summary.stacks.every((entry) => entry.status === 'changes' || entry.status === 'unchanged') ? 2 : 1;
     }
+    case 'comment':
+      return comment(values);
     default:
       throw new DeliveryError(`unknown command "${command}" (see --help)`);
   }
 }
 
-/** In GitHub Actions, the summary also goes to the job summary page. */
-function writeJobSummary(summary: RunSummary): void {
+/** `--section Title=file.md` */
+function parseSection(spec: string): CommentSection {
+  const equals = spec.indexOf('=');
+  if (equals <= 0) throw new DeliveryError(`--section "${spec}": expected <Title>=<markdown file>`);
+  const file = spec.slice(equals + 1);
+  try {
+    return { title: spec.slice(0, equals), markdown: readFileSync(file, 'utf8') };
+  } catch {
+    throw new DeliveryError(`--section "${spec}": cannot read ${file}`);
+  }
+}
+
+function readRunSummary(file: string): RunSummary {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunSummary;
+  } catch {
+    throw new DeliveryError(`--summary ${file}: not a run summary (write one with: npm run delivery -- run diff --env <env> --summary ${file})`);
+  }
+}
+
+/** Renders the pull-request comment; prints it, writes it, or posts it as the sticky comment. */
+function comment(values: Values): number {
+  if (values.summary === undefined) throw new DeliveryError('comment needs --summary <file> (from: npm run delivery -- run diff --env <env> --summary <file>)');
+  const summary = readRunSummary(values.summary);
+  const body = renderPlanComment(stackPlansFromRun(summary, openWorkspace(values.dir)), {
+    env: summary.env,
+    sections: (values.section ?? []).map(parseSection),
+    ...(values.footer !== undefined ? { footer: values.footer } : {}),
+  });
+  if (values.out !== undefined) writeFileSync(values.out, body);
+  if (!values.post) {
+    if (values.out === undefined) console.log(body);
+    return 0;
+  }
+  const pr = values.pr === undefined ? undefined : Number(values.pr);
+  if (pr !== undefined && !Number.isInteger(pr)) throw new DeliveryError(`--pr "${values.pr}" is not a pull request number`);
+  const target = commentTargetFromEnvironment(process.env, pr);
+  // the CLI is synchronous elsewhere; posting is the one network call
+  void upsertComment(target, body).then(
+    (result) => console.log(`comment ${result.action} on ${target.repository}#${target.issue} (id ${result.id})`),
+    (error: unknown) => {
+      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+  return 0;
+}
+
+/**
+ * In GitHub Actions, the summary also goes to the job summary page; a diff run adds the plan of
+ * every stack that changed (the drift of a nightly run), as the pull-request comment shows it.
+ */
+function writeJobSummary(summary: RunSummary, ws: DeliveryWorkspace): void {
   const file = process.env['GITHUB_STEP_SUMMARY'];
-  if (file) appendFileSync(file, `\n\`\`\`\n${formatRunSummary(summary)}\n\`\`\`\n`);
+  if (!file) return;
+  appendFileSync(file, `\n\`\`\`\n${formatRunSummary(summary)}\n\`\`\`\n`);
+  if (summary.action === 'diff' && summary.stacks.some((entry) => entry.status !== 'unchanged')) {
+    appendFileSync(file, `\n${renderPlanComment(stackPlansFromRun(summary, ws), { env: summary.env, limit: 1_000_000 })}\n`);
+  }
 }
 
 /** The workspace when there is one (a state file can be read without any). */

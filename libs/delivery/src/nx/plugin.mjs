@@ -57,6 +57,7 @@ export function stackTargets(stack, { environments, defaultEnvironment, appProje
   return {
     synth: {
       ...target('synth'),
+      configurations: perEnvironment(environments, (env) => `node libs/delivery/src/nx/synthesized.mjs ${stack} ${env}`),
       dependsOn: [{ projects: [appProject], target: 'synth' }],
       outputs: environments.map((env) => `{workspaceRoot}/cdktf.out/stacks/${env}-${stack}`),
       metadata: { description: `Show what the cdktf app synthesized for ${stack} (the app synthesizes the whole environment)` },

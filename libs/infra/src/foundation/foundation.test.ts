@@ -55,9 +55,9 @@ describe('GithubDeployRoles', () => {
     expect(checkStack(json, ['DOCFLOW_IAM_WILDCARDS']).problems).toEqual([]);
   });
 
-  it('THEN the plan role trusts pull requests, reads everything, and may take the state lock', () => {
+  it('THEN the plan role trusts pull requests and the main branch (nightly drift), reads everything, and may take the state lock', () => {
     const trust = at(parsePolicy(roleNamed(json, 'github-plan').block['assume_role_policy']).Statement, 0);
-    expect(trust['Condition']['StringEquals']['token.actions.githubusercontent.com:sub']).toBe('repo:acme/docflow:pull_request');
+    expect(trust['Condition']['StringEquals']['token.actions.githubusercontent.com:sub']).toEqual(['repo:acme/docflow:pull_request', 'repo:acme/docflow:ref:refs/heads/main']);
     const state = rolePolicyStatements(json, 'PlanState');
     expect(state[2]).toEqual({ Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: ['${aws_s3_bucket.State.arn}/*.tflock'] });
   });

@@ -38,8 +38,8 @@ export interface GithubDeployRolesProps {
  * - the deploy role, for workflow jobs in the GitHub environment named like this environment:
  *   AWS-managed PowerUserAccess (no IAM) plus IAM on roles under `/docflow/<env>/` only, and only
  *   with the workload permissions boundary attached;
- * - the plan role, for pull requests: ReadOnlyAccess plus the state bucket (read, and the lock file
- *   `terraform plan` writes).
+ * - the plan role, for pull requests and the main branch's nightly drift run: ReadOnlyAccess plus
+ *   the state bucket (read, and the lock file `terraform plan` writes).
  */
 export class GithubDeployRoles extends Construct {
   readonly oidcProviderArn: string;
@@ -63,7 +63,7 @@ export class GithubDeployRoles extends Construct {
     }
 
 
-    const trust = (subject: string): TrustStatement => ({
+    const trust = (subject: string | readonly string[]): TrustStatement => ({
       Effect: 'Allow',
       Action: 'sts:AssumeRoleWithWebIdentity',
       Principal: { Federated: this.oidcProviderArn },
@@ -122,7 +122,8 @@ export class GithubDeployRoles extends Construct {
       name: `docflow-${props.envName}-github-plan`,
       path: '/docflow-foundation/',
       description: `GitHub Actions plans docflow ${props.envName} for pull requests (read-only)`,
-      assumeRolePolicy: policyDocument([trust(`repo:${props.repository}:pull_request`)]),
+      // pull requests (pr-diff.yml) and the main branch (the nightly drift.yml)
+      assumeRolePolicy: policyDocument([trust([`repo:${props.repository}:pull_request`, `repo:${props.repository}:ref:refs/heads/main`])]),
     });
     new IamRolePolicyAttachment(this, 'PlanReadOnly', {
       role: this.planRole.name,

