@@ -108,6 +108,9 @@ export interface ExportResult {
   readonly watermark: string | null;
   readonly files: Manifest['files'];
   readonly elapsedMs: number;
+  /** Of which: listing and fetching (this run), and joining the parts, writing the EPUB and uploading. */
+  readonly listingMs: number;
+  readonly assemblyMs: number;
 }
 
 const PartSchema = z.object({ name: z.string(), documents: z.number().int(), sha256: z.string(), bytes: z.number().int() });
@@ -188,9 +191,12 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
         skipped: state.counts.skippedFailed + state.counts.skippedMissingBody + state.counts.skippedOlder,
       });
     let manifest: Manifest;
+    const listingStarted = Date.now();
+    let assemblyStarted = listingStarted;
     try {
       if (!state.listed) await listAll(options, state, workDir, () => report('listing'));
       report('assembling');
+      assemblyStarted = Date.now();
       manifest = await assemble(options, state, workDir, now(), () => report('uploading'));
     } catch (error) {
       throw new ExportInterruptedError(keyOf(options.store.location, state.name), state.counts.documents, error as Error);
@@ -210,6 +216,8 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       watermark: state.watermark,
       files: manifest.files,
       elapsedMs: Date.now() - started,
+      listingMs: assemblyStarted - listingStarted,
+      assemblyMs: Date.now() - assemblyStarted,
     };
   } finally {
     if (options.workDir === undefined) await rm(workDir, { recursive: true, force: true });

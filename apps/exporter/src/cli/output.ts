@@ -82,7 +82,7 @@ export function exportSummary(result: ExportResult, retries: number): string {
   rows.push(['since', result.sinceNote !== undefined ? `${since} (${result.sinceNote})` : since]);
   rows.push(['watermark', `${result.watermark ?? 'none'} (the next --since last starts here)`]);
   if (result.resumed) rows.push(['resumed', `${count(result.resumedDocuments)} documents were exported by an earlier run`]);
-  rows.push(['took', `${seconds(result.elapsedMs)}, ${plural(result.pages, 'page', 'pages')}, ${perSecond(result.documents - result.resumedDocuments, result.elapsedMs)}, ${plural(retries, 'retry', 'retries')}`]);
+  rows.push(['took', `${seconds(result.elapsedMs)} (listing ${seconds(result.listingMs)}, files ${seconds(result.assemblyMs)}), ${plural(result.pages, 'page', 'pages')}, ${perSecond(result.documents - result.resumedDocuments, result.elapsedMs)}, ${plural(retries, 'retry', 'retries')}`]);
   return `exported ${count(result.documents)} documents to ${result.archive}\n${table(rows)}`;
 }
 
