@@ -54,6 +54,35 @@ describe('startPostgres', () => {
     await second.stop();
   });
 
+  it('restarts while a client keeps knocking ("the database system is starting up" is the client\'s, not a failed start)', async () => {
+    const dataDir = join(root, 'knocked');
+    const port = await findFreePort();
+    const first = await startPostgres({ dataDir, port, persistent: true });
+    await first.stop();
+    // a service waiting out the restart: it connects again and again while the server starts
+    let knocking = true;
+    const refusals: string[] = [];
+    const knock = (async () => {
+      while (knocking) {
+        const client = new pg.Client({ connectionString: first.url, connectionTimeoutMillis: 500 });
+        await client.connect().then(
+          () => client.end(),
+          (error: Error) => void refusals.push(error.message),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    try {
+      const second = await startPostgres({ dataDir, port, persistent: true });
+      started.push(second);
+      expect((await query<{ ok: number }>(second.url, 'SELECT 1 AS ok'))[0]).toEqual({ ok: 1 });
+    } finally {
+      knocking = false;
+      await knock;
+    }
+    expect(refusals.length).toBeGreaterThan(0);
+  });
+
   it('stop() is idempotent and deletes a non-persistent data dir', async () => {
     const dataDir = join(root, 'throwaway');
     const postgres = await startPostgres({ dataDir, port: await findFreePort(), persistent: false });

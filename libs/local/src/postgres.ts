@@ -59,6 +59,14 @@ const LOG_LINES_IN_ERRORS = 15;
 const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
+ * FATAL lines about a client's connection, not the server: a service that keeps reconnecting
+ * (a worker waiting out a restart) is turned away while the server starts, and that is no failed
+ * start.
+ */
+const CLIENT_FATAL =
+  /FATAL:\s+(the database system is (starting up|shutting down|not yet accepting connections|in recovery mode)|password authentication failed|(database|role) ".*" does not exist|no pg_hba\.conf entry)/;
+
+/**
  * Locales that classify characters as Unicode does, in order of preference. Full-text search
  * needs one: under locale C, PostgreSQL's parser takes every non-ASCII character for a letter, so
  * curly quotes and dashes stick to words (`'belt”'`) and `CAFÉ` is not lowercased. RDS databases
@@ -87,7 +95,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
       if (recentLog.length > LOG_LINES_IN_ERRORS) recentLog.shift();
       options.onLog?.(trimmed);
       // PostgreSQL says FATAL/PANIC and exits when it cannot start
-      if (/\b(FATAL|PANIC):/.test(trimmed)) reportStartupFailure?.(new ServerStartFailed(trimmed));
+      if (/\b(FATAL|PANIC):/.test(trimmed) && !CLIENT_FATAL.test(trimmed)) reportStartupFailure?.(new ServerStartFailed(trimmed));
     }
   };
 
