@@ -75,6 +75,14 @@ describe('pr-diff.yml', () => {
     expect(runs(job)).toContain('--post');
   });
 
+  it('adds the guardrails to the comment (policy, cost and config diff against the base branch), and a blocking policy finding fails the check', () => {
+    expect(runs(job)).toContain('npm run --silent policy -- --markdown > policy.md');
+    expect(runs(job)).toContain('npm run --silent cost -- --compare "origin/$GITHUB_BASE_REF" --markdown > cost.md');
+    expect(runs(job)).toContain('npm run --silent config-diff -- --base "origin/$GITHUB_BASE_REF" --markdown > config-diff.md');
+    expect(runs(job)).toContain('--section "Policy=policy.md" --section "Cost=cost.md" --section "Config diff=config-diff.md"');
+    expect(job.steps.find((step) => step.if === "steps.guardrails.outputs.policy == '2'")?.run).toBe('exit 1');
+  });
+
   it('gives a fork no credentials and says so', () => {
     const credentials = job.steps.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
     expect(credentials?.if).toBe(sameRepository);

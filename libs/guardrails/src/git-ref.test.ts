@@ -1,6 +1,8 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mergeBase, synthesizeRef } from './git-ref.js';
 import { createFixtureRepo, fixtureStack } from './testing/fixture-repo.js';
@@ -19,19 +21,34 @@ const outdir = () => {
   return dir;
 };
 const gateways = (dir: string) => Object.keys(JSON.parse(readFileSync(join(dir, 'stacks', 'dev-network', 'cdk.tf.json'), 'utf8')).resource.aws_nat_gateway);
-const refFolders = () => readdirSync(tmpdir()).filter((name) => name.startsWith('guardrails-ref-') && !name.startsWith('guardrails-ref-test-'));
+// the worktrees are made here, so that what is left behind is this test's alone
+const tempRoot = mkdtempSync(join(tmpdir(), 'guardrails-ref-test-root-'));
+const refFolders = () => readdirSync(tempRoot);
+/** Processes whose environment holds `variable` (Linux: /proc/<pid>/environ). */
+const processesRunning = (variable: string) =>
+  readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid) && Number(pid) !== process.pid)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').some((entry) => entry.startsWith(`${variable}=`));
+      } catch {
+        return false;
+      }
+    });
 afterEach(() => outdirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-afterAll(() => repo.remove());
+afterAll(() => {
+  repo.remove();
+  rmSync(tempRoot, { recursive: true, force: true });
+});
 
 describe('synthesizeRef', () => {
   it('GIVEN a ref THEN its own workspace packages are synthesized with this checkout\'s third-party packages, and the worktree is gone afterwards', async () => {
-    const before = refFolders();
     const dir = outdir();
-    expect(await synthesizeRef({ root: repo.root, ref: 'main', outdir: dir })).toBe(first);
+    expect(await synthesizeRef({ root: repo.root, ref: 'main', outdir: dir, tempRoot })).toBe(first);
     expect(gateways(dir)).toEqual(['A']);
     expect(JSON.parse(readFileSync(join(dir, 'stacks', 'dev-network', 'cdk.tf.json'), 'utf8'))['//']).toEqual({ marker: 'from this checkout' });
     expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
-    expect(refFolders()).toEqual(before);
+    expect(refFolders()).toEqual([]);
     // the working tree itself is untouched (three gateways, uncommitted)
     expect(repo.git('status', '--porcelain')).toBe('M libs/fixture-stacks/index.js');
   });
@@ -44,8 +61,17 @@ describe('synthesizeRef', () => {
     expect(gateways(other)).toEqual(['A', 'B']);
   });
 
-  it('GIVEN the default base THEN it is the merge base of HEAD and main', async () => {
+  it('GIVEN the default base THEN it is the merge base of HEAD and main, or of origin/main in a clone without a local main', async () => {
     expect(await mergeBase(repo.root)).toBe(first);
+    const clone = mkdtempSync(join(tmpdir(), 'guardrails-clone-'));
+    try {
+      execFileSync('git', ['clone', '--quiet', '--branch', 'feature', repo.root, clone]);
+      expect(execFileSync('git', ['branch', '--list', 'main'], { cwd: clone, encoding: 'utf8' })).toBe('');
+      expect(await mergeBase(clone)).toBe(first);
+      await expect(mergeBase(clone, 'trunk')).rejects.toThrow(`neither trunk nor origin/trunk exists in ${clone}: pass --base <git ref>`);
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
   });
 
   it('GIVEN an unknown ref THEN one clear message', async () => {
@@ -53,18 +79,40 @@ describe('synthesizeRef', () => {
   });
 
   it('GIVEN a ref that fails to synthesize THEN the error carries its output, and the worktree is still removed', async () => {
-    const before = refFolders();
     process.env['FIXTURE_FAIL_SYNTH'] = '1';
     try {
-      await expect(synthesizeRef({ root: repo.root, ref: 'main', outdir: outdir() })).rejects.toThrow(
+      await expect(synthesizeRef({ root: repo.root, ref: 'main', outdir: outdir(), tempRoot })).rejects.toThrow(
         /^synthesizing main \([0-9a-f]{12}\) failed \(`node synth.mjs` exited 3\):\nthe fixture app refuses to synthesize$/,
       );
     } finally {
       delete process.env['FIXTURE_FAIL_SYNTH'];
     }
     expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
-    expect(refFolders()).toEqual(before);
+    expect(refFolders()).toEqual([]);
     const entries = join(repo.root, '.git', 'worktrees');
     expect(existsSync(entries) ? readdirSync(entries) : []).toEqual([]);
+  });
+
+  it('GIVEN a run interrupted while the ref synthesizes THEN the worktree folder is removed (git prunes its entry on the next run)', async () => {
+    const module = join(import.meta.dirname, 'git-ref.ts');
+    const script = `import { synthesizeRef } from ${JSON.stringify(module)}; await synthesizeRef({ root: ${JSON.stringify(repo.root)}, ref: 'main', outdir: ${JSON.stringify(outdir())}, tempRoot: ${JSON.stringify(tempRoot)} });`;
+    const child = spawn(process.execPath, ['--import', createRequire(import.meta.url).resolve('tsx'), '--input-type=module', '-e', script], {
+      env: { ...process.env, FIXTURE_SLOW_SYNTH: '1' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
+    // wait until the worktree exists and synthesis is under way
+    for (let tries = 0; refFolders().length === 0 || !existsSync(join(tempRoot, refFolders()[0] ?? '', 'checkout', 'node_modules')); tries++) {
+      if (tries > 300) throw new Error('the worktree never appeared');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGINT');
+    // it ends, interrupted or failing, never as a success
+    expect(await exited).not.toBe('exit 0');
+    expect(refFolders()).toEqual([]);
+    // the synthesis it had started is stopped too (the fixture app would otherwise sleep a minute)
+    expect(processesRunning('FIXTURE_SLOW_SYNTH')).toEqual([]);
+    repo.git('worktree', 'prune');
+    expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
   });
 });

@@ -38,10 +38,20 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
   }
 }
 
-/** The merge base of HEAD and `branch` (the default base of a config diff: what the branch changed). */
+/**
+ * The merge base of HEAD and `branch` (the default base of a config diff: what the branch changed),
+ * or of `origin/<branch>` in a clone without a local branch of that name (a CI checkout).
+ */
 export async function mergeBase(root: string, branch = 'main'): Promise<string> {
-  await resolveCommit(root, branch);
-  return git(root, 'merge-base', 'HEAD', branch);
+  const candidates = [branch, `origin/${branch}`];
+  for (const candidate of candidates) {
+    const known = await resolveCommit(root, candidate).then(
+      () => true,
+      () => false,
+    );
+    if (known) return git(root, 'merge-base', 'HEAD', candidate);
+  }
+  throw new GuardrailsError(`neither ${candidates.join(' nor ')} exists in ${root}: pass --base <git ref>`);
 }
 
 export interface RefSynthesisOptions {
@@ -52,6 +62,8 @@ export interface RefSynthesisOptions {
   readonly outdir: string;
   /** Only these environments. @default - every environment */
   readonly environments?: readonly string[];
+  /** Where the temporary worktree's folder is made. @default - the system's temporary folder */
+  readonly tempRoot?: string;
 }
 
 /** Synthesizes `ref` into `outdir`; returns the commit it resolved to. */
@@ -60,7 +72,7 @@ export async function synthesizeRef(options: RefSynthesisOptions): Promise<strin
   const commit = await resolveCommit(root, options.ref);
   const modules = join(root, 'node_modules');
   if (!existsSync(modules)) throw new GuardrailsError(`${root} has no node_modules: run \`npm install\` first (the ref is synthesized with them)`);
-  const folder = mkdtempSync(join(tmpdir(), 'guardrails-ref-'));
+  const folder = mkdtempSync(join(options.tempRoot ?? tmpdir(), 'guardrails-ref-'));
   const checkout = join(folder, 'checkout');
   const cleanUp = () => {
     rmSync(folder, { recursive: true, force: true });

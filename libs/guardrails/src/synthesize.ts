@@ -36,12 +36,27 @@ export async function synthesize(options: SynthesisOptions): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: options.outdir };
   if (options.environments && options.environments.length > 0) env['DOCFLOW_ENVIRONMENTS'] = options.environments.join(',');
   const output: string[] = [];
+  // its own process group, stopped as a whole when this process is interrupted (the shell and what it runs)
+  const child = spawn(command, { cwd: options.root, env, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = () => {
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const code = await new Promise<number>((resolveExit, reject) => {
-    const child = spawn(command, { cwd: options.root, env, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.on('error', reject);
     child.on('close', (exitCode) => resolveExit(exitCode ?? 1));
+  }).finally(() => {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
   });
   if (code !== 0) {
     const tail = output.join('').trim().split('\n').slice(-12).join('\n');

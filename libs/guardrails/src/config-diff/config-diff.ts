@@ -8,7 +8,7 @@ import { diffApps, type AppDiff, type Mask } from './diff.js';
 /** The config diff of the working tree (or a synthesized folder) against a git ref. */
 export interface ConfigDiff extends AppDiff {
   readonly base: {
-    /** The ref as given, or `merge-base HEAD main` by default. */
+    /** The ref as given, or `merge-base HEAD main` by default (origin/main in a clone without main). */
     readonly ref: string;
     readonly commit: string;
   };

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { stacks } from '@docflow/fixture-stacks';
 import { marker } from 'third-party-marker';
 if (process.env.FIXTURE_FAIL_SYNTH) { console.error('the fixture app refuses to synthesize'); process.exit(3); }
+if (process.env.FIXTURE_SLOW_SYNTH) await new Promise((resolve) => setTimeout(resolve, 60000));
 const out = process.env.CDKTF_OUTDIR || 'cdktf.out';
 const wanted = (process.env.DOCFLOW_ENVIRONMENTS || '').split(',').filter(Boolean);
 const manifest = { stacks: {} };
