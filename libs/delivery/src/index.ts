@@ -3,6 +3,8 @@ export { awsCredentialSource, needsAws, requireAwsCredentials } from './credenti
 export { buildImage, REGISTRY_VARIABLE, repositoryName, type ImageResult } from './image.js';
 export { BUNDLE_DIR, imageTag } from './image-tag.js';
 export { MASKED, maskSecrets, maskSecretsInText } from './masking.js';
+export { placeholders, profileOf, refusePlaceholders, type Placeholder } from './placeholders.js';
+export { checkFirstApply, firstApplyNeeds, sdkChecks, type AwsChecks, type FirstApplyNeeds } from './preflight.js';
 export { stackPlansFromRun } from './comment/from-run.js';
 export { commentTargetFromEnvironment, upsertComment, type CommentResult, type CommentTarget } from './comment/github.js';
 export { destructiveChanges, planText } from './comment/plan-text.js';

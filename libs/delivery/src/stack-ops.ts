@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireAwsCredentials } from './credentials.js';
+import { refusePlaceholders } from './placeholders.js';
+import { checkFirstApply, firstApplyNeeds, sdkChecks, type AwsChecks } from './preflight.js';
 import { DeliveryError } from './errors.js';
 import { imageTag } from './image-tag.js';
 import { countPlan, hasChanges, type PlanCounts, type PlanJson } from './plan.js';
@@ -45,6 +47,8 @@ export interface StackActionOptions {
    * once, when the foundation's state moves from local into the bucket it created. @default false
    */
   readonly migrateState?: boolean;
+  /** How a deploy asks AWS whether a service's image and secrets exist before its first apply. @default the AWS SDK */
+  readonly checks?: AwsChecks;
 }
 
 /** Where every stack result of one `delivery run` is collected (set by the run command for the Nx tasks it starts). */
@@ -84,8 +88,9 @@ interface Prepared {
 
 /** Everything before the plan: Terraform present, credentials when AWS is involved, image tag, init. */
 function prepare(ref: StackRef, action: StackAction, options: StackActionOptions): Prepared {
-  requireTerraform();
   const config = readStackJson(ref);
+  if (action === 'deploy') refusePlaceholders(ref, config);
+  requireTerraform();
   requireAwsCredentials(ref.id, config, options.vars ?? process.env);
   const image = imageVariables(ref, config, options.images ?? [], action);
   init(ref.dir, ref.id, options.migrateState ? ['-migrate-state', '-force-copy'] : []);
@@ -130,8 +135,11 @@ export function diffStack(ref: StackRef, options: StackActionOptions & { detaile
   return stackResult;
 }
 
-/** Plans and applies a stack; an unchanged stack is not applied. A failed apply is recorded, then thrown. */
-export function deployStack(ref: StackRef, options: StackActionOptions = {}): StackResult {
+/**
+ * Plans and applies a stack; an unchanged stack is not applied. Before a service stack's first
+ * apply, its image and secrets must exist. A failed apply is recorded, then thrown.
+ */
+export async function deployStack(ref: StackRef, options: StackActionOptions = {}): Promise<StackResult> {
   return applyStack(ref, 'deploy', options);
 }
 
@@ -141,14 +149,20 @@ export interface DestroyOptions extends StackActionOptions {
 }
 
 /** Destroys a stack's resources (after the stacks that depend on it, which Nx orders). */
-export function destroyStack(ref: StackRef, options: DestroyOptions = {}): StackResult {
+export async function destroyStack(ref: StackRef, options: DestroyOptions = {}): Promise<StackResult> {
   if (PROTECTED_ENVIRONMENTS.includes(ref.env) && options.confirm !== ref.env) {
     throw new DeliveryError(`${ref.id}: destroying ${ref.env} needs --confirm ${ref.env} (it deletes the environment's resources)`);
   }
   return applyStack(ref, 'destroy', options);
 }
 
-function applyStack(ref: StackRef, action: 'deploy' | 'destroy', options: StackActionOptions): StackResult {
+/** Whether Terraform holds no managed resource of the stack yet (its first apply is coming). */
+function isFirstApply(ref: StackRef): boolean {
+  const list = terraform(['state', 'list'], { cwd: ref.dir });
+  return list.code === 0 && !list.stdout.split('\n').some((address) => address.trim() !== '' && !address.startsWith('data.'));
+}
+
+async function applyStack(ref: StackRef, action: 'deploy' | 'destroy', options: StackActionOptions): Promise<StackResult> {
   const vars = options.vars ?? process.env;
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -161,6 +175,11 @@ function applyStack(ref: StackRef, action: 'deploy' | 'destroy', options: StackA
     if (!hasChanges(counts)) {
       console.log(`${ref.id}: no changes`);
       return record({ id: ref.id, action, outcome: 'unchanged', counts, ...(tag ? { imageTag: tag } : {}), seconds: elapsed() }, ref, vars);
+    }
+    if (action === 'deploy') {
+      const app = options.images?.[0];
+      const needs = firstApplyNeeds(ref, prepared.config, app !== undefined && tag !== undefined ? { root: app, tag } : undefined);
+      if (needs && isFirstApply(ref)) await checkFirstApply(ref, needs, options.checks ?? sdkChecks());
     }
     const run = terraform(['apply', '-input=false', '-lock-timeout=120s', '-auto-approve', PLAN_FILE], { cwd: ref.dir, env: prepared.env, stream: true });
     if (run.code !== 0) throw new DeliveryError(`${ref.id}: terraform apply failed (its error is above); the stacks that depend on it are not ${action === 'deploy' ? 'deployed' : 'destroyed'}`);

@@ -114,7 +114,7 @@ function printResult(result: StackResult, json: boolean): void {
   console.log(`${result.id} ${result.action} ${result.outcome}${counts}${image} in ${result.seconds.toFixed(1)} s`);
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
   const [command, target, ...rest] = positionals;
   if (values.help || command === undefined || command === 'help') {
@@ -134,10 +134,10 @@ export function main(argv: readonly string[]): number {
       printResult(diffStack(stackOf(workspace(), target, values), { images, detailedExitCode: values['detailed-exitcode'] }), values.json);
       return 0;
     case 'deploy':
-      printResult(deployStack(stackOf(workspace(), target, values), { images, migrateState: values['migrate-state'] }), values.json);
+      printResult(await deployStack(stackOf(workspace(), target, values), { images, migrateState: values['migrate-state'] }), values.json);
       return 0;
     case 'destroy':
-      printResult(destroyStack(stackOf(workspace(), target, values), { images, ...(values.confirm !== undefined ? { confirm: values.confirm } : {}) }), values.json);
+      printResult(await destroyStack(stackOf(workspace(), target, values), { images, ...(values.confirm !== undefined ? { confirm: values.confirm } : {}) }), values.json);
       return 0;
     case 'state': {
       if (target === undefined) throw new DeliveryError('which state? pass <env>-<stack> (or <stack> --env <env>) or a state file');
@@ -176,7 +176,7 @@ export function main(argv: readonly string[]): number {
       return action === 'diff' && values['detailed-exitcode'] && summary.stacks.every((entry) => entry.status === 'changes' || entry.status === 'unchanged') ? 2 : 1;
     }
     case 'comment':
-      return comment(values);
+      return await comment(values);
     default:
       throw new DeliveryError(`unknown command "${command}" (see --help)`);
   }
@@ -203,7 +203,7 @@ function readRunSummary(file: string): RunSummary {
 }
 
 /** Renders the pull-request comment; prints it, writes it, or posts it as the sticky comment. */
-function comment(values: Values): number {
+async function comment(values: Values): Promise<number> {
   if (values.summary === undefined) throw new DeliveryError('comment needs --summary <file> (from: npm run delivery -- run diff --env <env> --summary <file>)');
   const summary = readRunSummary(values.summary);
   const body = renderPlanComment(stackPlansFromRun(summary, openWorkspace(values.dir)), {
@@ -219,14 +219,8 @@ function comment(values: Values): number {
   const pr = values.pr === undefined ? undefined : Number(values.pr);
   if (pr !== undefined && !Number.isInteger(pr)) throw new DeliveryError(`--pr "${values.pr}" is not a pull request number`);
   const target = commentTargetFromEnvironment(process.env, pr);
-  // the CLI is synchronous elsewhere; posting is the one network call
-  void upsertComment(target, body).then(
-    (result) => console.log(`comment ${result.action} on ${target.repository}#${target.issue} (id ${result.id})`),
-    (error: unknown) => {
-      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 1;
-    },
-  );
+  const result = await upsertComment(target, body);
+  console.log(`comment ${result.action} on ${target.repository}#${target.issue} (id ${result.id})`);
   return 0;
 }
 
@@ -253,9 +247,9 @@ function tryWorkspace(dir: string | undefined): DeliveryWorkspace | undefined {
 }
 
 /** Runs the CLI: a DeliveryError or a bad option is one line and exit 1 (or its own code). */
-export function run(argv: readonly string[]): number {
+export async function run(argv: readonly string[]): Promise<number> {
   try {
-    return main(argv);
+    return await main(argv);
   } catch (error) {
     if (error instanceof DeliveryError) {
       console.error(`error: ${error.message}`);
@@ -269,4 +263,4 @@ export function run(argv: readonly string[]): number {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = run(process.argv.slice(2));
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await run(process.argv.slice(2));
