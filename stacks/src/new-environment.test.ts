@@ -8,7 +8,7 @@ import { readSettings } from './settings.js';
 /**
  * "Adding an environment is one entry": two entries the shipped table does not have, each only
  * an entry, go through the whole app. `qa` is lean in another region over three AZs; `perf` is
- * standard with a NAT instance, an HTTPS certificate and a pinned account, the paths no shipped
+ * standard with a NAT instance, a domain in an existing zone and a pinned account, the paths no shipped
  * environment takes.
  */
 const base = (name: string) => findEnvironment(ENVIRONMENTS, name);
@@ -21,7 +21,7 @@ const table = defineEnvironments([
     vpcCidr: '10.30.0.0/18',
     natMode: 'instance',
     accountId: '123456789012',
-    certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/perf',
+    domain: { name: 'perf.docflow.acme-test.dev', hostedZone: { hostedZoneId: 'Z0PERFZONE' } },
   },
 ]);
 
@@ -53,6 +53,8 @@ describe('GIVEN two new entries in the environment table', () => {
     expect(stack('perf-network').provider?.['aws']?.[0]).toMatchObject({ allowed_account_ids: ['123456789012'] });
     expect(resourcesOf(stack('perf-network'), 'aws_nat_gateway')).toEqual([]);
     expect(onlyResource(stack('perf-network'), 'aws_instance')).toMatchObject({ source_dest_check: false });
+    expect(resourcesOf(stack('perf-foundation'), 'aws_route53_zone')).toEqual([]);
+    expect(onlyResource(stack('perf-platform'), 'aws_acm_certificate')['domain_name']).toBe('perf.docflow.acme-test.dev');
     const listeners = resourcesOf(stack('perf-platform'), 'aws_lb_listener').map(({ block }) => [block['port'], block['protocol']]);
     expect(listeners.sort()).toEqual([
       [443, 'HTTPS'],

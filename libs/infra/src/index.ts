@@ -8,6 +8,7 @@ export {
   findEnvironment,
   LOG_RETENTION_DAYS,
   MAX_VISIBILITY_TIMEOUT_SECONDS,
+  MIN_WAF_RATE_LIMIT,
   VISIBILITY_TIMEOUT_FACTOR,
   visibilityTimeoutFor,
 } from './environments/validate.js';
@@ -20,6 +21,7 @@ export { cidrSubnet, formatCidr, parseCidr } from './core/cidr.js';
 export { DocflowStack, REQUIRED_TERRAFORM_VERSION, type DocflowStackProps, type Foundation } from './core/docflow-stack.js';
 export * from './core/iam.js';
 export { logGroupWithRetention } from './core/log-group.js';
+export { isPlaceholderDomain, warnPlaceholder } from './core/placeholders.js';
 export { PROJECT, resourceName, stackIdFor, tagsFor, type DocflowTags } from './core/naming.js';
 export { allowEgress, allowIngress, emptySecurityGroup, type Peer, type PortRule } from './core/security-group.js';
 
@@ -40,10 +42,24 @@ export { RAW_PREFIX, SecureBucket, type SecureBucketProps } from './data/secure-
 export { ApiKeysSecret, type ApiKeysSecretProps } from './platform/api-keys-secret.js';
 export { AppLogGroups, type AppLogGroupsProps } from './platform/app-log-groups.js';
 export { Cluster, type ClusterProps } from './platform/cluster.js';
+export { DnsCertificate, type DnsCertificateProps } from './platform/dns-certificate.js';
 export type { Edge, EdgeRoute } from './platform/edge.js';
+export {
+  API_KEY_HEADER,
+  BODY_SIZE_LABEL,
+  BODY_SIZE_RULE,
+  EdgeFirewall,
+  INGEST_DOCUMENT_ROUTES,
+  LARGE_BODY_ROUTE_LABEL,
+  MANAGED_RULE_GROUPS,
+  WAF_LOG_GROUP_PREFIX,
+  type EdgeFirewallProps,
+  type LargeBodyRoute,
+} from './platform/edge-firewall.js';
 export { HttpApiEdge, type HttpApiEdgeProps } from './platform/http-api-edge.js';
 export { LoadBalancerEdge, TLS_POLICY, type LoadBalancerEdgeProps } from './platform/load-balancer-edge.js';
-export { APPS, Platform, type App, type PlatformProps } from './platform/platform.js';
+export { ACCESS_LOG_PREFIX, ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, LoadBalancerLogs, type LoadBalancerLogsProps } from './platform/load-balancer-logs.js';
+export { APPS, Platform, type App, type LoadBalancerProtection, type PlatformProps, type PublicDomain } from './platform/platform.js';
 export { Repositories, type RepositoriesProps } from './platform/repositories.js';
 
 // services
@@ -65,6 +81,7 @@ export { MonthlyBudget, type MonthlyBudgetProps } from './observability/budget.j
 export { Observability, type ObservabilityProps } from './observability/observability.js';
 
 // foundation
+export { DomainZone, type DomainZoneProps } from './foundation/domain-zone.js';
 export { GithubDeployRoles, type GithubDeployRolesProps } from './foundation/github-deploy-roles.js';
 export { StateBucket, stateBucketName, type StateBucketProps } from './foundation/state-bucket.js';
 export { WorkloadBoundary, type WorkloadBoundaryProps } from './foundation/workload-boundary.js';

@@ -1,6 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { DocflowStack, GithubDeployRoles, StateBucket, WorkloadBoundary, type DocflowStackProps, type Foundation } from '@docflow/infra';
+import { DocflowStack, DomainZone, GithubDeployRoles, StateBucket, WorkloadBoundary, type DocflowStackProps, type Foundation } from '@docflow/infra';
 
 export interface FoundationStackProps extends Omit<DocflowStackProps, 'workloadIam' | 'foundation'> {
   /**
@@ -25,6 +25,8 @@ export class FoundationStack extends DocflowStack implements Foundation {
   readonly workloadBoundary: WorkloadBoundary;
   readonly stateBucket?: StateBucket;
   readonly github?: GithubDeployRoles;
+  /** The environment's public zone, when the table asks for a new one (domain.hostedZone.createZone). */
+  readonly domainZone?: DomainZone;
 
   constructor(scope: Construct, props: FoundationStackProps) {
     super(scope, 'foundation', { ...props, workloadIam: false });
@@ -34,6 +36,13 @@ export class FoundationStack extends DocflowStack implements Foundation {
     }
     this.workloadBoundary = new WorkloadBoundary(this, 'WorkloadBoundary', { envName: env.name });
     new TerraformOutput(this, 'workload_boundary_arn', { value: this.workloadBoundary.arn, description: 'Permissions boundary of every workload role' });
+    if (env.domain !== undefined && 'createZone' in env.domain.hostedZone) {
+      this.domainZone = new DomainZone(this, 'DomainZone', { domainName: env.domain.name });
+      new TerraformOutput(this, 'domain_name_servers', {
+        value: this.domainZone.nameServers,
+        description: `Delegate ${env.domain.name} to these from its parent zone (an NS record) before the platform stack's certificate can validate`,
+      });
+    }
     if (props.githubRepository === undefined) return;
 
     this.stateBucket = new StateBucket(this, 'StateBucket', { envName: env.name });
@@ -48,6 +57,14 @@ export class FoundationStack extends DocflowStack implements Foundation {
     new TerraformOutput(this, 'deploy_role_arn', { value: this.github.deployRole.arn, description: 'GitHub environment secret for deploy jobs' });
     new TerraformOutput(this, 'plan_role_arn', { value: this.github.planRole.arn, description: 'Role for pull-request plans' });
   }
+}
+
+/** The Route 53 zone id of the environment's domain: the one the foundation created, or the table's existing zone. */
+export function domainZoneId(foundation: FoundationStack): string | undefined {
+  const domain = foundation.env.domain;
+  if (domain === undefined) return undefined;
+  if ('hostedZoneId' in domain.hostedZone) return domain.hostedZone.hostedZoneId;
+  return foundation.domainZone?.zoneId;
 }
 
 /** Props of every stack of an environment other than the foundation: it names its foundation. */

@@ -1,1 +1,1 @@
-export { FoundationStack, type FoundationStackProps, type WorkloadStackProps } from './foundation-stack.js';
+export { domainZoneId, FoundationStack, type FoundationStackProps, type WorkloadStackProps } from './foundation-stack.js';

@@ -73,6 +73,11 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_budgets_budget: 'free (the first two budgets of an account)',
   aws_kms_alias: 'free',
   aws_wafv2_web_acl_association: 'free',
+  aws_wafv2_web_acl_logging_configuration: 'priced through its log group',
+  aws_cloudwatch_log_resource_policy: 'free',
+  aws_acm_certificate: 'free (public ACM certificates)',
+  aws_acm_certificate_validation: 'free (it only waits for ACM)',
+  aws_route53_record: 'free (alias queries to AWS resources are free; validation records are read by ACM only)',
   aws_backup_selection: 'priced through its plan',
   aws_backup_vault: 'priced through its plan (storage)',
   terraform_data: 'free',
@@ -213,6 +218,7 @@ const MODELS: Readonly<Record<string, Model>> = {
     };
   },
   aws_service_discovery_private_dns_namespace: () => ({ lines: [line('private DNS namespace (Route 53 hosted zone)', 1, 'zones', 'route53HostedZoneMonth', 'config')] }),
+  aws_route53_zone: () => ({ lines: [line('public hosted zone (the environment\'s domain)', 1, 'zones', 'route53HostedZoneMonth', 'config')] }),
   aws_service_discovery_service: (discovery, { context }) => {
     const registered = context
       .environmentResources('aws_ecs_service')
@@ -368,6 +374,8 @@ function logGbPerDay(group: Resource, inputs: PricingInputs): { gb: number; why:
   }
   const stage = context.environmentResources('aws_apigatewayv2_stage').find((candidate) => context.refersTo(blocks(candidate.block['access_log_settings'])[0]?.['destination_arn'], group, candidate, true));
   if (stage) return { gb: ((usage.documentsPerDay + usage.apiRequestsPerDay) * 0.5) / (1024 * 1024), why: 'API access logs, 0.5 KiB a request' };
+  const waf = context.environmentResources('aws_wafv2_web_acl_logging_configuration').find((logging) => strings(logging.block['log_destination_configs']).some((arn) => context.refersTo(arn, group, logging)));
+  if (waf) return { gb: ((usage.documentsPerDay + usage.apiRequestsPerDay) * 1.5) / (1024 * 1024), why: 'WAF logs, 1.5 KiB a request' };
   if (/\/postgresql$/.test(String(group.block['name']))) return { gb: usage.databaseLogGbPerDay, why: 'PostgreSQL log export' };
   return { gb: 0, why: 'nothing steady writes here (errors only)' };
 }

@@ -74,7 +74,7 @@ export const PRICES = {
   wafMillion: { usd: 0.6, per: 'million requests', source: 'https://aws.amazon.com/waf/pricing/', check: 'aws-page' },
   backupGbMonth: { usd: 0.095, per: 'GB-month (AWS Backup, RDS snapshots, warm)', source: 'https://aws.amazon.com/backup/pricing/', check: 'aws-page' },
   kmsKeyMonth: { usd: 1, per: 'key-month', source: 'https://aws.amazon.com/kms/pricing/', check: 'aws-page' },
-  route53HostedZoneMonth: { usd: 0.5, per: 'hosted zone-month (a Cloud Map private DNS namespace)', source: 'https://aws.amazon.com/route53/pricing/', check: 'aws-page' },
+  route53HostedZoneMonth: { usd: 0.5, per: 'hosted zone-month (public, or private as a Cloud Map DNS namespace)', source: 'https://aws.amazon.com/route53/pricing/', check: 'aws-page' },
   cloudMapInstanceMonth: { usd: 0.1, per: 'registered instance-month', source: 'https://aws.amazon.com/cloud-map/pricing/', check: 'aws-page' },
 } as const satisfies Record<string, Price>;
 

@@ -12,42 +12,7 @@ const REVIEW_BY = '2027-05-31';
  * rule fails again until someone fixes the stacks or renews the waiver with a reason.
  */
 export const DOCFLOW_WAIVERS: readonly Waiver[] = [
-  // ---- the security issue (7): HTTPS, WAF, access logs, database users, KMS ----
-  {
-    rule: 'CKV_AWS_2',
-    profiles: ['standard'],
-    stacks: ['platform'],
-    reason: 'the ALB serves plain HTTP until a certificate is set; HTTPS with a redirect from HTTP is the security issue',
-    until: { issue: 7 },
-  },
-  {
-    rule: 'CKV_AWS_103',
-    profiles: ['standard'],
-    stacks: ['platform'],
-    reason: 'no TLS policy while the ALB serves plain HTTP (HTTPS is the security issue)',
-    until: { issue: 7 },
-  },
-  {
-    rule: 'CKV2_AWS_20',
-    profiles: ['standard'],
-    stacks: ['platform'],
-    reason: 'port 80 answers instead of redirecting until the ALB has HTTPS (the security issue)',
-    until: { issue: 7 },
-  },
-  {
-    rule: 'CKV2_AWS_28',
-    profiles: ['standard'],
-    stacks: ['platform'],
-    reason: 'no WAF web ACL on the public ALB yet (the security issue; ingest needs a scoped body-size exception)',
-    until: { issue: 7 },
-  },
-  {
-    rule: 'CKV_AWS_91',
-    profiles: ['standard'],
-    stacks: ['platform'],
-    reason: 'no ALB access logs yet (the security issue adds the log bucket)',
-    until: { issue: 7 },
-  },
+  // ---- the security issue (7): database users, KMS ----
   {
     rule: 'CKV_AWS_161',
     profiles: ALL_PROFILES,
@@ -80,7 +45,7 @@ export const DOCFLOW_WAIVERS: readonly Waiver[] = [
     rule: 'CKV_AWS_260',
     profiles: ['standard'],
     stacks: ['platform'],
-    reason: 'the public ALB must accept port 80 (today plain HTTP; after the security issue only to redirect to HTTPS)',
+    reason: 'the public ALB accepts port 80 only to answer with a permanent redirect to HTTPS (CKV2_AWS_20 checks the redirect)',
     until: { date: REVIEW_BY },
   },
   {

@@ -95,6 +95,91 @@ const pipe = (ecs: Record<string, unknown>, extra: Record<string, unknown> = {})
   one({ aws_pipes_pipe: { Pipe: { source: 'arn:aws:sqs:eu-west-1:123456789012:q', target_parameters: { ecs_task_parameters: ecs }, ...extra } } });
 const spot = { capacity_provider_strategy: [{ capacity_provider: 'FARGATE_SPOT', weight: 1 }] };
 
+/** A web ACL with docflow's edge rules; `change` edits the rule list. */
+const managedRule = (name: string, priority: number, extra: Record<string, unknown> = {}) => ({
+  name,
+  priority,
+  override_action: { none: {} },
+  statement: { managed_rule_group_statement: [{ vendor_name: 'AWS', name, ...extra }] },
+});
+const sizeCount = { rule_action_override: [{ name: 'SizeRestrictions_BODY', action_to_use: [{ count: [{}] }] }] };
+const labelRoutes = (method: string, path: string) => ({
+  name: 'label-large-body-routes',
+  priority: 10,
+  action: { count: {} },
+  rule_label: [{ name: 'docflow:large-body-route' }],
+  statement: {
+    and_statement: [
+      {
+        statement: [
+          { byte_match_statement: [{ field_to_match: [{ method: [{}] }], positional_constraint: 'EXACTLY', search_string: method }] },
+          { regex_match_statement: [{ field_to_match: [{ uri_path: [{}] }], regex_string: path }] },
+        ],
+      },
+    ],
+  },
+});
+const blockLargeElsewhere = {
+  name: 'block-large-bodies-elsewhere',
+  priority: 60,
+  action: { block: {} },
+  statement: {
+    and_statement: [
+      {
+        statement: [
+          { label_match_statement: [{ scope: 'LABEL', key: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body' }] },
+          { not_statement: [{ statement: [{ label_match_statement: [{ scope: 'LABEL', key: 'docflow:large-body-route' }] }] }] },
+        ],
+      },
+    ],
+  },
+};
+const rateLimit = { name: 'rate', priority: 0, action: { block: {} }, statement: { rate_based_statement: [{ limit: 2000, aggregate_key_type: 'IP' }] } };
+const EDGE_RULES = [
+  rateLimit,
+  labelRoutes('POST', '^/v1/documents(:batch)?$'),
+  managedRule('AWSManagedRulesAmazonIpReputationList', 20),
+  managedRule('AWSManagedRulesCommonRuleSet', 30, sizeCount),
+  managedRule('AWSManagedRulesKnownBadInputsRuleSet', 40),
+  managedRule('AWSManagedRulesSQLiRuleSet', 50),
+  blockLargeElsewhere,
+];
+const webAcl = (rules: unknown[], more: TerraformJson['resource'] = {}) => one({ aws_wafv2_web_acl: { Acl: { scope: 'REGIONAL', rule: rules } }, ...more });
+const wafLogging = (group: Record<string, unknown>, redacted: unknown[] = [{ single_header: { name: 'x-api-key' } }]) =>
+  webAcl(EDGE_RULES, {
+    aws_cloudwatch_log_group: { Logs: group },
+    aws_wafv2_web_acl_logging_configuration: {
+      Logging: { resource_arn: '${aws_wafv2_web_acl.Acl.arn}', log_destination_configs: ['${aws_cloudwatch_log_group.Logs.arn}'], redacted_fields: redacted },
+    },
+  });
+const logBucket = (algorithm: string, statements: unknown[], lifecycle: unknown[], dependsOn = ['aws_s3_bucket_policy.Policy']) =>
+  alb(
+    { access_logs: { bucket: '${aws_s3_bucket.Logs.bucket}', prefix: 'alb', enabled: true }, depends_on: dependsOn },
+    {
+      aws_s3_bucket: { Logs: { bucket_prefix: 'logs-' } },
+      aws_s3_bucket_server_side_encryption_configuration: { Sse: { bucket: '${aws_s3_bucket.Logs.id}', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: algorithm } }] } },
+      aws_s3_bucket_policy: { Policy: { bucket: '${aws_s3_bucket.Logs.id}', policy: policy(...statements) } },
+      aws_s3_bucket_lifecycle_configuration: { Lifecycle: { bucket: '${aws_s3_bucket.Logs.id}', rule: lifecycle } },
+    },
+  );
+const elbDelivery = {
+  Effect: 'Allow',
+  Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+  Action: 's3:PutObject',
+  Resource: '${aws_s3_bucket.Logs.arn}/alb/AWSLogs/123456789012/*',
+};
+const expiry = [{ id: 'expire', status: 'Enabled', expiration: [{ days: 30 }] }];
+const httpsListener = (block: Record<string, unknown>) =>
+  one({ aws_acm_certificate: { Cert: { domain_name: 'a.acme.dev' } }, aws_acm_certificate_validation: { Valid: { certificate_arn: '${aws_acm_certificate.Cert.arn}' } }, aws_lb_listener: { L: { protocol: 'HTTPS', port: 443, ...block } } });
+const aliased = (certificateName: string) =>
+  alb(
+    { internal: false },
+    {
+      aws_route53_record: { Alias: { name: 'a.acme.dev', type: 'A', alias: { name: '${aws_lb.Alb.dns_name}', zone_id: '${aws_lb.Alb.zone_id}' } } },
+      aws_acm_certificate: { Cert: { domain_name: certificateName } },
+    },
+  );
+
 const CASES: Record<string, Case> = {
   CKV_AWS_16: { pass: db({ storage_encrypted: true }), fail: db({ storage_encrypted: false }), because: 'storage_encrypted is false', unreadable: db({ storage_encrypted: '${var.encrypt}' }) },
   CKV_AWS_17: { pass: db({ publicly_accessible: false }), fail: db({ publicly_accessible: true }), because: 'publicly_accessible is true' },
@@ -311,6 +396,33 @@ const CASES: Record<string, Case> = {
     because: 'grants the basic role roles/editor',
   },
   DOCFLOW_GCP_ALL_USERS: { pass: gcpMember('roles/storage.objectViewer', 'group:ops@example.com'), fail: gcpMember('roles/storage.objectViewer', 'allUsers'), because: 'grants roles/storage.objectViewer to allUsers' },
+  DOCFLOW_WAF_MANAGED_RULES: {
+    pass: webAcl(EDGE_RULES),
+    fail: webAcl(EDGE_RULES.filter((rule) => rule.name !== 'AWSManagedRulesSQLiRuleSet')),
+    because: 'AWSManagedRulesSQLiRuleSet (SQL injection) is missing',
+  },
+  DOCFLOW_WAF_RATE_LIMIT: { pass: webAcl(EDGE_RULES), fail: webAcl(EDGE_RULES.slice(1)), because: 'no rate-based rule blocks a single client IP' },
+  DOCFLOW_WAF_BODY_SIZE: {
+    pass: webAcl(EDGE_RULES),
+    fail: webAcl([...EDGE_RULES.slice(0, 1), labelRoutes('POST', '/v1/'), ...EDGE_RULES.slice(2)]),
+    because: 'must match one method exactly and an anchored path',
+  },
+  DOCFLOW_WAF_LOGGING: {
+    pass: wafLogging({ name: 'aws-waf-logs-docflow', retention_in_days: 30 }),
+    fail: wafLogging({ name: 'aws-waf-logs-docflow', retention_in_days: 30 }, []),
+    because: 'the x-api-key header is not redacted',
+  },
+  DOCFLOW_HTTPS_CERTIFICATE: {
+    pass: httpsListener({ certificate_arn: '${aws_acm_certificate_validation.Valid.certificate_arn}', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06' }),
+    fail: httpsListener({ certificate_arn: '${aws_acm_certificate.Cert.arn}', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06' }),
+    because: 'certificate_arn is the certificate itself, not its aws_acm_certificate_validation',
+  },
+  DOCFLOW_ALB_ACCESS_LOG_BUCKET: {
+    pass: logBucket('AES256', [elbDelivery], expiry),
+    fail: logBucket('aws:kms', [elbDelivery], expiry),
+    because: "the bucket's default encryption is aws:kms: ELB delivers access logs only to SSE-S3 (AES256) buckets",
+  },
+  DOCFLOW_ALB_DOMAIN: { pass: aliased('a.acme.dev'), fail: aliased('b.acme.dev'), because: 'a.acme.dev points at it but no certificate of the environment names it' },
 };
 
 describe('every policy rule', () => {

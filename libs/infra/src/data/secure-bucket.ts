@@ -6,7 +6,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy/index.j
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning/index.js';
-import { policyDocument } from '../core/iam.js';
+import { policyDocument, type ResourcePolicyStatement } from '../core/iam.js';
 
 /** Key prefix of the stored documents (`raw/<sha256>`, see @docflow/blobs). */
 export const RAW_PREFIX = 'raw/';
@@ -22,6 +22,10 @@ export interface SecureBucketProps {
   readonly noncurrentVersionExpirationDays?: number;
   /** Allow `terraform destroy` to delete a bucket that still holds objects. @default false */
   readonly forceDestroy?: boolean;
+  /** Days an object is kept before it expires (logs). @default - objects never expire */
+  readonly expirationDays?: number;
+  /** More statements for the bucket policy (a service that delivers logs), given the bucket's ARN. @default - the TLS-only deny alone */
+  readonly policyStatements?: (bucketArn: string) => readonly ResourcePolicyStatement[];
 }
 
 /**
@@ -31,12 +35,17 @@ export interface SecureBucketProps {
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** The bucket policy: a service that writes into the bucket must wait for it (dependsOn). */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 30;
     const forceDestroy = props.forceDestroy ?? false;
     const preventDestroy = props.preventDestroy ?? false;
+    if (props.expirationDays !== undefined && (!Number.isInteger(props.expirationDays) || props.expirationDays < 1)) {
+      throw new Error(`SecureBucket: expirationDays must be a whole number of days, at least 1, got ${props.expirationDays}`);
+    }
     if ((props.bucketPrefix === undefined) === (props.bucketName === undefined)) {
       throw new Error('SecureBucket: set exactly one of bucketPrefix and bucketName');
     }
@@ -79,6 +88,9 @@ export class SecureBucket extends Construct {
           noncurrentVersionExpiration: [{ noncurrentDays: noncurrentVersionExpirationDays }],
           expiration: [{ expiredObjectDeleteMarker: true }],
         },
+        ...(props.expirationDays !== undefined
+          ? [{ id: 'expire-objects', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: props.expirationDays }] }]
+          : []),
         {
           id: 'abort-incomplete-uploads',
           status: 'Enabled',
@@ -88,7 +100,7 @@ export class SecureBucket extends Construct {
       ],
       dependsOn: [versioning],
     });
-    new S3BucketPolicy(this, 'Policy', {
+    this.policy = new S3BucketPolicy(this, 'Policy', {
       bucket: this.bucket.id,
       policy: policyDocument([
         {
@@ -99,6 +111,7 @@ export class SecureBucket extends Construct {
           Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
           Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         },
+        ...(props.policyStatements?.(this.bucket.arn) ?? []),
       ]),
       // the public access block must exist first, or S3 may reject the policy
       dependsOn: [publicAccess],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { environmentWith } from '../testing/index.js';
+import { environment, environmentWith } from '../testing/index.js';
 import { ENVIRONMENTS } from './table.js';
+import type { EnvironmentConfig } from './types.js';
 import { defineEnvironments, EnvironmentConfigError, environmentProblems, fargateSizeProblem, findEnvironment, visibilityTimeoutFor } from './validate.js';
 
 describe('the environment table', () => {
@@ -82,10 +83,74 @@ describe('defineEnvironments (validation)', () => {
     ]);
   });
 
-  it('GIVEN a certificate on the lean profile THEN it says there is no ALB', () => {
-    expect(environmentProblems(environmentWith('dev', { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' }))).toEqual([
-      'certificateArn: the lean profile has no ALB; its API Gateway endpoint is already HTTPS',
+  it('GIVEN a standard environment without a domain or a firewall THEN it names the environment and each field', () => {
+    const { domain: _domain, firewall: _firewall, ...withoutEdge } = environment('staging');
+    expect(() => defineEnvironments([withoutEdge])).toThrow(
+      'Invalid environment table:\n' +
+        '  - environment "staging": domain: is required in the standard profile (its load balancer serves HTTPS only): set domain.name and domain.hostedZone\n' +
+        '  - environment "staging": firewall: is required in the standard profile (WAF protects its load balancer): set firewall.requestsPerIpPer5Minutes',
+    );
+  });
+
+  it('GIVEN a malformed domain, zone or rate limit THEN it names the field and the value', () => {
+    expect(
+      environmentProblems(
+        environmentWith('prod', {
+          domain: { name: '*.Docflow.com', hostedZone: { hostedZoneId: 'zone-1' } },
+          firewall: { requestsPerIpPer5Minutes: 5 },
+        }),
+      ),
+    ).toEqual([
+      'domain.name: "*.Docflow.com" is not a lower-case DNS host name (no wildcard, no trailing dot)',
+      'domain.hostedZone.hostedZoneId: "zone-1" is not a Route 53 hosted zone id (Z followed by letters and digits)',
+      "firewall.requestsPerIpPer5Minutes: must be a whole number, at least 10 (WAF's lowest rate limit), got 5",
     ]);
+    const both = { hostedZoneId: 'Z123', createZone: true } as unknown as { createZone: true };
+    expect(environmentProblems(environmentWith('prod', { domain: { name: 'docflow.acme.com', hostedZone: both } }))).toEqual([
+      'domain.hostedZone: set exactly one of hostedZoneId (an existing Route 53 zone) and createZone: true',
+    ]);
+  });
+
+  it('GIVEN lean THEN a domain is optional and a firewall is refused (no load balancer)', () => {
+    expect(environmentProblems(environmentWith('dev', { domain: { name: 'dev.docflow.acme.com', hostedZone: { hostedZoneId: 'Z0ABC' } } }))).toEqual([]);
+    expect(environmentProblems(environmentWith('dev', { firewall: { requestsPerIpPer5Minutes: 100 } }))).toEqual([
+      'firewall: the lean profile has no load balancer to protect (API Gateway HTTP APIs cannot take a WAF web ACL); remove it',
+    ]);
+  });
+
+  it('GIVEN rotation periods or a trail retention out of range THEN it names them', () => {
+    const prod = environment('prod');
+    expect(
+      environmentProblems(
+        environmentWith('prod', {
+          database: { ...prod.database, credentialRotationDays: 0, masterPasswordRotationDays: 1001 },
+          audit: { ...prod.audit, trailRetentionDays: 0.5 },
+        }),
+      ),
+    ).toEqual([
+      'database.credentialRotationDays: must be 1 to 1000 days, got 0',
+      'database.masterPasswordRotationDays: must be 1 to 1000 days, got 1001',
+      'audit.trailRetentionDays: must be a whole number of days, at least 1, got 0.5',
+    ]);
+  });
+
+  it('GIVEN two environments in one account that both turn on CloudTrail and GuardDuty THEN the second is refused', () => {
+    const staging = environmentWith('staging', { accountId: '123456789012' });
+    const prod = environmentWith('prod', { accountId: '123456789012' });
+    expect(() => defineEnvironments([staging, prod])).toThrow(
+      'Invalid environment table:\n' +
+        '  - environment "prod": audit.cloudTrail: account 123456789012 already has it from environment "staging" (one per account); turn it off here\n' +
+        '  - environment "prod": audit.guardDuty: account 123456789012 already has it from environment "staging" (one per account); turn it off here',
+    );
+    const prodWithoutAudit = environmentWith('prod', { accountId: '123456789012', audit: { cloudTrail: false, guardDuty: false, trailRetentionDays: 365 } });
+    expect(defineEnvironments([staging, prodWithoutAudit])).toHaveLength(2);
+  });
+
+  it('ships customer-managed keys and the audit trail for prod, placeholder domains for staging and prod', () => {
+    const byName: Record<string, EnvironmentConfig> = Object.fromEntries(ENVIRONMENTS.map((env) => [env.name, env]));
+    expect(byName['prod']).toMatchObject({ keys: 'customer-managed', audit: { cloudTrail: true, guardDuty: true } });
+    expect(byName['staging']?.domain?.name).toBe('staging.docflow.example.com');
+    expect(byName['dev']?.domain).toBeUndefined();
   });
 
   it('adding an environment is one entry', () => {

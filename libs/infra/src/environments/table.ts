@@ -22,6 +22,8 @@ export const ENVIRONMENTS = defineEnvironments([
       multiAz: false,
       deletionProtection: false,
       connectionsAlarmThreshold: 60,
+      credentialRotationDays: 30,
+      masterPasswordRotationDays: 7,
     },
     api: { cpu: 256, memoryMiB: 512, desiredCount: 1, maxCount: 1 },
     ingest: { cpu: 256, memoryMiB: 512, desiredCount: 1, maxCount: 1 },
@@ -37,6 +39,9 @@ export const ENVIRONMENTS = defineEnvironments([
     alarmEmail: 'docflow-alerts@example.com',
     monthlyBudgetUsd: 50,
     logRetentionDays: 7,
+    // the HTTP API's own https URL; a custom domain is optional here
+    keys: 'aws-managed',
+    audit: { cloudTrail: false, guardDuty: false, trailRetentionDays: 365 },
   },
   {
     name: 'staging',
@@ -53,6 +58,8 @@ export const ENVIRONMENTS = defineEnvironments([
       multiAz: false,
       deletionProtection: false,
       connectionsAlarmThreshold: 150,
+      credentialRotationDays: 30,
+      masterPasswordRotationDays: 7,
     },
     api: { cpu: 512, memoryMiB: 1024, desiredCount: 2, maxCount: 4 },
     ingest: { cpu: 512, memoryMiB: 1024, desiredCount: 2, maxCount: 4 },
@@ -68,6 +75,11 @@ export const ENVIRONMENTS = defineEnvironments([
     alarmEmail: 'docflow-alerts@example.com',
     monthlyBudgetUsd: 250,
     logRetentionDays: 30,
+    // placeholders (a reserved example domain): synth warns, deploy refuses until they are real
+    domain: { name: 'staging.docflow.example.com', hostedZone: { createZone: true } },
+    firewall: { requestsPerIpPer5Minutes: 2000 },
+    keys: 'aws-managed',
+    audit: { cloudTrail: true, guardDuty: true, trailRetentionDays: 365 },
   },
   {
     name: 'prod',
@@ -84,6 +96,8 @@ export const ENVIRONMENTS = defineEnvironments([
       multiAz: true,
       deletionProtection: true,
       connectionsAlarmThreshold: 320,
+      credentialRotationDays: 30,
+      masterPasswordRotationDays: 7,
     },
     api: { cpu: 1024, memoryMiB: 2048, desiredCount: 2, maxCount: 8 },
     ingest: { cpu: 1024, memoryMiB: 2048, desiredCount: 2, maxCount: 8 },
@@ -99,5 +113,9 @@ export const ENVIRONMENTS = defineEnvironments([
     alarmEmail: 'docflow-alerts@example.com',
     monthlyBudgetUsd: 800,
     logRetentionDays: 90,
+    domain: { name: 'docflow.example.com', hostedZone: { createZone: true } },
+    firewall: { requestsPerIpPer5Minutes: 2000 },
+    keys: 'customer-managed',
+    audit: { cloudTrail: true, guardDuty: true, trailRetentionDays: 365 },
   },
 ] as const satisfies readonly EnvironmentConfig[]);

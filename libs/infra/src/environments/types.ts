@@ -59,6 +59,49 @@ export interface DatabaseSettings {
   readonly deletionProtection: boolean;
   /** Alarm when connections exceed this (about 80 % of the class's max_connections). */
   readonly connectionsAlarmThreshold: number;
+  /** Days between new passwords for the api and worker database roles (docflow's rotation task). */
+  readonly credentialRotationDays: number;
+  /** Days between new passwords for the RDS-managed master user (only migrations log in with it). */
+  readonly masterPasswordRotationDays: number;
+}
+
+/**
+ * The environment's public host. api and ingest answer on the same name (the edge routes ingest's
+ * POSTs to ingest, everything else to api), with a DNS-validated ACM certificate.
+ */
+export interface DomainSettings {
+  /** The host name clients use, e.g. `api.docflow.acme.com` (no wildcard, no trailing dot). */
+  readonly name: string;
+  /**
+   * The Route 53 hosted zone of `name`: an existing zone that holds it (`hostedZoneId`, records are
+   * added to it), or a new zone for exactly `name` that the foundation stack creates
+   * (`createZone`; delegate it once from the parent zone with the name servers it outputs).
+   */
+  readonly hostedZone: { readonly hostedZoneId: string } | { readonly createZone: true };
+}
+
+/** The web application firewall in front of the standard profile's load balancer. */
+export interface FirewallSettings {
+  /** Requests one client IP may send in any 5 minutes before WAF blocks it (10 or more). */
+  readonly requestsPerIpPer5Minutes: number;
+}
+
+/**
+ * Who holds the keys that encrypt data at rest: `aws-managed` (AWS-owned and AWS-managed keys, no
+ * cost) or `customer-managed` (KMS keys of the environment, rotated yearly, with key policies that
+ * name who may use them; about $1 per key and month, see docs/infrastructure.md).
+ */
+export const KEY_MODES = ['aws-managed', 'customer-managed'] as const;
+export type KeyMode = (typeof KEY_MODES)[number];
+
+/** The account-level audit pieces the foundation stack owns (one of each per account and region). */
+export interface AuditSettings {
+  /** A multi-region CloudTrail trail with log file validation, to an encrypted bucket. */
+  readonly cloudTrail: boolean;
+  /** GuardDuty threat detection (with S3 data events and RDS login events). */
+  readonly guardDuty: boolean;
+  /** Days the trail's log files are kept before they expire. */
+  readonly trailRetentionDays: number;
 }
 
 export interface EnvironmentConfig {
@@ -79,6 +122,10 @@ export interface EnvironmentConfig {
   readonly alarmEmail: string;
   readonly monthlyBudgetUsd: number;
   readonly logRetentionDays: number;
-  /** ACM certificate for the ALB's HTTPS listener (standard profile). Without it the ALB serves HTTP only. */
-  readonly certificateArn?: string;
+  /** Public host name and zone: required in the standard profile (HTTPS only), optional in lean. */
+  readonly domain?: DomainSettings;
+  /** WAF on the load balancer: required in the standard profile, which has one; lean has none. */
+  readonly firewall?: FirewallSettings;
+  readonly keys: KeyMode;
+  readonly audit: AuditSettings;
 }

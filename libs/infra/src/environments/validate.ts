@@ -2,6 +2,7 @@ import { VISIBILITY_TIMEOUT_FACTOR } from '@docflow/guardrails';
 import { parseCidr } from '../core/cidr.js';
 import {
   CAPACITY_PROVIDERS,
+  KEY_MODES,
   NAT_MODES,
   PROFILES,
   WORKER_MODES,
@@ -58,6 +59,13 @@ const NAME_PATTERN = /^[a-z][a-z0-9]{1,11}$/;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** A DNS host name: labels of letters, digits and inner hyphens, at least two of them. */
+const HOST_NAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID_PATTERN = /^Z[A-Z0-9]{1,31}$/;
+/** WAF's lowest rate-based limit (requests per evaluation window per aggregation key). */
+export const MIN_WAF_RATE_LIMIT = 10;
+/** Secrets Manager rotates at most every 1000 days; RDS-managed secrets at least every 1 day. */
+const MAX_ROTATION_DAYS = 1000;
 
 /** Every problem with one environment entry (empty when it is consistent). */
 export function environmentProblems(env: EnvironmentConfig): string[] {
@@ -92,6 +100,10 @@ export function environmentProblems(env: EnvironmentConfig): string[] {
     add('database.backupRetentionDays: must be 1 to 35');
   }
   if (db.connectionsAlarmThreshold < 1) add('database.connectionsAlarmThreshold: must be positive');
+  for (const field of ['credentialRotationDays', 'masterPasswordRotationDays'] as const) {
+    const days = db[field];
+    if (!Number.isInteger(days) || days < 1 || days > MAX_ROTATION_DAYS) add(`database.${field}: must be 1 to ${MAX_ROTATION_DAYS} days, got ${days}`);
+  }
 
   for (const service of ['api', 'ingest'] as const) {
     const settings = env[service];
@@ -124,11 +136,59 @@ export function environmentProblems(env: EnvironmentConfig): string[] {
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(env.logRetentionDays)) {
     add(`logRetentionDays: ${env.logRetentionDays} is not a CloudWatch retention (${LOG_RETENTION_DAYS.join(', ')})`);
   }
-  if (env.certificateArn !== undefined && !env.certificateArn.startsWith('arn:aws:acm:')) {
-    add('certificateArn: must be an ACM certificate ARN (arn:aws:acm:...)');
+  problems.push(...edgeProblems(env));
+  if (!KEY_MODES.includes(env.keys)) add(`keys: must be one of ${KEY_MODES.join(', ')}`);
+  const trailDays = env.audit.trailRetentionDays;
+  if (!Number.isInteger(trailDays) || trailDays < 1) add(`audit.trailRetentionDays: must be a whole number of days, at least 1, got ${trailDays}`);
+  return problems;
+}
+
+/** The domain and firewall of an environment: the standard profile serves HTTPS only, behind WAF. */
+function edgeProblems(env: EnvironmentConfig): string[] {
+  const problems: string[] = [];
+  const standard = env.profile === 'standard';
+  if (env.domain === undefined) {
+    if (standard) problems.push('domain: is required in the standard profile (its load balancer serves HTTPS only): set domain.name and domain.hostedZone');
+  } else {
+    if (!HOST_NAME_PATTERN.test(env.domain.name)) {
+      problems.push(`domain.name: "${env.domain.name}" is not a lower-case DNS host name (no wildcard, no trailing dot)`);
+    }
+    const zone = env.domain.hostedZone as { hostedZoneId?: unknown; createZone?: unknown };
+    const hasId = zone.hostedZoneId !== undefined;
+    const creates = zone.createZone === true;
+    if (hasId === creates) {
+      problems.push('domain.hostedZone: set exactly one of hostedZoneId (an existing Route 53 zone) and createZone: true');
+    } else if (hasId && !HOSTED_ZONE_ID_PATTERN.test(String(zone.hostedZoneId))) {
+      problems.push(`domain.hostedZone.hostedZoneId: "${String(zone.hostedZoneId)}" is not a Route 53 hosted zone id (Z followed by letters and digits)`);
+    }
   }
-  if (env.certificateArn !== undefined && env.profile === 'lean') {
-    add('certificateArn: the lean profile has no ALB; its API Gateway endpoint is already HTTPS');
+  if (env.firewall === undefined) {
+    if (standard) problems.push('firewall: is required in the standard profile (WAF protects its load balancer): set firewall.requestsPerIpPer5Minutes');
+  } else if (!standard) {
+    problems.push('firewall: the lean profile has no load balancer to protect (API Gateway HTTP APIs cannot take a WAF web ACL); remove it');
+  } else if (!Number.isInteger(env.firewall.requestsPerIpPer5Minutes) || env.firewall.requestsPerIpPer5Minutes < MIN_WAF_RATE_LIMIT) {
+    problems.push(`firewall.requestsPerIpPer5Minutes: must be a whole number, at least ${MIN_WAF_RATE_LIMIT} (WAF's lowest rate limit), got ${env.firewall.requestsPerIpPer5Minutes}`);
+  }
+  return problems;
+}
+
+/**
+ * Account-level pieces (CloudTrail, GuardDuty) exist once per account: two environments that name
+ * the same account cannot both turn one on. Environments without an accountId are not compared.
+ */
+function accountProblems(environments: readonly EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  for (const feature of ['cloudTrail', 'guardDuty'] as const) {
+    const owners = new Map<string, string>();
+    for (const env of environments) {
+      if (env.accountId === undefined || !env.audit[feature]) continue;
+      const owner = owners.get(env.accountId);
+      if (owner !== undefined) {
+        problems.push(`environment "${env.name}": audit.${feature}: account ${env.accountId} already has it from environment "${owner}" (one per account); turn it off here`);
+      } else {
+        owners.set(env.accountId, env.name);
+      }
+    }
   }
   return problems;
 }
@@ -150,6 +210,7 @@ export function defineEnvironments<const T extends readonly EnvironmentConfig[]>
     seen.add(env.name);
     problems.push(...environmentProblems(env).map((problem) => `environment "${env.name}": ${problem}`));
   }
+  problems.push(...accountProblems(environments));
   if (environments.length === 0) problems.push('no environment defined');
   if (problems.length > 0) throw new EnvironmentConfigError(problems);
   return environments;

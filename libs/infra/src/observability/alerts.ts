@@ -1,11 +1,8 @@
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
-
-/** Domains reserved for documentation (RFC 2606): mail to them goes nowhere. */
-const RESERVED_EXAMPLE_DOMAIN = /@(.+\.)?example\.(com|net|org)$/i;
+import { isPlaceholderDomain, warnPlaceholder } from '../core/placeholders.js';
 
 export interface AlertsProps {
   readonly namePrefix: string;
@@ -46,8 +43,9 @@ export class Alerts extends Construct {
     // and alarm notifications carry no data worth a customer-managed key
     this.topic = new SnsTopic(this, 'Topic', { name: `${props.namePrefix}-alarms` });
     new SnsTopicSubscription(this, 'Email', { topicArn: this.topic.arn, protocol: 'email', endpoint: props.email });
-    if (RESERVED_EXAMPLE_DOMAIN.test(props.email)) {
-      Annotations.of(this).addWarning(
+    if (isPlaceholderDomain(props.email)) {
+      warnPlaceholder(
+        this,
         `Alerts: the alarm email "${props.email}" is a placeholder (a reserved example domain), so no alarm reaches anyone; set alarmEmail in the environment table`,
       );
     }

@@ -1,9 +1,8 @@
 import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { DataLayer } from '../data/data-layer.js';
-import { Platform } from '../platform/platform.js';
 import { FargateService } from '../services/fargate-service.js';
-import { at, onlyResource, resourcesOf, synthStack, testApp, testNetwork, type TerraformJson } from '../testing/index.js';
+import { at, onlyResource, resourcesOf, synthStack, testApp, testNetwork, testPlatform, type TerraformJson } from '../testing/index.js';
 import { Alerts } from './alerts.js';
 import { MonthlyBudget } from './budget.js';
 import { Observability } from './observability.js';
@@ -11,7 +10,7 @@ import { Observability } from './observability.js';
 function synthObservability(profile: 'lean' | 'standard'): TerraformJson {
   const stack = new TerraformStack(testApp(), 'test');
   const { network, securityGroups } = testNetwork(stack, profile === 'lean' ? { createPrivateSubnets: false, natMode: 'none' } : {});
-  const platform = new Platform(stack, 'Platform', { namePrefix: 'docflow-test', profile, network, logRetentionDays: 7 });
+  const platform = testPlatform(stack, network, profile, { logRetentionDays: 7 });
   const data = new DataLayer(stack, 'Data', {
     namePrefix: 'docflow-test',
     network,

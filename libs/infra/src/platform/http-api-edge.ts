@@ -1,8 +1,11 @@
 import { Construct } from 'constructs';
 import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api/index.js';
+import { Apigatewayv2ApiMapping } from '@cdktf/provider-aws/lib/apigatewayv2-api-mapping/index.js';
+import { Apigatewayv2DomainName } from '@cdktf/provider-aws/lib/apigatewayv2-domain-name/index.js';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage/index.js';
 import { Apigatewayv2VpcLink } from '@cdktf/provider-aws/lib/apigatewayv2-vpc-link/index.js';
 import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import type { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/service-discovery-private-dns-namespace/index.js';
 import type { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
@@ -21,6 +24,8 @@ export interface HttpApiEdgeProps {
   readonly throttlingRateLimit?: number;
   /** @default 100 */
   readonly throttlingBurstLimit?: number;
+  /** A host name of our own (TLS 1.2, a validated ACM certificate, an alias record in the zone). @default - the API's own execute-api URL */
+  readonly customDomain?: { readonly name: string; readonly certificateArn: string; readonly zoneId: string };
 }
 
 /**
@@ -87,5 +92,24 @@ export class HttpApiEdge extends Construct {
       },
     });
     this.url = this.api.apiEndpoint;
+
+    if (props.customDomain !== undefined) {
+      const domain = new Apigatewayv2DomainName(this, 'DomainName', {
+        domainName: props.customDomain.name,
+        domainNameConfiguration: { certificateArn: props.customDomain.certificateArn, endpointType: 'REGIONAL', securityPolicy: 'TLS_1_2' },
+      });
+      new Apigatewayv2ApiMapping(this, 'ApiMapping', { apiId: this.api.id, domainName: domain.id, stage: this.stage.id });
+      new Route53Record(this, 'Alias', {
+        zoneId: props.customDomain.zoneId,
+        name: props.customDomain.name,
+        type: 'A',
+        alias: {
+          name: domain.domainNameConfiguration.targetDomainName,
+          zoneId: domain.domainNameConfiguration.hostedZoneId,
+          evaluateTargetHealth: false,
+        },
+      });
+      this.url = `https://${props.customDomain.name}`;
+    }
   }
 }

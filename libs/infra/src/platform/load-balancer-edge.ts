@@ -1,4 +1,3 @@
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener/index.js';
@@ -6,9 +5,14 @@ import type { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index
 import type { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
 import type { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
 import { allowIngress, emptySecurityGroup } from '../core/security-group.js';
+import type { LoadBalancerLogs } from './load-balancer-logs.js';
 
-/** TLS 1.3 and 1.2 only (AWS's recommended policy for new listeners). */
-export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+/**
+ * TLS 1.3 and 1.2 only, restricted to forward-secret AEAD ciphers (AWS's TLS 1.3 policy for clients
+ * that all speak TLS 1.2 or later). Listeners always name it: without ssl_policy AWS applies
+ * ELBSecurityPolicy-2016-08, which still accepts TLS 1.0.
+ */
+export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
 
 const NOT_FOUND = {
   type: 'fixed-response',
@@ -23,8 +27,12 @@ export interface LoadBalancerEdgeProps {
   readonly namePrefix: string;
   readonly vpc: Vpc;
   readonly publicSubnets: readonly Subnet[];
-  /** ACM certificate: adds the HTTPS listener and turns port 80 into a redirect. @default - HTTP only (a warning is emitted) */
-  readonly certificateArn?: string;
+  /** The validated ACM certificate of the HTTPS listener (see DnsCertificate). */
+  readonly certificateArn: string;
+  /** The host name clients use (the url output). */
+  readonly hostName: string;
+  /** Where the access logs go. */
+  readonly accessLogs: LoadBalancerLogs;
   /** @default true */
   readonly deletionProtection?: boolean;
   /** @default 60 */
@@ -33,15 +41,18 @@ export interface LoadBalancerEdgeProps {
 
 /**
  * The standard profile's edge: an internet-facing ALB in the public subnets that drops invalid
- * header fields; with a certificate, HTTPS (TLS 1.2+) and an HTTP-to-HTTPS redirect. Services add
- * their own target group and listener rule to `routeListener`; unmatched requests get a JSON 404.
+ * header fields and writes access logs; HTTPS only (TLS 1.2+), port 80 answering nothing but a
+ * permanent redirect to HTTPS. Services add their own target group and listener rule to
+ * `routeListener`; unmatched requests get a JSON 404.
  */
 export class LoadBalancerEdge extends Construct {
   readonly kind = 'alb' as const;
   readonly loadBalancer: Lb;
   readonly securityGroup: SecurityGroup;
-  /** The listener services attach their rules to (HTTPS when a certificate is configured). */
+  /** The HTTPS listener services attach their rules to. */
   readonly routeListener: LbListener;
+  /** The port-80 listener: a redirect to HTTPS and nothing else. */
+  readonly redirectListener: LbListener;
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: LoadBalancerEdgeProps) {
@@ -52,13 +63,11 @@ export class LoadBalancerEdge extends Construct {
 
     this.securityGroup = emptySecurityGroup(this, 'SecurityGroup', {
       name: `${props.namePrefix}-alb`,
-      description: 'Public ALB: HTTP and HTTPS from anywhere',
+      description: 'Public ALB: HTTPS, and HTTP only to redirect it, from anywhere',
       vpcId: props.vpc.id,
     });
-    allowIngress(this, 'HttpFromInternet', this.securityGroup, { peer: { cidr: '0.0.0.0/0' }, port: 80, description: 'HTTP (redirected when HTTPS is on)' });
-    if (props.certificateArn) {
-      allowIngress(this, 'HttpsFromInternet', this.securityGroup, { peer: { cidr: '0.0.0.0/0' }, port: 443, description: 'HTTPS' });
-    }
+    allowIngress(this, 'HttpsFromInternet', this.securityGroup, { peer: { cidr: '0.0.0.0/0' }, port: 443, description: 'HTTPS' });
+    allowIngress(this, 'HttpFromInternet', this.securityGroup, { peer: { cidr: '0.0.0.0/0' }, port: 80, description: 'HTTP, answered with a redirect to HTTPS' });
 
     this.loadBalancer = new Lb(this, 'LoadBalancer', {
       name: `${props.namePrefix}-alb`,
@@ -70,35 +79,25 @@ export class LoadBalancerEdge extends Construct {
       desyncMitigationMode: 'strictest',
       enableDeletionProtection: deletionProtection,
       idleTimeout: idleTimeoutSeconds,
+      accessLogs: { bucket: props.accessLogs.bucket.bucket, prefix: props.accessLogs.prefix, enabled: true },
+      // the load balancer checks that it may write to the bucket when logging is turned on
+      dependsOn: [props.accessLogs.policy],
     });
 
-    if (props.certificateArn) {
-      this.routeListener = new LbListener(this, 'HttpsListener', {
-        loadBalancerArn: this.loadBalancer.arn,
-        port: 443,
-        protocol: 'HTTPS',
-        sslPolicy: TLS_POLICY,
-        certificateArn: props.certificateArn,
-        defaultAction: [NOT_FOUND],
-      });
-      new LbListener(this, 'HttpListener', {
-        loadBalancerArn: this.loadBalancer.arn,
-        port: 80,
-        protocol: 'HTTP',
-        defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
-      });
-      this.url = `https://${this.loadBalancer.dnsName}`;
-    } else {
-      Annotations.of(this).addWarning(
-        'LoadBalancerEdge: no certificateArn, so the ALB serves plain HTTP and API keys cross the internet unencrypted; set certificateArn in the environment table',
-      );
-      this.routeListener = new LbListener(this, 'HttpListener', {
-        loadBalancerArn: this.loadBalancer.arn,
-        port: 80,
-        protocol: 'HTTP',
-        defaultAction: [NOT_FOUND],
-      });
-      this.url = `http://${this.loadBalancer.dnsName}`;
-    }
+    this.routeListener = new LbListener(this, 'HttpsListener', {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 443,
+      protocol: 'HTTPS',
+      sslPolicy: TLS_POLICY,
+      certificateArn: props.certificateArn,
+      defaultAction: [NOT_FOUND],
+    });
+    this.redirectListener = new LbListener(this, 'HttpListener', {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 80,
+      protocol: 'HTTP',
+      defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+    });
+    this.url = `https://${props.hostName}`;
   }
 }

@@ -1,21 +1,22 @@
-import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { checkStack } from '@docflow/guardrails';
-import { at, onlyResource, resourcesOf, synthStack, testApp, testNetwork } from '../testing/index.js';
+import { at, findResource, onlyResource, parsePolicy, resourcesOf, synthStack, TEST_DOMAIN, testApp, testNetwork, testPlatform } from '../testing/index.js';
 import { logGroupWithRetention } from '../core/log-group.js';
 import { AppLogGroups } from './app-log-groups.js';
+import { DnsCertificate } from './dns-certificate.js';
 import { LoadBalancerEdge, TLS_POLICY } from './load-balancer-edge.js';
-import { Platform, type PlatformProps } from './platform.js';
+import { LoadBalancerLogs } from './load-balancer-logs.js';
+import type { PlatformProps } from './platform.js';
 import { Repositories } from './repositories.js';
 
 function synthPlatform(props: Partial<Omit<PlatformProps, 'network'>> = {}) {
   const stack = new TerraformStack(testApp(), 'test');
-  const { network } = testNetwork(stack, props.profile === 'lean' ? { createPrivateSubnets: false, natMode: 'none' } : {});
-  const platform = new Platform(stack, 'Platform', { namePrefix: 'docflow-test', profile: 'standard', network, logRetentionDays: 30, ...props });
+  const profile = props.profile ?? 'standard';
+  const { network } = testNetwork(stack, profile === 'lean' ? { createPrivateSubnets: false, natMode: 'none' } : {});
+  const platform = testPlatform(stack, network, profile, props);
   return { json: synthStack(stack), stack, platform };
 }
-
-const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 
 describe('Platform', () => {
   describe('GIVEN any profile', () => {
@@ -51,18 +52,81 @@ describe('Platform', () => {
     });
   });
 
-  describe('GIVEN the standard profile with a certificate', () => {
-    const { json, platform } = synthPlatform({ certificateArn: CERTIFICATE });
+  describe('GIVEN the standard profile', () => {
+    const { json, platform } = synthPlatform();
+    const listeners = resourcesOf(json, 'aws_lb_listener').map(({ block }) => block);
+    const https = at(listeners.filter((listener) => listener['port'] === 443), 0);
+    const http = at(listeners.filter((listener) => listener['port'] === 80), 0);
 
-    it('THEN the ALB is public, drops invalid headers and listens with HTTPS (TLS 1.2+) and an HTTP redirect', () => {
+    it('THEN the ALB is public, drops invalid headers and listens with HTTPS (TLS 1.3/1.2 policy, the validated certificate)', () => {
       expect(onlyResource(json, 'aws_lb')).toMatchObject({ internal: false, drop_invalid_header_fields: true, enable_deletion_protection: true });
-      const listeners = resourcesOf(json, 'aws_lb_listener').map(({ block }) => block);
-      const https = at(listeners.filter((listener) => listener['port'] === 443), 0);
-      const http = at(listeners.filter((listener) => listener['port'] === 80), 0);
-      expect(https).toMatchObject({ protocol: 'HTTPS', ssl_policy: TLS_POLICY, certificate_arn: CERTIFICATE });
+      expect(listeners).toHaveLength(2);
+      expect(https).toMatchObject({ protocol: 'HTTPS', ssl_policy: TLS_POLICY });
+      expect(https['certificate_arn']).toMatch(/^\$\{aws_acm_certificate_validation\.Platform_Certificate_Validation_\w+\.certificate_arn\}$/);
       expect(https['default_action'][0]).toMatchObject({ type: 'fixed-response', fixed_response: { status_code: '404' } });
-      expect(http['default_action'][0]).toMatchObject({ type: 'redirect', redirect: { protocol: 'HTTPS', status_code: 'HTTP_301' } });
       expect(platform.edge.kind).toBe('alb');
+      expect(platform.edge.url).toBe(`https://${TEST_DOMAIN.name}`);
+    });
+
+    it('THEN port 80 answers nothing but a permanent redirect to HTTPS on 443', () => {
+      expect(http['protocol']).toBe('HTTP');
+      expect(http['default_action']).toEqual([{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } }]);
+      expect(checkStack(json, ['CKV_AWS_2', 'CKV_AWS_103', 'CKV2_AWS_20']).problems).toEqual([]);
+    });
+
+    it('THEN the certificate is DNS-validated through one record per name in the zone, and its users wait for the validation', () => {
+      expect(onlyResource(json, 'aws_acm_certificate')).toMatchObject({
+        domain_name: TEST_DOMAIN.name,
+        validation_method: 'DNS',
+        lifecycle: { create_before_destroy: true },
+      });
+      const record = findResource(json, 'aws_route53_record', ({ block }) => String(block['name']).includes('domain_validation_options')).block;
+      expect(record).toMatchObject({
+        zone_id: TEST_DOMAIN.zoneId,
+        allow_overwrite: true,
+      });
+      const certificate = at(resourcesOf(json, 'aws_acm_certificate'), 0).name;
+      expect(record['name']).toBe(
+        `\${one([for option in aws_acm_certificate.${certificate}.domain_validation_options : option.resource_record_name if option.domain_name == "${TEST_DOMAIN.name}"])}`,
+      );
+      expect(record['records']).toEqual([expect.stringContaining('option.resource_record_value if option.domain_name')]);
+      expect(onlyResource(json, 'aws_acm_certificate_validation')['validation_record_fqdns']).toEqual([expect.stringMatching(/^\$\{aws_route53_record\.Platform_Certificate_Validation\w+\.fqdn\}$/)]);
+    });
+
+    const loadBalancer = `aws_lb.${at(resourcesOf(json, 'aws_lb'), 0).name}`;
+
+    it('THEN an alias A record points the domain at the load balancer', () => {
+      const alias = findResource(json, 'aws_route53_record', ({ block }) => block['name'] === TEST_DOMAIN.name).block;
+      expect(alias).toMatchObject({
+        zone_id: TEST_DOMAIN.zoneId,
+        type: 'A',
+        alias: { name: `\${${loadBalancer}.dns_name}`, zone_id: `\${${loadBalancer}.zone_id}`, evaluate_target_health: true },
+      });
+    });
+
+    it('THEN the ALB writes access logs to an SSE-S3 bucket that expires them and lets only ELB log delivery write under alb/AWSLogs/<account>/', () => {
+      const lb = onlyResource(json, 'aws_lb');
+      expect(lb['access_logs']).toEqual({ bucket: expect.stringContaining('aws_s3_bucket.Platform_AccessLogs_Bucket'), prefix: 'alb', enabled: true });
+      expect(lb['depends_on']).toEqual([expect.stringContaining('aws_s3_bucket_policy.Platform_AccessLogs_Bucket_Policy')]);
+      const policy = parsePolicy(onlyResource(json, 'aws_s3_bucket_policy')['policy']);
+      expect(policy.Statement.slice(1)).toEqual([
+        expect.objectContaining({ Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, Action: 's3:PutObject', Resource: expect.stringMatching(/\/alb\/AWSLogs\/\$\{data\.aws_caller_identity\.CallerIdentity\.account_id\}\/\*$/) }),
+        expect.objectContaining({ Principal: { AWS: 'arn:aws:iam::156460612806:root' }, Action: 's3:PutObject' }),
+      ]);
+      const lifecycle = onlyResource(json, 'aws_s3_bucket_lifecycle_configuration')['rule'];
+      expect(lifecycle).toContainEqual(expect.objectContaining({ id: 'expire-objects', expiration: [{ days: 30 }] }));
+      expect(checkStack(json, ['CKV_AWS_91', 'CKV_AWS_19']).problems).toEqual([]);
+    });
+
+    it('THEN WAF protects the ALB and logs to aws-waf-logs-*, without the API key header', () => {
+      expect(onlyResource(json, 'aws_wafv2_web_acl_association')['resource_arn']).toBe(`\${${loadBalancer}.arn}`);
+      const logging = onlyResource(json, 'aws_wafv2_web_acl_logging_configuration');
+      expect(logging['redacted_fields']).toEqual([{ single_header: { name: 'x-api-key' } }]);
+      expect(findResource(json, 'aws_cloudwatch_log_group', ({ block }) => String(block['name']).startsWith('aws-waf-logs-')).block).toMatchObject({
+        name: 'aws-waf-logs-docflow-test',
+        retention_in_days: 30,
+      });
+      expect(checkStack(json, ['CKV2_AWS_28']).problems).toEqual([]);
     });
 
     it('THEN only the ALB is open to the internet, on 80 and 443', () => {
@@ -72,16 +136,12 @@ describe('Platform', () => {
     });
   });
 
-  describe('GIVEN the standard profile without a certificate', () => {
-    it('THEN the ALB serves HTTP and cdktf warns that API keys would cross in clear', () => {
-      const { json, stack } = synthPlatform();
-      expect(resourcesOf(json, 'aws_lb_listener').map(({ block }) => [block['port'], block['protocol']])).toEqual([[80, 'HTTP']]);
-      const warnings = stack.node
-        .findAll()
-        .flatMap((construct) => construct.node.metadata)
-        .filter((entry) => entry.type === AnnotationMetadataEntryType.WARN)
-        .map((entry) => String(entry.data));
-      expect(warnings.some((warning) => warning.includes('API keys cross the internet unencrypted'))).toBe(true);
+  describe('GIVEN the standard profile without a domain or a firewall', () => {
+    it('THEN it refuses: HTTPS needs a host name, the load balancer needs WAF', () => {
+      expect(() => synthPlatform({ domain: undefined })).toThrow(
+        'Platform: the standard profile serves HTTPS only, so it needs domain (a host name and its Route 53 zone)',
+      );
+      expect(() => synthPlatform({ firewall: undefined })).toThrow('Platform: the standard profile puts WAF in front of its load balancer, so it needs firewall');
     });
   });
 
@@ -108,9 +168,26 @@ describe('Platform', () => {
       expect(onlyResource(json, 'aws_secretsmanager_secret')['recovery_window_in_days']).toBe(0);
     });
 
-    it('WHEN a certificate is given THEN it refuses (no ALB to put it on)', () => {
-      expect(() => synthPlatform({ profile: 'lean', certificateArn: CERTIFICATE })).toThrow(
-        'Platform: certificateArn configures the ALB, which the lean profile does not have',
+    it('THEN the HTTP API keeps its own https URL, and there is no certificate', () => {
+      expect(platform.edge.url).not.toContain('https://');
+      expect(resourcesOf(json, 'aws_acm_certificate')).toEqual([]);
+    });
+
+    it('WHEN a domain is given THEN the HTTP API answers on it (TLS 1.2, validated certificate, alias record)', () => {
+      const { json: withDomain, platform: leanPlatform } = synthPlatform({ profile: 'lean', protectFromDeletion: false, domain: TEST_DOMAIN });
+      expect(onlyResource(withDomain, 'aws_apigatewayv2_domain_name')).toMatchObject({
+        domain_name: TEST_DOMAIN.name,
+        domain_name_configuration: { endpoint_type: 'REGIONAL', security_policy: 'TLS_1_2', certificate_arn: expect.stringContaining('aws_acm_certificate_validation') },
+      });
+      expect(onlyResource(withDomain, 'aws_apigatewayv2_api_mapping')['stage']).toContain('aws_apigatewayv2_stage');
+      const alias = findResource(withDomain, 'aws_route53_record', ({ block }) => block['name'] === TEST_DOMAIN.name).block;
+      expect(alias['alias']).toMatchObject({ name: expect.stringContaining('domain_name_configuration[0].target_domain_name'), zone_id: expect.stringContaining('domain_name_configuration[0].hosted_zone_id') });
+      expect(leanPlatform.edge.url).toBe(`https://${TEST_DOMAIN.name}`);
+    });
+
+    it('WHEN a firewall is given THEN it refuses (no load balancer to put it on)', () => {
+      expect(() => synthPlatform({ profile: 'lean', firewall: { requestsPerIpPer5Minutes: 100 } })).toThrow(
+        'Platform: firewall configures WAF on the load balancer, which the lean profile does not have (HTTP APIs cannot take a web ACL)',
       );
     });
   });
@@ -123,7 +200,15 @@ describe('platform constructs GIVEN invalid props', () => {
     expect(
       inStack((stack) => {
         const { network } = testNetwork(stack);
-        new LoadBalancerEdge(stack, 'Edge', { namePrefix: 'docflow-test', vpc: network.vpc, publicSubnets: network.publicSubnets.slice(0, 1) });
+        const accessLogs = new LoadBalancerLogs(stack, 'Logs', { namePrefix: 'docflow-test', region: 'eu-west-1', retentionDays: 30 });
+        new LoadBalancerEdge(stack, 'Edge', {
+          namePrefix: 'docflow-test',
+          vpc: network.vpc,
+          publicSubnets: network.publicSubnets.slice(0, 1),
+          certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
+          hostName: TEST_DOMAIN.name,
+          accessLogs,
+        });
       }),
     ).toThrow('LoadBalancerEdge: an ALB needs public subnets in at least two AZs');
   });
@@ -138,6 +223,24 @@ describe('platform constructs GIVEN invalid props', () => {
     expect(inStack((stack) => new AppLogGroups(stack, 'Logs', { namePrefix: 'd', apps: ['api'], retentionDays: 7 }).of('worker'))).toThrow(
       'AppLogGroups: no log group for "worker" (have api)',
     );
+  });
+
+  it('THEN a certificate for a wildcard or a repeated name is refused (one validation record per name)', () => {
+    expect(inStack((stack) => new DnsCertificate(stack, 'Cert', { domainName: '*.acme-test.dev', zoneId: 'Z0' }))).toThrow(
+      'DnsCertificate: "*.acme-test.dev" is a wildcard; name each host (one validation record per name)',
+    );
+    expect(inStack((stack) => new DnsCertificate(stack, 'Cert', { domainName: 'a.acme-test.dev', subjectAlternativeNames: ['a.acme-test.dev'], zoneId: 'Z0' }))).toThrow(
+      'DnsCertificate: a name is listed twice (a.acme-test.dev, a.acme-test.dev)',
+    );
+  });
+
+  it('THEN a WAF rate limit below WAF\'s minimum is refused', () => {
+    expect(
+      inStack((stack) => {
+        const { network } = testNetwork(stack);
+        testPlatform(stack, network, 'standard', { firewall: { requestsPerIpPer5Minutes: 9 } });
+      }),
+    ).toThrow('EdgeFirewall: requestsPerIpPer5Minutes must be a whole number, at least 10, got 9');
   });
 
   it('THEN a log group retention CloudWatch does not offer is refused', () => {

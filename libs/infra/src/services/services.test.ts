@@ -1,7 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { allow } from '../core/iam.js';
-import { Platform } from '../platform/platform.js';
 import { checkStack } from '@docflow/guardrails';
 import {
   at,
@@ -12,6 +11,7 @@ import {
   synthStack,
   testApp,
   testNetwork,
+  testPlatform,
   type TerraformJson,
 } from '../testing/index.js';
 import { containerDefinition, type ContainerProps } from './container.js';
@@ -77,7 +77,7 @@ type ServiceOverrides = Partial<Omit<FargateServiceProps, 'cluster' | 'vpc' | 'p
 function synthService(profile: 'standard' | 'lean', overrides: ServiceOverrides = {}): { json: TerraformJson; service: FargateService } {
   const stack = new TerraformStack(testApp(), 'test');
   const { network, securityGroups } = testNetwork(stack, profile === 'lean' ? { createPrivateSubnets: false, natMode: 'none' } : {});
-  const platform = new Platform(stack, 'Platform', { namePrefix: 'docflow-test', profile, network, logRetentionDays: 30 });
+  const platform = testPlatform(stack, network, profile);
   const { withEdge = true, ...props } = overrides;
   const service = new FargateService(stack, 'Ingest', {
     serviceName: 'ingest',

@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from '../environments/types.js';
 import { findEnvironment } from '../environments/validate.js';
 import { Network, type NetworkProps } from '../network/network.js';
 import { WorkloadSecurityGroups } from '../network/workload-security-groups.js';
+import { Platform, type PlatformProps } from '../platform/platform.js';
 
 /** The table's entries by name (dev is lean, staging and prod standard). */
 export function environment(name: 'dev' | 'staging' | 'prod'): EnvironmentConfig {
@@ -25,4 +26,23 @@ export function testNetwork(scope: Construct, props: Partial<NetworkProps> = {})
     egress: { kind: 'https-anywhere' },
   });
   return { network, securityGroups };
+}
+
+/** The domain test platforms answer on (a zone id that looks like Route 53's). */
+export const TEST_DOMAIN = { name: 'docflow.acme-test.dev', zoneId: 'Z0123456789TESTZONE' } as const;
+
+/**
+ * A Platform as the platform stack builds one for the profile: the standard profile with the test
+ * domain and a WAF rate limit, lean without a domain.
+ */
+export function testPlatform(scope: Construct, network: Network, profile: 'lean' | 'standard', props: Partial<PlatformProps> = {}): Platform {
+  return new Platform(scope, 'Platform', {
+    namePrefix: 'docflow-test',
+    profile,
+    region: 'eu-west-1',
+    network,
+    logRetentionDays: 30,
+    ...(profile === 'standard' ? { domain: TEST_DOMAIN, firewall: { requestsPerIpPer5Minutes: 2000 } } : {}),
+    ...props,
+  });
 }

@@ -1,4 +1,4 @@
-export { environment, environmentWith, testNetwork } from './fixtures.js';
+export { environment, environmentWith, TEST_DOMAIN, testNetwork, testPlatform } from './fixtures.js';
 export { blankVolatile, withoutMetadata } from './blank.js';
 export { testFoundation } from './foundation.js';
 export { synthApp, synthScope, synthStack, testApp } from './synth.js';

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { DataLayer } from '../data/data-layer.js';
 import { databaseConnection } from '../data/database.js';
 import type { WorkerMode } from '../environments/types.js';
-import { Platform } from '../platform/platform.js';
 import { checkStack } from '@docflow/guardrails';
 import {
   at,
@@ -15,6 +14,7 @@ import {
   synthStack,
   testApp,
   testNetwork,
+  testPlatform,
   type TerraformJson,
 } from '../testing/index.js';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
@@ -29,7 +29,7 @@ function synthWorker(mode: WorkerMode, overrides: WorkerOverrides = {}): Terrafo
   const stack = new TerraformStack(testApp(), 'test');
   const lean = mode === 'pipe';
   const { network, securityGroups } = testNetwork(stack, lean ? { createPrivateSubnets: false, natMode: 'none' } : {});
-  const platform = new Platform(stack, 'Platform', { namePrefix: 'docflow-test', profile: lean ? 'lean' : 'standard', network, logRetentionDays: 7 });
+  const platform = testPlatform(stack, network, lean ? 'lean' : 'standard', { logRetentionDays: 7 });
   const data = new DataLayer(stack, 'Data', {
     namePrefix: 'docflow-test',
     network,

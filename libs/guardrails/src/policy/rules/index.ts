@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import { ecsRules } from './ecs.js';
+import { edgeProtectionRules } from './edge-protection.js';
 import { encryptionAndLogRules } from './encryption-and-logs.js';
 import { iamRules } from './iam.js';
 import { loadBalancerRules } from './load-balancers.js';
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   ...ecsRules,
   ...pipeRules,
   ...loadBalancerRules,
+  ...edgeProtectionRules,
   ...securityGroupRules,
   ...networkRules,
   ...s3Rules,
