@@ -21,9 +21,14 @@ describe('FoundationStack', () => {
     const stack = new FoundationStack(testApp(), { env: environment('staging'), githubRepository: 'acme/docflow' });
     const json = synthStack(stack);
 
-    it('THEN it outputs what operators and the pipeline need: boundary, state bucket, deploy and plan role ARNs', () => {
+    it('THEN it outputs what operators and the pipeline need: boundary, state bucket, deploy and plan role ARNs, the zone\'s name servers', () => {
       expect(stack.node.id).toBe('staging-foundation');
-      expect(Object.keys(json.output ?? {}).sort()).toEqual(['deploy_role_arn', 'plan_role_arn', 'state_bucket', 'workload_boundary_arn']);
+      expect(Object.keys(json.output ?? {}).sort()).toEqual(['deploy_role_arn', 'domain_name_servers', 'plan_role_arn', 'state_bucket', 'workload_boundary_arn']);
+    });
+
+    it('THEN it creates the public zone of the domain the table asks it to create', () => {
+      expect(onlyResource(json, 'aws_route53_zone')).toMatchObject({ name: 'staging.docflow.example.com', force_destroy: false });
+      expect(json.output?.['domain_name_servers']?.['value']).toMatch(/^\$\{aws_route53_zone\.DomainZone_\w+\.name_servers\}$/);
     });
 
     it('THEN its own roles (the deployers) are outside the workload path and boundary they enforce', () => {
