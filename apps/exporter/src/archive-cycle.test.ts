@@ -13,8 +13,9 @@ import { ApiClient } from './clients/api-client.js';
 import { ServiceClient, type RetryPolicy } from './clients/http.js';
 import { IngestClient } from './clients/ingest-client.js';
 import { ExportInterruptedError, runExport } from './export.js';
-import { runRestore, RestoreIncompleteError } from './restore.js';
+import { runRestore, RestoreIncompleteError, verifyArchive } from './restore.js';
 import { LocalStore } from './storage/local.js';
+import { CreateOnlyStore } from './test/create-only-store.js';
 import { useFaultProxy } from './test/fault-proxy.js';
 import { API_KEY, sampleDocuments, startPipeline, type Pipeline } from './test/pipeline.js';
 
@@ -216,6 +217,61 @@ describe('when the api fails during an export', () => {
     expect((await linesOf(result.archive)).map((line) => line.id).sort()).toEqual(
       (await pipeline.listAll()).filter((item) => item.status === 'processed').map((item) => item.id).sort(),
     );
+  }, 60_000);
+});
+
+describe('with a work location of its own (--work): the destination only receives the finished files, each once', () => {
+  const proxyOf = useFaultProxy(() => pipeline.apiUrl);
+  const processedIds = async () => (await pipeline.listAll()).filter((item) => item.status === 'processed').map((item) => item.id).sort();
+
+  it('a full export, then --since last: the destination is never listed, read, overwritten or deleted from', async () => {
+    const destination = new CreateOnlyStore(new LocalStore(join(scratch, 'retained')));
+    const work = new LocalStore(join(scratch, 'work'));
+    const full = await runExport({ api: api(), store: destination, work, pageSize: 4, partDocuments: 4 });
+    expect(full.documents).toBe(15);
+    expect(destination.written).toEqual([`${full.name}/documents.jsonl.gz`, `${full.name}/documents.epub`, `${full.name}/manifest.json`]);
+    // the work location keeps only the manifest (for --since last): no parts, no progress
+    expect(await work.listFolders()).toEqual([full.name]);
+    expect(await work.readText(`${full.name}/export-state.json`)).toBeUndefined();
+    expect(await work.readText(`${full.name}/manifest.json`)).toBe(await readFile(join(scratch, 'retained', full.name, 'manifest.json'), 'utf8'));
+    expect((await linesOf(full.archive)).map((line) => line.id).sort()).toEqual(await processedIds());
+
+    const next = await runExport({ api: api(), store: destination, work, since: 'last' });
+    expect(next.sinceNote).toContain(full.name);
+    expect(next.since).toBe(new Date(Date.parse((await manifestOf(full.archive)).watermark as string) - 60_000).toISOString());
+    expect(destination.written.slice(3)).toEqual([`${next.name}/documents.jsonl.gz`, `${next.name}/documents.epub`, `${next.name}/manifest.json`]);
+  }, 60_000);
+
+  it('an export interrupted while listing continues from the progress in the work location', async () => {
+    const destination = new CreateOnlyStore(new LocalStore(join(scratch, 'retained-interrupted')));
+    const work = new LocalStore(join(scratch, 'work-interrupted'));
+    const options = { store: destination, work, pageSize: 4, partDocuments: 4 } as const;
+    let listings = 0;
+    proxyOf().setRule(({ url }) => (url.startsWith('/v1/documents?') && ++listings >= 3 ? { status: 503 } : 'forward'));
+    await expect(runExport({ ...options, api: api(proxyOf().url, { ...FAST, maxAttempts: 2 }) })).rejects.toBeInstanceOf(ExportInterruptedError);
+    expect(destination.written).toEqual([]);
+
+    proxyOf().setRule(() => 'forward');
+    const resumed = await runExport({ ...options, api: api(proxyOf().url) });
+    expect(resumed).toMatchObject({ resumed: true, resumedDocuments: 8, documents: 15 });
+    expect(destination.written).toEqual([`${resumed.name}/documents.jsonl.gz`, `${resumed.name}/documents.epub`, `${resumed.name}/manifest.json`]);
+  }, 60_000);
+
+  it('an export interrupted between its files uploads only what is missing, and the archive verifies', async () => {
+    const destination = new CreateOnlyStore(new LocalStore(join(scratch, 'retained-between')));
+    const work = new LocalStore(join(scratch, 'work-between'));
+    destination.failUpload('documents.epub');
+    const failed = runExport({ api: api(), store: destination, work });
+    await expect(failed).rejects.toThrow(/stopped with 15 documents stored \(create-only destination: upload of .*documents\.epub failed \(injected\)\)/);
+    const name = (await work.listFolders())[0] as string;
+    expect(destination.written).toEqual([`${name}/documents.jsonl.gz`]);
+
+    const resumed = await runExport({ api: api(), store: destination, work });
+    expect(resumed).toMatchObject({ name, resumed: true, documents: 15 });
+    // documents.jsonl.gz is not written again (the destination would refuse it)
+    expect(destination.written).toEqual([`${name}/documents.jsonl.gz`, `${name}/documents.epub`, `${name}/manifest.json`]);
+    const verified = await verifyArchive(new LocalStore(join(scratch, 'retained-between')), name, await mkdtemp(join(scratch, 'verify-')));
+    expect(verified.documents).toBe(15);
   }, 60_000);
 });
 

@@ -19,7 +19,10 @@ let scratch: string;
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'docflow-cli-'));
-  [pipeline, gcs] = await Promise.all([startPipeline(), startGcsStandIn(['docflow-archive-test'])]);
+  [pipeline, gcs] = await Promise.all([
+    startPipeline(),
+    startGcsStandIn(['docflow-archive-test', 'docflow-retained-test', 'docflow-work-test'], { createOnly: ['docflow-retained-test'] }),
+  ]);
   await pipeline.ingest(sampleDocuments('cli', 6));
   await pipeline.waitForDocuments(6);
 }, 180_000);
@@ -114,6 +117,27 @@ describe('exporter command line', () => {
     const restored = await exporter(['restore', '--from', `gs://docflow-archive-test/prod/${result.name}`, '--json']);
     expect(JSON.parse(restored.stdout)).toMatchObject({ documents: 6 });
   }, 60_000);
+
+  it("runs as the Cloud Run job does (GCS STAND-IN): no AWS setting, a work bucket, and an archive bucket it may only create objects in", async () => {
+    const job = ['export', '--to', 'gs://docflow-retained-test/nightly', '--work', 'gs://docflow-work-test/nightly', '--since', 'last', '--json'];
+    const env = { DOCFLOW_ENV: 'dev', AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_ENDPOINT_URL: '' };
+    const first = await exporter(job, env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const second = await exporter(job, env);
+    expect(second.code).toBe(0);
+    const [a, b] = [first, second].map((outcome) => JSON.parse(outcome.stdout) as { name: string; documents: number; sinceNote: string });
+    expect(a?.documents).toBe(6);
+    expect(b?.sinceNote).toContain(a?.name);
+    const under = (bucket: string) => [...gcs.objects.keys()].filter((key) => key.startsWith(`${bucket}/`)).sort();
+    expect(under('docflow-retained-test')).toEqual(
+      [a, b].flatMap((result) => ['documents.epub', 'documents.jsonl.gz', 'manifest.json'].map((file) => `docflow-retained-test/nightly/${result?.name}/${file}`)),
+    );
+    expect(under('docflow-work-test')).toEqual([a, b].map((result) => `docflow-work-test/nightly/${result?.name}/manifest.json`));
+    // what the job cannot do there, the stand-in refuses as GCS would
+    const verify = await exporter(['verify', '--from', 'gs://docflow-retained-test/nightly']);
+    expect(verify.stderr).toMatch(/storage\.objects\.(get|list) denied/);
+  }, 90_000);
 
   it('verify finds a damaged archive: exit 2, naming the file and the line', async () => {
     const good = await exporter(['export', '--to', join(scratch, 'to-damage'), '--json']);

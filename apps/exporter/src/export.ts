@@ -7,6 +7,7 @@ import { writeEpub, type ChapterEntry } from './archive/epub.js';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_FORMAT_VERSION,
+  ArchiveFileSchema,
   DOCUMENTS_FILE,
   EPUB_FILE,
   EXPORT_STATE_FILE,
@@ -34,7 +35,17 @@ export const SINCE_LAST_OVERLAP_MS = 60_000;
 
 export interface ExportOptions {
   readonly api: ApiClient;
+  /** Where the finished archive goes. */
   readonly store: ArchiveStore;
+  /**
+   * Where an unfinished export keeps its parts and progress, and where `--since last` finds the
+   * previous export (a copy of each finished archive's manifest stays there). With a work store of
+   * its own, `store` only ever receives the finished archive's three files, each written once,
+   * and is never listed, read or deleted from: a bucket with a retention policy and a writer that
+   * may only create objects (the Cloud Run job's) is enough.
+   * @default - the same store: progress lives in the archive's folder and is removed at the end
+   */
+  readonly work?: ArchiveStore;
   /**
    * Only documents processed at or after this time; `last`: since the newest archive in the store.
    * @default - every document
@@ -143,6 +154,10 @@ const ExportStateSchema = z.object({
   parts: z.array(PartSchema),
   counts: CountsSchema,
   missingBodies: z.array(z.string()),
+  /** When the archive was assembled: fixed by the first attempt, so a resumed assembly writes the same book. */
+  exportedAt: z.iso.datetime().optional(),
+  /** The archive's files already in the destination (written once, never again: it may refuse overwrites). */
+  uploaded: z.record(z.string(), ArchiveFileSchema).optional(),
 });
 type ExportState = z.infer<typeof ExportStateSchema>;
 
@@ -197,7 +212,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       if (!state.listed) await listAll(options, state, workDir, () => report('listing'));
       report('assembling');
       assemblyStarted = Date.now();
-      manifest = await assemble(options, state, workDir, now(), () => report('uploading'));
+      manifest = await assemble(options, state, workDir, now, () => report('uploading'));
     } catch (error) {
       throw new ExportInterruptedError(keyOf(options.store.location, state.name), state.counts.documents, error as Error);
     }
@@ -229,19 +244,25 @@ function sinceSpecOf(since: ExportOptions['since']): string | null {
   return since === 'last' ? 'last' : since.toISOString();
 }
 
+/** Where progress lives: the work store, or the archive's own. */
+function workStoreOf(options: ExportOptions): ArchiveStore {
+  return options.work ?? options.store;
+}
+
 /** The unfinished export to continue (the newest archive folder, when it has progress and no manifest), or a new one. */
 async function startOrResume(options: ExportOptions, startedAt: Date): Promise<{ state: ExportState; resumed: boolean }> {
-  const { store, api } = options;
-  const folders = (await store.listFolders()).filter((name) => ARCHIVE_NAME.test(name));
+  const { api } = options;
+  const work = workStoreOf(options);
+  const folders = (await work.listFolders()).filter((name) => ARCHIVE_NAME.test(name));
   const newest = folders.at(-1);
   const sinceSpec = sinceSpecOf(options.since);
-  if (newest !== undefined && (await store.readText(keyOf(newest, MANIFEST_FILE))) === undefined) {
-    const text = await store.readText(keyOf(newest, EXPORT_STATE_FILE));
+  if (newest !== undefined && (await work.readText(keyOf(newest, MANIFEST_FILE))) === undefined) {
+    const text = await work.readText(keyOf(newest, EXPORT_STATE_FILE));
     if (text !== undefined) {
       const state = ExportStateSchema.parse(JSON.parse(text));
       if (state.apiUrl !== api.baseUrl || state.sinceSpec !== sinceSpec) {
         throw new ExportConflictError(
-          `${keyOf(store.location, newest)} is an unfinished export of ${state.apiUrl}` +
+          `${keyOf(work.location, newest)} is an unfinished export of ${state.apiUrl}` +
             `${state.sinceSpec !== null ? ` with --since ${state.sinceSpec}` : ''}; run that command again to finish it, or remove the folder`,
         );
       }
@@ -270,7 +291,7 @@ async function startOrResume(options: ExportOptions, startedAt: Date): Promise<{
     counts: { documents: 0, skippedFailed: 0, skippedMissingBody: 0, skippedOlder: 0, pages: 0 },
     missingBodies: [],
   };
-  await saveState(store, state);
+  await saveState(work, state);
   return { state, resumed: false };
 }
 
@@ -283,8 +304,9 @@ function nextName(newest: string): string {
 async function resolveSince(options: ExportOptions, folders: readonly string[]): Promise<{ since: string | null; sinceNote?: string }> {
   if (options.since === undefined) return { since: null };
   if (options.since instanceof Date) return { since: options.since.toISOString() };
+  const work = workStoreOf(options);
   for (const folder of [...folders].reverse()) {
-    const text = await options.store.readText(keyOf(folder, MANIFEST_FILE));
+    const text = await work.readText(keyOf(folder, MANIFEST_FILE));
     if (text === undefined) continue;
     const manifest = parseManifest(text, keyOf(folder, MANIFEST_FILE));
     if (manifest.watermark === null) {
@@ -294,7 +316,7 @@ async function resolveSince(options: ExportOptions, folders: readonly string[]):
     const since = new Date(Date.parse(manifest.watermark) - overlapMs).toISOString();
     return { since, sinceNote: `since ${folder} (its watermark ${manifest.watermark}, less ${overlapMs / 1000} s)` };
   }
-  return { since: null, sinceNote: `no earlier archive in ${options.store.location}: exporting everything` };
+  return { since: null, sinceNote: `no earlier archive in ${work.location}: exporting everything` };
 }
 
 async function saveState(store: ArchiveStore, state: ExportState): Promise<void> {
@@ -316,7 +338,8 @@ function decide(item: DocumentSummary, since: number | null): Decision {
 
 /** Pages through the listing from the stored cursor, writing parts and storing progress after each. */
 async function listAll(options: ExportOptions, state: ExportState, workDir: string, progress: () => void): Promise<void> {
-  const { api, store } = options;
+  const { api } = options;
+  const work = workStoreOf(options);
   const concurrency = options.concurrency ?? 8;
   const partDocuments = options.partDocuments ?? 1_000;
   const partBytes = options.partBytes ?? 64 * 1024 * 1024;
@@ -358,7 +381,7 @@ async function listAll(options: ExportOptions, state: ExportState, workDir: stri
       const file = await part.close();
       if (lines > 0) {
         const name = partFileName(state.parts.length + 1);
-        await store.upload(part.path, keyOf(state.name, PARTS_FOLDER, name), file);
+        await work.upload(part.path, keyOf(state.name, PARTS_FOLDER, name), file);
         state.parts.push({ name, documents: lines, ...file });
       }
       state.cursor = cursor;
@@ -366,7 +389,7 @@ async function listAll(options: ExportOptions, state: ExportState, workDir: stri
       state.listed = last;
       state.counts = addCounts(state.counts, pending);
       state.missingBodies.push(...pendingMissing);
-      await saveState(store, state);
+      await saveState(work, state);
       part = undefined;
       pending = { documents: 0, skippedFailed: 0, skippedMissingBody: 0, skippedOlder: 0, pages: 0 };
       pendingMissing = [];
@@ -413,23 +436,38 @@ async function fetchDocument(api: ApiClient, item: DocumentSummary): Promise<Fet
   };
 }
 
-/** Joins the parts into documents.jsonl.gz, writes the book from it, uploads both, then the manifest. */
-async function assemble(options: ExportOptions, state: ExportState, workDir: string, exportedAt: Date, uploading: () => void): Promise<Manifest> {
+/**
+ * Joins the parts into documents.jsonl.gz, writes the book from it, uploads both, then the manifest.
+ * Each file goes to the destination once: what was uploaded is recorded in the progress, so a
+ * resumed assembly skips it (the destination may refuse an overwrite). The book's time is fixed
+ * by the first attempt. The manifest is written last; only then do the parts and the progress go
+ * (and, with a work store of its own, a copy of the manifest stays there for `--since last`).
+ */
+async function assemble(options: ExportOptions, state: ExportState, workDir: string, now: () => Date, uploading: () => void): Promise<Manifest> {
   const { store } = options;
+  const work = workStoreOf(options);
+  if (state.exportedAt === undefined) {
+    state.exportedAt = now().toISOString();
+    await saveState(work, state);
+  }
+  const exportedAt = new Date(state.exportedAt);
+  const uploaded = (state.uploaded ??= {});
+
   const partPaths: string[] = [];
   for (const part of state.parts) {
     const path = join(workDir, part.name);
     const local = await digestFile(path).catch(() => undefined);
-    // parts from an earlier run on another machine (or a scratch folder that is gone) come back from the store
-    if (local?.sha256 !== part.sha256) await store.download(keyOf(state.name, PARTS_FOLDER, part.name), path);
+    // parts from an earlier run on another machine (or a scratch folder that is gone) come back from the work store
+    if (local?.sha256 !== part.sha256) await work.download(keyOf(state.name, PARTS_FOLDER, part.name), path);
     partPaths.push(path);
   }
   const documentsPath = join(workDir, DOCUMENTS_FILE);
-  let documentsFile: ArchiveFile;
-  if (partPaths.length > 0) {
-    documentsFile = await concatenateFiles(partPaths, documentsPath);
-  } else {
-    documentsFile = await new GzipLineWriter(documentsPath).close();
+  const documentsFile = partPaths.length > 0 ? await concatenateFiles(partPaths, documentsPath) : await new GzipLineWriter(documentsPath).close();
+  // the joined file holds them all: the scratch space (memory, on Cloud Run) is needed for the book now
+  await Promise.all(partPaths.map((path) => rm(path, { force: true })));
+  const recorded = uploaded[DOCUMENTS_FILE];
+  if (recorded !== undefined && recorded.sha256 !== documentsFile.sha256) {
+    throw new Error(`${DOCUMENTS_FILE} joined again from the parts has SHA-256 ${documentsFile.sha256}, the uploaded one ${recorded.sha256}`);
   }
 
   const chapters: ChapterEntry[] = [];
@@ -440,15 +478,24 @@ async function assemble(options: ExportOptions, state: ExportState, workDir: str
     throw new Error(`the parts hold ${chapters.length} documents, the export's progress says ${state.counts.documents}`);
   }
   const epubPath = join(workDir, EPUB_FILE);
-  const documents = (async function* () {
-    for await (const { document } of readArchivedDocuments(documentsPath, DOCUMENTS_FILE)) yield document;
-  })();
-  await writeEpub(epubPath, { identity: state.name, title: `docflow archive ${state.name.slice('docflow-'.length)}`, modified: exportedAt }, chapters, documents);
-  const epubFile = await digestFile(epubPath);
+  if (uploaded[EPUB_FILE] === undefined) {
+    const documents = (async function* () {
+      for await (const { document } of readArchivedDocuments(documentsPath, DOCUMENTS_FILE)) yield document;
+    })();
+    await writeEpub(epubPath, { identity: state.name, title: `docflow archive ${state.name.slice('docflow-'.length)}`, modified: exportedAt }, chapters, documents);
+  }
 
   uploading();
-  await store.upload(documentsPath, keyOf(state.name, DOCUMENTS_FILE), documentsFile);
-  await store.upload(epubPath, keyOf(state.name, EPUB_FILE), epubFile);
+  for (const [name, path] of [
+    [DOCUMENTS_FILE, documentsPath],
+    [EPUB_FILE, epubPath],
+  ] as const) {
+    if (uploaded[name] !== undefined) continue;
+    const file = name === DOCUMENTS_FILE ? documentsFile : await digestFile(path);
+    await store.upload(path, keyOf(state.name, name), file);
+    uploaded[name] = file;
+    await saveState(work, state);
+  }
   const manifest: Manifest = {
     format: ARCHIVE_FORMAT,
     formatVersion: ARCHIVE_FORMAT_VERSION,
@@ -464,11 +511,13 @@ async function assemble(options: ExportOptions, state: ExportState, workDir: str
       skippedMissingBody: state.counts.skippedMissingBody,
     },
     missingBodies: state.missingBodies,
-    files: { [DOCUMENTS_FILE]: documentsFile, [EPUB_FILE]: epubFile },
+    files: { [DOCUMENTS_FILE]: uploaded[DOCUMENTS_FILE] as ArchiveFile, [EPUB_FILE]: uploaded[EPUB_FILE] as ArchiveFile },
   };
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   // the manifest makes the archive complete: only then do the parts and the progress go
-  await store.writeText(keyOf(state.name, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  await store.removeFolder(keyOf(state.name, PARTS_FOLDER));
-  await store.remove(keyOf(state.name, EXPORT_STATE_FILE));
+  await store.writeText(keyOf(state.name, MANIFEST_FILE), manifestText);
+  if (work !== store) await work.writeText(keyOf(state.name, MANIFEST_FILE), manifestText);
+  await work.removeFolder(keyOf(state.name, PARTS_FOLDER));
+  await work.remove(keyOf(state.name, EXPORT_STATE_FILE));
   return manifest;
 }

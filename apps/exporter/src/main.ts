@@ -31,10 +31,12 @@ async function run(command: Exclude<Command, { kind: 'help' }>, config: Exporter
   if (command.kind === 'export') {
     const http = serviceClient('api', config.apiUrl, config, progress);
     const store = await openStore(command.to, config);
+    const work = command.work !== undefined ? await openStore(command.work, config) : undefined;
     try {
       const result = await runExport({
         api: new ApiClient(http),
         store,
+        ...(work !== undefined ? { work } : {}),
         concurrency: config.concurrency,
         onProgress: progress.exporting,
         ...(command.since !== undefined ? { since: command.since } : {}),
@@ -44,6 +46,7 @@ async function run(command: Exclude<Command, { kind: 'help' }>, config: Exporter
       return 0;
     } finally {
       store.close();
+      work?.close();
     }
   }
   const store = await openStore(command.from, config);

@@ -195,9 +195,10 @@ function http(vars: Vars<typeof httpVars>, isLocal: boolean, defaultPort: number
   };
 }
 
-function aws(vars: Vars<typeof awsVars> & Vars<typeof commonVars>, isLocal: boolean, problems: Problems): AwsConfig {
+/** `regionRequired: false` for an app that talks to AWS only for some commands (the exporter, for s3://); it checks then. */
+function aws(vars: Vars<typeof awsVars> & Vars<typeof commonVars>, isLocal: boolean, problems: Problems, { regionRequired = true } = {}): AwsConfig {
   const region = vars.AWS_REGION ?? vars.AWS_DEFAULT_REGION ?? (isLocal ? LOCAL_DEFAULTS.region : undefined);
-  problems.require(region, 'AWS_REGION', 'outside local mode');
+  if (regionRequired) problems.require(region, 'AWS_REGION', 'outside local mode');
   const endpoint = vars.AWS_ENDPOINT_URL ?? (isLocal ? localEmulatorEndpoint(vars.DOCFLOW_EMULATOR_PORT) : undefined);
   // the emulator accepts any credentials, but the SDK refuses to sign without some
   const credentials =
@@ -327,7 +328,7 @@ export interface ExporterConfig extends CommonConfig {
   readonly ingestUrl?: string;
   /** The key sent as `x-api-key` to both. */
   readonly apiKey: string;
-  /** For `s3://` archives. */
+  /** For `s3://` archives (outside local mode `region` is empty until AWS_REGION is set; opening an s3:// location then fails naming it). */
   readonly aws: AwsConfig;
   /** For `gs://` archives: the project, and an endpoint other than Google's (an emulator). */
   readonly gcs: { readonly projectId?: string; readonly endpoint?: string };
@@ -373,7 +374,8 @@ export function loadExporterConfig(env: Env = process.env): ExporterConfig {
     apiUrl: apiUrl ?? '',
     ...(ingestUrl !== undefined ? { ingestUrl } : {}),
     apiKey: apiKey ?? '',
-    aws: aws(vars, base.isLocal, problems),
+    // only s3:// archives need AWS: the Cloud Run job (gs://) runs without any AWS setting
+    aws: aws(vars, base.isLocal, problems, { regionRequired: false }),
     gcs: {
       ...(vars.GOOGLE_CLOUD_PROJECT ? { projectId: vars.GOOGLE_CLOUD_PROJECT } : {}),
       ...(vars.DOCFLOW_GCS_ENDPOINT ? { endpoint: vars.DOCFLOW_GCS_ENDPOINT } : {}),

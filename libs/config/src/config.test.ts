@@ -218,6 +218,11 @@ describe('exporter', () => {
     expect(config.ingestUrl).toBeUndefined();
   });
 
+  it('outside local mode needs no AWS setting for a gs:// export (the Cloud Run job has none)', () => {
+    const config = loadExporterConfig({ DOCFLOW_ENV: 'prod', DOCFLOW_API_URL: 'https://api.example.com', DOCFLOW_API_KEY: 'a-long-enough-production-key' });
+    expect(config.aws.region).toBe('');
+  });
+
   it('names a bad URL or tuning value', () => {
     expect(problemsOf(() => loadExporterConfig({ DOCFLOW_API_URL: 'ftp://x', EXPORTER_CONCURRENCY: '0' }))).toEqual([
       'DOCFLOW_API_URL: must be an http(s) URL (got "ftp://x")',

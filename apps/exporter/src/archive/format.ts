@@ -36,7 +36,7 @@ export const ArchivedDocumentSchema = DocumentSchema.pick({
 });
 export type ArchivedDocument = z.infer<typeof ArchivedDocumentSchema>;
 
-const ArchiveFileSchema = z.object({
+export const ArchiveFileSchema = z.object({
   sha256: Sha256Schema,
   bytes: z.number().int().nonnegative(),
 });

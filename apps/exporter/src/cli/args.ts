@@ -2,11 +2,14 @@ import { parseArgs } from 'node:util';
 
 export const USAGE = `docflow-exporter: the off-site archive of the document collection
 
-  export  --to <folder | s3://bucket[/prefix] | gs://bucket[/prefix]> [--since <time | last>]
+  export  --to <folder | s3://bucket[/prefix] | gs://bucket[/prefix]> [--since <time | last>] [--work <location>]
           Every processed document (or those processed since a time) from the api, into a new
           dated archive there: documents.jsonl.gz (each document with its body and SHA-256),
           documents.epub (one chapter per document) and manifest.json. Interrupted? Run the same
           command again: it continues from its last cursor. --since last: since the newest archive there.
+          --work: keep the unfinished export's parts and progress there instead (and a copy of each
+          manifest, for --since last); --to then only receives the three files, each written once
+          (a bucket with a retention policy, a writer that may only create objects).
   restore --from <archive | folder holding archives>
           Checks every SHA-256 against the manifest, then sends the documents back through ingest
           (they keep their ids; running it twice changes nothing). A folder holding archives
@@ -21,6 +24,7 @@ Options:
 Examples:
   npm run export -- --to ./backups                      # against npm start, nothing else to set
   npm run export -- --to s3://docflow-archive --since last
+  node apps/exporter/dist/main.js export --to gs://docflow-archive-prod/nightly --work gs://docflow-export-work-prod/nightly --since last
   npm run restore -- --from ./backups
   node apps/exporter/dist/main.js verify --from gs://docflow-archive-prod/docflow-20260501T020000Z
 
@@ -32,7 +36,7 @@ Exit codes: 0 done, 1 error (the message says what), 2 verify found the archive 
 
 export type Command =
   | { readonly kind: 'help' }
-  | { readonly kind: 'export'; readonly to: string; readonly since?: Date | 'last'; readonly json: boolean }
+  | { readonly kind: 'export'; readonly to: string; readonly work?: string; readonly since?: Date | 'last'; readonly json: boolean }
   | { readonly kind: 'restore' | 'verify'; readonly from: string; readonly json: boolean };
 
 /** A command line that does not say what to do; the message says what is wrong. */
@@ -60,6 +64,7 @@ export function parseCommand(argv: readonly string[]): Command {
       strict: true,
       options: {
         to: { type: 'string' },
+        work: { type: 'string' },
         from: { type: 'string' },
         since: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -79,12 +84,19 @@ export function parseCommand(argv: readonly string[]): Command {
     case 'export': {
       if (values.to === undefined) throw new UsageError('export needs --to <folder | s3://bucket/prefix | gs://bucket/prefix>');
       if (values.from !== undefined) throw new UsageError('export takes --to, not --from');
-      return { kind: 'export', to: values.to, json, ...(values.since !== undefined ? { since: parseSince(values.since) } : {}) };
+      if (values.work !== undefined && values.work === values.to) throw new UsageError('--work must be another place than --to (or left out)');
+      return {
+        kind: 'export',
+        to: values.to,
+        json,
+        ...(values.work !== undefined ? { work: values.work } : {}),
+        ...(values.since !== undefined ? { since: parseSince(values.since) } : {}),
+      };
     }
     case 'restore':
     case 'verify': {
       if (values.from === undefined) throw new UsageError(`${command} needs --from <archive | folder holding archives>`);
-      if (values.to !== undefined || values.since !== undefined) throw new UsageError(`${command} takes only --from (and --json)`);
+      if (values.to !== undefined || values.since !== undefined || values.work !== undefined) throw new UsageError(`${command} takes only --from (and --json)`);
       return { kind: command, from: values.from, json };
     }
     default:

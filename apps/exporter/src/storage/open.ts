@@ -5,7 +5,7 @@ import type { ExporterConfig } from '@docflow/config';
 import { GcsStore } from './gcs.js';
 import { LocalStore } from './local.js';
 import { S3Store } from './s3.js';
-import type { ArchiveStore } from './store.js';
+import { LocationError, type ArchiveStore } from './store.js';
 
 /**
  * The store a `--to` / `--from` value names: `s3://bucket/prefix`, `gs://bucket/prefix`, or a
@@ -14,6 +14,7 @@ import type { ArchiveStore } from './store.js';
  */
 export async function openStore(location: string, config: Pick<ExporterConfig, 'aws' | 'gcs' | 'isLocal'>, cwd = process.env['INIT_CWD'] ?? process.cwd()): Promise<ArchiveStore> {
   if (location.startsWith('s3://')) {
+    if (config.aws.region === '') throw new LocationError(`${location}: set AWS_REGION (and AWS credentials) to use S3 outside local mode`);
     const store = new S3Store(location, createS3Client(config.aws, { socketTimeoutMs: 120_000 }));
     if (config.isLocal) await store.createBucketIfMissing();
     return store;

@@ -49,10 +49,24 @@ function notFound(res: ServerResponse, what: string): void {
   json(res, 404, { error: { code: 404, message: `No such object: ${what}`, errors: [{ reason: 'notFound', message: `No such object: ${what}` }] } });
 }
 
-export async function startGcsStandIn(buckets: readonly string[]): Promise<GcsStandIn> {
+function forbidden(res: ServerResponse, what: string): void {
+  json(res, 403, { error: { code: 403, message: what, errors: [{ reason: 'forbidden', message: what }] } });
+}
+
+export interface GcsStandInOptions {
+  /**
+   * Buckets the caller may only create objects in, as the Cloud Run job may in the archive bucket
+   * (roles/storage.objectCreator, under a retention policy): reading, listing, deleting and
+   * overwriting an object answer 403, as GCS would.
+   */
+  readonly createOnly?: readonly string[];
+}
+
+export async function startGcsStandIn(buckets: readonly string[], options: GcsStandInOptions = {}): Promise<GcsStandIn> {
   const objects = new Map<string, { data: Buffer; contentType: string }>();
   const uploads = new Map<string, { bucket: string; name: string; contentType: string }>();
   const known = new Set(buckets);
+  const createOnly = new Set(options.createOnly ?? []);
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: Error) => json(res, 500, { error: { code: 500, message: error.message } }));
@@ -82,9 +96,15 @@ export async function startGcsStandIn(buckets: readonly string[]): Promise<GcsSt
       if (pending === undefined) return json(res, 404, { error: { code: 404, message: 'unknown upload' } });
       const data = await bodyOf(req);
       uploads.delete(url.searchParams.get('upload_id') ?? '');
+      if (createOnly.has(bucket) && objects.has(`${bucket}/${pending.name}`)) {
+        return forbidden(res, `storage.objects.delete denied: ${pending.name} exists (an overwrite deletes it)`);
+      }
       const stored = { data, contentType: pending.contentType };
       objects.set(`${bucket}/${pending.name}`, stored);
       return json(res, 200, metadataOf(bucket, pending.name, stored));
+    }
+    if ((object || list) && createOnly.has(bucket)) {
+      return forbidden(res, `${req.method === 'DELETE' ? 'storage.objects.delete' : object ? 'storage.objects.get' : 'storage.objects.list'} denied on ${bucket}`);
     }
     if (object) {
       const name = decodeURIComponent(object[2] ?? '');
