@@ -12,6 +12,17 @@ export {
   VISIBILITY_TIMEOUT_FACTOR,
   visibilityTimeoutFor,
 } from './environments/validate.js';
+export {
+  CLOUD_RUN_CPUS,
+  cloudRunSizeProblems,
+  EXPORTER_HEAP_HEADROOM_MIB,
+  exportApiUrl,
+  gcpProblems,
+  isPlaceholderProject,
+  MAX_TASK_RETRIES,
+  MAX_TASK_TIMEOUT_MINUTES,
+  type GcpSettings,
+} from './environments/gcp.js';
 export { ENVIRONMENTS } from './environments/table.js';
 
 // core

@@ -42,6 +42,16 @@ export const ENVIRONMENTS = defineEnvironments([
     // the HTTP API's own https URL; a custom domain is optional here
     keys: 'aws-managed',
     audit: { cloudTrail: false, guardDuty: false, trailRetentionDays: 365 },
+    // placeholders (a project id with "example", a reserved example domain): synth warns until they are real
+    gcp: {
+      projectId: 'docflow-dev-example',
+      region: 'europe-west1',
+      dnsName: 'archive.dev.docflow.example.com',
+      // dev has no domain: the HTTP API's own URL (the platform stack's `url` output)
+      apiUrl: 'https://api.dev.docflow.example.com',
+      archive: { retentionDays: 7, lockRetention: false },
+      exportJob: { cpu: 1, memoryMiB: 1024, scratchMiB: 512, timeoutMinutes: 60, maxRetries: 3, schedule: '0 2 * * *', timeZone: 'Etc/UTC' },
+    },
   },
   {
     name: 'staging',
@@ -80,6 +90,13 @@ export const ENVIRONMENTS = defineEnvironments([
     firewall: { requestsPerIpPer5Minutes: 2000 },
     keys: 'aws-managed',
     audit: { cloudTrail: true, guardDuty: true, trailRetentionDays: 365 },
+    gcp: {
+      projectId: 'docflow-staging-example',
+      region: 'europe-west1',
+      dnsName: 'archive.staging.docflow.example.com',
+      archive: { retentionDays: 30, lockRetention: false },
+      exportJob: { cpu: 1, memoryMiB: 2048, scratchMiB: 1024, timeoutMinutes: 120, maxRetries: 3, schedule: '0 2 * * *', timeZone: 'Etc/UTC' },
+    },
   },
   {
     name: 'prod',
@@ -117,5 +134,15 @@ export const ENVIRONMENTS = defineEnvironments([
     firewall: { requestsPerIpPer5Minutes: 2000 },
     keys: 'customer-managed',
     audit: { cloudTrail: true, guardDuty: true, trailRetentionDays: 365 },
+    gcp: {
+      projectId: 'docflow-prod-example',
+      region: 'europe-west1',
+      archiveLocation: 'EU',
+      dnsName: 'archive.docflow.example.com',
+      // a locked retention can never be shortened or removed: lock it once the period is settled
+      archive: { retentionDays: 365, lockRetention: false },
+      // 3 GiB of scratch: a night's export at 5,000 documents a day needs about 0.4 (docs/infrastructure.md)
+      exportJob: { cpu: 2, memoryMiB: 4096, scratchMiB: 3072, timeoutMinutes: 360, maxRetries: 3, schedule: '0 2 * * *', timeZone: 'Etc/UTC' },
+    },
   },
 ] as const satisfies readonly EnvironmentConfig[]);

@@ -1,3 +1,5 @@
+import type { GcpSettings } from './gcp.js';
+
 /**
  * The shape of one deployment environment. Every number carries its unit; every choice that differs
  * between environments lives here, so adding an environment is one entry in `table.ts`.
@@ -128,4 +130,6 @@ export interface EnvironmentConfig {
   readonly firewall?: FirewallSettings;
   readonly keys: KeyMode;
   readonly audit: AuditSettings;
+  /** The off-site archive in Google Cloud; without it the environment has no GCP stacks. */
+  readonly gcp?: GcpSettings;
 }

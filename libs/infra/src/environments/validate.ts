@@ -1,5 +1,6 @@
 import { VISIBILITY_TIMEOUT_FACTOR } from '@docflow/guardrails';
 import { parseCidr } from '../core/cidr.js';
+import { gcpProblems } from './gcp.js';
 import {
   CAPACITY_PROVIDERS,
   KEY_MODES,
@@ -140,6 +141,7 @@ export function environmentProblems(env: EnvironmentConfig): string[] {
   if (!KEY_MODES.includes(env.keys)) add(`keys: must be one of ${KEY_MODES.join(', ')}`);
   const trailDays = env.audit.trailRetentionDays;
   if (!Number.isInteger(trailDays) || trailDays < 1) add(`audit.trailRetentionDays: must be a whole number of days, at least 1, got ${trailDays}`);
+  if (env.gcp !== undefined) problems.push(...gcpProblems({ ...env, gcp: env.gcp }));
   return problems;
 }
 
