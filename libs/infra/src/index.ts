@@ -31,6 +31,7 @@ export { configureBackend, localStatePath, stateKey, type StateBackendSettings }
 export { cidrSubnet, formatCidr, parseCidr } from './core/cidr.js';
 export { DocflowStack, REQUIRED_TERRAFORM_VERSION, type DocflowStackProps, type Foundation } from './core/docflow-stack.js';
 export * from './core/iam.js';
+export type { EncryptionKeys } from './core/keys.js';
 export { logGroupWithRetention } from './core/log-group.js';
 export { isPlaceholderDomain, warnPlaceholder } from './core/placeholders.js';
 export { PROJECT, resourceName, stackIdFor, tagsFor, type DocflowTags } from './core/naming.js';
@@ -93,6 +94,16 @@ export { Observability, type ObservabilityProps } from './observability/observab
 
 // foundation
 export { DomainZone, type DomainZoneProps } from './foundation/domain-zone.js';
-export { GithubDeployRoles, type GithubDeployRolesProps } from './foundation/github-deploy-roles.js';
+export { AuditTrail, GUARDDUTY_FEATURES, ThreatDetection, TRAIL_PREFIX, trailName, type AuditTrailProps, type ThreatDetectionProps } from './foundation/audit.js';
+export { DEPLOY_GRANTS, type DeployGrant, type DeployScope } from './foundation/deploy-permissions.js';
+export { CLOUDTRAIL_ENCRYPTION_CONTEXT, EnvironmentKeys, LOGS_ENCRYPTION_CONTEXT, type EnvironmentKeysProps } from './foundation/environment-keys.js';
+export {
+  dataReadDenies,
+  deployStatements,
+  GithubDeployRoles,
+  MANAGED_POLICY_MAX_CHARS,
+  READ_ONLY_ACCESS,
+  type GithubDeployRolesProps,
+} from './foundation/github-deploy-roles.js';
 export { StateBucket, stateBucketName, type StateBucketProps } from './foundation/state-bucket.js';
 export { WorkloadBoundary, type WorkloadBoundaryProps } from './foundation/workload-boundary.js';

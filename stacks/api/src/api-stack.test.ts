@@ -46,11 +46,13 @@ describe('ApiStack', () => {
     ]);
   });
 
-  it('THEN the api may only read stored bodies: GetObject under raw/ and ListBucket on the documents bucket', () => {
+  it('THEN the api may only read stored bodies: GetObject under raw/, ListBucket on the documents bucket, and in prod decrypt them with the data key', () => {
     expect(rolePolicyStatements(prod, 'TaskRole').map((statement) => [statement['Action'], String(statement['Resource']).replace(/\$\{[^}]+\}/, '<arn>')])).toEqual([
       [['s3:GetObject'], '<arn>/raw/*'],
       [['s3:ListBucket'], '<arn>'],
+      [['kms:Decrypt'], '<arn>'],
     ]);
+    expect(String(rolePolicyStatements(prod, 'TaskRole')[2]?.['Resource'])).toContain('cross-stack-output-aws_kms_keyKeys_DataKey');
     expect(resourcesOf(prod, 'aws_iam_role_policy').filter(({ name }) => String(name).includes('ExecutionRole'))).toHaveLength(1);
   });
 

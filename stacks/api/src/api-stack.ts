@@ -50,8 +50,8 @@ export class ApiStack extends DocflowStack {
       desiredCount: env.api.desiredCount,
       maxCount: env.api.maxCount,
       environment: { ...appEnvironment(env), ...database.environment, DOCFLOW_BUCKET: bucket.bucket },
-      secrets: { ...database.secrets, DOCFLOW_API_KEYS: { secretArn: platform.platform.apiKeys.secret.arn } },
-      taskStatements: [allow(['s3:GetObject'], [`${bucket.arn}/${RAW_PREFIX}*`]), allow(['s3:ListBucket'], [bucket.arn])],
+      secrets: { ...database.secrets, DOCFLOW_API_KEYS: platform.platform.apiKeys.reference() },
+      taskStatements: [allow(['s3:GetObject'], [`${bucket.arn}/${RAW_PREFIX}*`]), allow(['s3:ListBucket'], [bucket.arn]), ...data.data.documents.readerKeyStatements()],
       edge: platform.platform.edge,
       route: { priority: 200 },
     });

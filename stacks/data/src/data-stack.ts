@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { DataLayer, DocflowStack, resourceName, visibilityTimeoutFor } from '@docflow/infra';
-import type { WorkloadStackProps } from '@docflow/stack-foundation';
+import { encryptionKeys, type WorkloadStackProps } from '@docflow/stack-foundation';
 import type { NetworkStack } from '@docflow/stack-network';
 
 export interface DataStackProps extends WorkloadStackProps {
@@ -20,6 +20,7 @@ export class DataStack extends DocflowStack {
     const { env, network } = props;
     const db = env.database;
     const standard = env.profile === 'standard';
+    const keys = encryptionKeys(props.foundation);
     this.data = new DataLayer(this, 'Data', {
       namePrefix: resourceName(env),
       network: network.network,
@@ -36,6 +37,7 @@ export class DataStack extends DocflowStack {
       },
       queues: { visibilityTimeoutSeconds: visibilityTimeoutFor(env.worker.processingTimeoutSeconds) },
       forceDestroyBucket: !db.deletionProtection && !standard,
+      ...(keys ? { keys } : {}),
     });
   }
 }

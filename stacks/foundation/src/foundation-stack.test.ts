@@ -21,9 +21,9 @@ describe('FoundationStack', () => {
     const stack = new FoundationStack(testApp(), { env: environment('staging'), githubRepository: 'acme/docflow' });
     const json = synthStack(stack);
 
-    it('THEN it outputs what operators and the pipeline need: boundary, state bucket, deploy and plan role ARNs, the zone\'s name servers', () => {
+    it('THEN it outputs what operators and the pipeline need: boundary, state bucket, deploy and plan role ARNs, the zone\'s name servers, the audit trail', () => {
       expect(stack.node.id).toBe('staging-foundation');
-      expect(Object.keys(json.output ?? {}).sort()).toEqual(['deploy_role_arn', 'domain_name_servers', 'plan_role_arn', 'state_bucket', 'workload_boundary_arn']);
+      expect(Object.keys(json.output ?? {}).sort()).toEqual(['audit_trail', 'deploy_role_arn', 'domain_name_servers', 'plan_role_arn', 'state_bucket', 'workload_boundary_arn']);
     });
 
     it('THEN it creates the public zone of the domain the table asks it to create', () => {

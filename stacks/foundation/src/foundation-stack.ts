@@ -1,6 +1,19 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { DocflowStack, DomainZone, GithubDeployRoles, StateBucket, WorkloadBoundary, type DocflowStackProps, type Foundation } from '@docflow/infra';
+import {
+  AuditTrail,
+  DocflowStack,
+  DomainZone,
+  EnvironmentKeys,
+  GithubDeployRoles,
+  StateBucket,
+  ThreatDetection,
+  trailName,
+  WorkloadBoundary,
+  type DocflowStackProps,
+  type EncryptionKeys,
+  type Foundation,
+} from '@docflow/infra';
 
 export interface FoundationStackProps extends Omit<DocflowStackProps, 'workloadIam' | 'foundation'> {
   /**
@@ -17,6 +30,8 @@ export interface FoundationStackProps extends Omit<DocflowStackProps, 'workloadI
  * `<env>-foundation`: what every other stack of the environment needs before its first apply, so it
  * is applied first (every other stack depends on it, in the Nx graph and in cdktf's manifest):
  * - always, the workload permissions boundary that every workload role names (nothing else creates it);
+ * - per the table: the domain's public zone, the KMS keys (keys: customer-managed), and the
+ *   account-level audit pieces, a multi-region CloudTrail trail and GuardDuty (audit);
  * - with a GitHub repository configured, the state bucket every other stack's backend points at and
  *   the GitHub OIDC deploy and plan roles. Its own state starts local and moves into the bucket it
  *   created (docs/infrastructure.md, "Bootstrapping an account").
@@ -27,6 +42,12 @@ export class FoundationStack extends DocflowStack implements Foundation {
   readonly github?: GithubDeployRoles;
   /** The environment's public zone, when the table asks for a new one (domain.hostedZone.createZone). */
   readonly domainZone?: DomainZone;
+  /** The environment's KMS keys (keys: customer-managed). */
+  readonly keys?: EnvironmentKeys;
+  /** The account's CloudTrail trail (audit.cloudTrail). */
+  readonly auditTrail?: AuditTrail;
+  /** The account's GuardDuty detector (audit.guardDuty). */
+  readonly threatDetection?: ThreatDetection;
 
   constructor(scope: Construct, props: FoundationStackProps) {
     super(scope, 'foundation', { ...props, workloadIam: false });
@@ -35,6 +56,19 @@ export class FoundationStack extends DocflowStack implements Foundation {
       throw new Error(`${this.node.id}: existingOidcProviderArn needs githubRepository (the OIDC roles are created only for a repository)`);
     }
     this.workloadBoundary = new WorkloadBoundary(this, 'WorkloadBoundary', { envName: env.name });
+    if (env.keys === 'customer-managed') {
+      this.keys = new EnvironmentKeys(this, 'Keys', { envName: env.name, region: env.region, ...(env.audit.cloudTrail ? { trailName: trailName(env.name) } : {}) });
+    }
+    if (env.audit.cloudTrail) {
+      this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+        envName: env.name,
+        region: env.region,
+        retentionDays: env.audit.trailRetentionDays,
+        ...(this.keys ? { kmsKeyArn: this.keys.logsKey.arn } : {}),
+      });
+      new TerraformOutput(this, 'audit_trail', { value: this.auditTrail.trail.arn, description: 'The account\'s multi-region CloudTrail trail' });
+    }
+    if (env.audit.guardDuty) this.threatDetection = new ThreatDetection(this, 'ThreatDetection');
     new TerraformOutput(this, 'workload_boundary_arn', { value: this.workloadBoundary.arn, description: 'Permissions boundary of every workload role' });
     if (env.domain !== undefined && 'createZone' in env.domain.hostedZone) {
       this.domainZone = new DomainZone(this, 'DomainZone', { domainName: env.domain.name });
@@ -48,7 +82,10 @@ export class FoundationStack extends DocflowStack implements Foundation {
     this.stateBucket = new StateBucket(this, 'StateBucket', { envName: env.name });
     this.github = new GithubDeployRoles(this, 'Github', {
       envName: env.name,
+      region: env.region,
       repository: props.githubRepository,
+      ...(env.domain !== undefined ? { domainName: env.domain.name } : {}),
+      ...(this.keys ? { keyArns: [this.keys.dataKey.arn, this.keys.logsKey.arn] } : {}),
       stateBucket: this.stateBucket.bucket,
       boundary: this.workloadBoundary.policy,
       ...(props.existingOidcProviderArn !== undefined ? { existingOidcProviderArn: props.existingOidcProviderArn } : {}),
@@ -65,6 +102,12 @@ export function domainZoneId(foundation: FoundationStack): string | undefined {
   if (domain === undefined) return undefined;
   if ('hostedZoneId' in domain.hostedZone) return domain.hostedZone.hostedZoneId;
   return foundation.domainZone?.zoneId;
+}
+
+/** The environment's customer-managed keys as the other stacks' constructs take them, or none (keys: aws-managed). */
+export function encryptionKeys(foundation: FoundationStack): EncryptionKeys | undefined {
+  const keys = foundation.keys;
+  return keys ? { dataKeyArn: keys.dataKey.arn, logsKeyArn: keys.logsKey.arn } : undefined;
 }
 
 /** Props of every stack of an environment other than the foundation: it names its foundation. */

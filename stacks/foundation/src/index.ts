@@ -1,1 +1,1 @@
-export { domainZoneId, FoundationStack, type FoundationStackProps, type WorkloadStackProps } from './foundation-stack.js';
+export { domainZoneId, encryptionKeys, FoundationStack, type FoundationStackProps, type WorkloadStackProps } from './foundation-stack.js';

@@ -48,9 +48,10 @@ export class IngestStack extends DocflowStack {
       desiredCount: env.ingest.desiredCount,
       maxCount: env.ingest.maxCount,
       environment: { ...appEnvironment(env), DOCFLOW_QUEUE_URL: queue.url, DOCFLOW_BUCKET: bucket.bucket },
-      secrets: { DOCFLOW_API_KEYS: { secretArn: platform.platform.apiKeys.secret.arn } },
+      secrets: { DOCFLOW_API_KEYS: platform.platform.apiKeys.reference() },
       taskStatements: [
         allow(['s3:PutObject'], [`${bucket.arn}/${RAW_PREFIX}*`]),
+        ...data.data.documents.writerKeyStatements(),
         allow(['s3:ListBucket'], [bucket.arn]),
         allow(['sqs:SendMessage', 'sqs:GetQueueAttributes'], [queue.arn]),
       ],

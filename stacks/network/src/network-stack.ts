@@ -6,7 +6,7 @@ import {
   resourceName,
   WorkloadSecurityGroups,
 } from '@docflow/infra';
-import type { WorkloadStackProps } from '@docflow/stack-foundation';
+import { encryptionKeys, type WorkloadStackProps } from '@docflow/stack-foundation';
 
 /** The workloads that get a security group (and so may be named by the database and the edge). */
 export const WORKLOADS = ['api', 'ingest', 'worker'] as const;
@@ -24,6 +24,7 @@ export class NetworkStack extends DocflowStack {
   constructor(scope: Construct, props: WorkloadStackProps) {
     super(scope, 'network', props);
     const { env } = props;
+    const keys = encryptionKeys(props.foundation);
     const standard = env.profile === 'standard';
     this.network = new Network(this, 'Network', {
       namePrefix: resourceName(env),
@@ -36,6 +37,7 @@ export class NetworkStack extends DocflowStack {
       flowLogRetentionDays: env.logRetentionDays,
       // lean keeps the cheaper record of what was refused; standard records everything
       flowLogTrafficType: standard ? 'ALL' : 'REJECT',
+      ...(keys ? { logKmsKeyArn: keys.logsKeyArn } : {}),
     });
     this.securityGroups = new WorkloadSecurityGroups(this, 'WorkloadSecurityGroups', {
       namePrefix: resourceName(env),

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { DocflowStack, Observability, resourceName } from '@docflow/infra';
-import type { WorkloadStackProps } from '@docflow/stack-foundation';
+import { encryptionKeys, type WorkloadStackProps } from '@docflow/stack-foundation';
 import type { ApiStack } from '@docflow/stack-api';
 import type { DataStack } from '@docflow/stack-data';
 import type { IngestStack } from '@docflow/stack-ingest';
@@ -22,12 +22,14 @@ export class ObservabilityStack extends DocflowStack {
   constructor(scope: Construct, props: ObservabilityStackProps) {
     super(scope, 'observability', props);
     const { env, data, platform, api, ingest, worker } = props;
+    const keys = encryptionKeys(props.foundation);
     const pollService = worker.worker.service;
     const pipe = worker.worker.pipe?.pipe;
     this.observability = new Observability(this, 'Observability', {
       namePrefix: resourceName(env),
       region: env.region,
       alarmEmail: env.alarmEmail,
+      ...(keys ? { topicKmsKeyArn: keys.logsKeyArn } : {}),
       monthlyBudgetUsd: env.monthlyBudgetUsd,
       cluster: platform.platform.cluster,
       services: [

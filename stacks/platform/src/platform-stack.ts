@@ -1,7 +1,7 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DocflowStack, isPlaceholderDomain, Platform, resourceName, warnPlaceholder } from '@docflow/infra';
-import { domainZoneId, type WorkloadStackProps } from '@docflow/stack-foundation';
+import { domainZoneId, encryptionKeys, type WorkloadStackProps } from '@docflow/stack-foundation';
 import type { NetworkStack } from '@docflow/stack-network';
 
 export interface PlatformStackProps extends WorkloadStackProps {
@@ -21,6 +21,7 @@ export class PlatformStack extends DocflowStack {
     super(scope, 'platform', props);
     const { env, network, foundation } = props;
     const zoneId = domainZoneId(foundation);
+    const keys = encryptionKeys(foundation);
     const domain = env.domain !== undefined && zoneId !== undefined ? { name: env.domain.name, zoneId } : undefined;
     this.platform = new Platform(this, 'Platform', {
       namePrefix: resourceName(env),
@@ -31,6 +32,7 @@ export class PlatformStack extends DocflowStack {
       protectFromDeletion: env.database.deletionProtection,
       ...(domain !== undefined ? { domain } : {}),
       ...(env.firewall !== undefined ? { firewall: env.firewall } : {}),
+      ...(keys ? { keys } : {}),
     });
     if (env.domain !== undefined && isPlaceholderDomain(env.domain.name)) {
       warnPlaceholder(this, `domain "${env.domain.name}" is a placeholder (a reserved example domain): no certificate can validate for it; set domain in the environment table`);

@@ -7,7 +7,7 @@ import {
   resourceName,
   Worker,
 } from '@docflow/infra';
-import type { WorkloadStackProps } from '@docflow/stack-foundation';
+import { encryptionKeys, type WorkloadStackProps } from '@docflow/stack-foundation';
 import type { DataStack } from '@docflow/stack-data';
 import type { NetworkStack } from '@docflow/stack-network';
 import type { PlatformStack } from '@docflow/stack-platform';
@@ -29,6 +29,7 @@ export class WorkerStack extends DocflowStack {
     super(scope, 'worker', props);
     const { env, network, data, platform } = props;
     const settings = env.worker;
+    const keys = encryptionKeys(props.foundation);
     this.worker = new Worker(this, 'Worker', {
       namePrefix: resourceName(env),
       mode: settings.mode,
@@ -46,6 +47,8 @@ export class WorkerStack extends DocflowStack {
       bucket: data.data.documents.bucket,
       database: databaseConnection(data.data.database),
       environment: appEnvironment(env),
+      ...(data.data.documents.kmsKeyArn !== undefined ? { bucketKmsKeyArn: data.data.documents.kmsKeyArn } : {}),
+      ...(keys ? { logKmsKeyArn: keys.logsKeyArn } : {}),
       ...(settings.mode === 'poll'
         ? { maxCount: settings.maxCount, backlogPerTask: settings.backlogPerTask, capacityProvider: settings.capacityProvider }
         : { pipeLogRetentionDays: env.logRetentionDays }),

@@ -78,6 +78,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_acm_certificate: 'free (public ACM certificates)',
   aws_acm_certificate_validation: 'free (it only waits for ACM)',
   aws_route53_record: 'free (alias queries to AWS resources are free; validation records are read by ACM only)',
+  aws_cloudtrail: 'free (the first copy of management events in an account; its files are priced through its bucket)',
+  aws_guardduty_detector_feature: 'priced through the detector',
   aws_backup_selection: 'priced through its plan',
   aws_backup_vault: 'priced through its plan (storage)',
   terraform_data: 'free',
@@ -344,6 +346,19 @@ const MODELS: Readonly<Record<string, Model>> = {
   aws_cloudwatch_dashboard: () => ({ lines: [line('dashboard', 1, 'dashboards', 'cloudwatchDashboardMonth', 'config')] }),
   aws_secretsmanager_secret: () => ({ lines: [line('secret', 1, 'secrets', 'secretMonth', 'config')] }),
   aws_kms_key: () => ({ lines: [line('customer-managed KMS key', 1, 'keys', 'kmsKeyMonth', 'config')] }),
+  aws_guardduty_detector: (_detector, { context, usage }) => {
+    const flowGb = context.environmentResources('aws_flow_log').reduce((sum, log) => {
+      const traffic = String(log.block['traffic_type'] ?? 'ALL') as keyof UsageAssumptions['flowLogGbPerDay'];
+      return sum + (usage.flowLogGbPerDay[traffic] ?? usage.flowLogGbPerDay.ALL) * DAYS_PER_MONTH;
+    }, 0);
+    return {
+      lines: [
+        line('GuardDuty: CloudTrail management events', usage.managementEventsPerMonth / 1e6, 'million events', 'guardDutyEventsMillion', 'usage'),
+        line('GuardDuty: VPC flow and DNS logs', flowGb, 'GB', 'guardDutyLogsGb', 'usage'),
+        line('GuardDuty: S3 data events (a put and a get per document)', (documentsPerMonth(usage) * 2) / 1e6, 'million events', 'guardDutyS3EventsMillion', 'usage'),
+      ],
+    };
+  },
   aws_wafv2_web_acl: (acl, { usage }) => ({
     lines: [
       line('WAF web ACL', 1, 'web ACLs', 'wafWebAclMonth', 'config'),

@@ -73,7 +73,10 @@ export const PRICES = {
   wafRuleMonth: { usd: 1, per: 'rule-month', source: 'https://aws.amazon.com/waf/pricing/', check: 'aws-page' },
   wafMillion: { usd: 0.6, per: 'million requests', source: 'https://aws.amazon.com/waf/pricing/', check: 'aws-page' },
   backupGbMonth: { usd: 0.095, per: 'GB-month (AWS Backup, RDS snapshots, warm)', source: 'https://aws.amazon.com/backup/pricing/', check: 'aws-page' },
-  kmsKeyMonth: { usd: 1, per: 'key-month', source: 'https://aws.amazon.com/kms/pricing/', check: 'aws-page' },
+  kmsKeyMonth: { usd: 1, per: 'key-month', source: 'https://aws.amazon.com/kms/pricing/', check: 'aws-page', note: 'each yearly rotation adds $1 a month for the first two rotations, so $1 the first year, $2 the second, $3 from then on (not applied)' },
+  guardDutyEventsMillion: { usd: 4, per: 'million CloudTrail management events analysed', source: 'https://aws.amazon.com/guardduty/pricing/', check: 'derived', note: 'first-tier list price as published for us-east-1 (factualminds.com GuardDuty pricing, 2026-06); eu-west-1 not re-read' },
+  guardDutyLogsGb: { usd: 1, per: 'GB of VPC flow and DNS logs analysed', source: 'https://aws.amazon.com/guardduty/pricing/', check: 'derived', note: 'first-tier list price as published for us-east-1; eu-west-1 not re-read' },
+  guardDutyS3EventsMillion: { usd: 0.8, per: 'million S3 data events analysed', source: 'https://aws.amazon.com/guardduty/pricing/', check: 'derived', note: 'first-tier list price as published for us-east-1; eu-west-1 not re-read' },
   route53HostedZoneMonth: { usd: 0.5, per: 'hosted zone-month (public, or private as a Cloud Map DNS namespace)', source: 'https://aws.amazon.com/route53/pricing/', check: 'aws-page' },
   cloudMapInstanceMonth: { usd: 0.1, per: 'registered instance-month', source: 'https://aws.amazon.com/cloud-map/pricing/', check: 'aws-page' },
 } as const satisfies Record<string, Price>;

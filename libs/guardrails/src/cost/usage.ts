@@ -51,6 +51,8 @@ export interface UsageAssumptions {
    * the ClusterName dimension, 13 with ServiceName, 8 with TaskDefinitionFamily).
    */
   readonly containerInsightsMetrics: { readonly cluster: number; readonly service: number; readonly taskFamily: number };
+  /** CloudTrail management events in the account a month (deploys, the services' own API calls to KMS, Secrets Manager, ECS). */
+  readonly managementEventsPerMonth: number;
 }
 
 const BASE: UsageAssumptions = {
@@ -72,6 +74,7 @@ const BASE: UsageAssumptions = {
   sqsRequestsPerMessage: 4,
   idleReceivesPerPollerMinute: 3,
   containerInsightsMetrics: { cluster: 11, service: 13, taskFamily: 8 },
+  managementEventsPerMonth: 200_000,
 };
 
 /** Per environment; an environment not listed uses the base (dev-sized) assumptions. */

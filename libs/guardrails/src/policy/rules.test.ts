@@ -180,6 +180,51 @@ const aliased = (certificateName: string) =>
     },
   );
 
+/** A trail writing to Bucket, whose policy has `statements`. */
+const trail = (block: Record<string, unknown>, statements: unknown[]) =>
+  one({
+    aws_s3_bucket: { Trail: {} },
+    aws_s3_bucket_policy: { Policy: { bucket: '${aws_s3_bucket.Trail.id}', policy: policy(...statements) } },
+    aws_s3_bucket_lifecycle_configuration: { Lifecycle: { bucket: '${aws_s3_bucket.Trail.id}', rule: [{ status: 'Enabled', expiration: [{ days: 365 }] }] } },
+    aws_cloudtrail: { Trail: { s3_bucket_name: '${aws_s3_bucket.Trail.id}', is_multi_region_trail: true, enable_log_file_validation: true, depends_on: ['aws_s3_bucket_policy.Policy'], ...block } },
+  });
+const trailSource = { 'aws:SourceArn': 'arn:aws:cloudtrail:eu-west-1:123456789012:trail/t' };
+const TRAIL_POLICY = [
+  { Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: '${aws_s3_bucket.Trail.arn}', Condition: { StringEquals: trailSource } },
+  {
+    Effect: 'Allow',
+    Principal: { Service: 'cloudtrail.amazonaws.com' },
+    Action: 's3:PutObject',
+    Resource: '${aws_s3_bucket.Trail.arn}/cloudtrail/AWSLogs/123456789012/*',
+    Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...trailSource } },
+  },
+];
+const foundationWith = (resource: TerraformJson['resource']) => one(resource, {}, 'prod-foundation');
+const rootStatement = { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'kms:*', Resource: '*' };
+const keyUsedByLogs = (...statements: unknown[]) =>
+  one({ aws_kms_key: { Key: { policy: policy(rootStatement, ...statements) } }, aws_cloudwatch_log_group: { Logs: { kms_key_id: '${aws_kms_key.Key.arn}' } } });
+const logsStatement = (condition: Record<string, unknown> | undefined) => ({
+  Effect: 'Allow',
+  Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+  Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+  Resource: '*',
+  ...(condition ? { Condition: condition } : {}),
+});
+const githubTrust = (sub: unknown, operator = 'StringEquals') =>
+  policy({
+    Effect: 'Allow',
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' },
+    Condition: { [operator]: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': sub } },
+  });
+const ciRole = (sub: unknown, attachments: string[], denies: unknown[] = [], operator = 'StringEquals') =>
+  one({
+    aws_iam_role: { Ci: { name: 'ci', assume_role_policy: githubTrust(sub, operator) } },
+    aws_iam_role_policy_attachment: Object.fromEntries(attachments.map((arn, index) => [`A${index}`, { role: '${aws_iam_role.Ci.name}', policy_arn: arn }])),
+    ...(denies.length > 0 ? { aws_iam_role_policy: { Denies: { role: '${aws_iam_role.Ci.id}', policy: policy(...denies) } } } : {}),
+  });
+const DATA_DENY = { Effect: 'Deny', Action: ['s3:GetObject', 'secretsmanager:GetSecretValue', 'logs:GetLogEvents'], Resource: '*' };
+
 const CASES: Record<string, Case> = {
   CKV_AWS_16: { pass: db({ storage_encrypted: true }), fail: db({ storage_encrypted: false }), because: 'storage_encrypted is false', unreadable: db({ storage_encrypted: '${var.encrypt}' }) },
   CKV_AWS_17: { pass: db({ publicly_accessible: false }), fail: db({ publicly_accessible: true }), because: 'publicly_accessible is true' },
@@ -423,6 +468,26 @@ const CASES: Record<string, Case> = {
     because: "the bucket's default encryption is aws:kms: ELB delivers access logs only to SSE-S3 (AES256) buckets",
   },
   DOCFLOW_ALB_DOMAIN: { pass: aliased('a.acme.dev'), fail: aliased('b.acme.dev'), because: 'a.acme.dev points at it but no certificate of the environment names it' },
+  DOCFLOW_CLOUDTRAIL: {
+    pass: trail({}, TRAIL_POLICY),
+    fail: trail({ enable_log_file_validation: false }, TRAIL_POLICY),
+    because: 'enable_log_file_validation is not true',
+  },
+  DOCFLOW_AUDIT_IN_PRODUCTION: {
+    pass: foundationWith({ aws_cloudtrail: { T: { is_multi_region_trail: true } }, aws_guardduty_detector: { D: { enable: true } } }),
+    fail: foundationWith({ aws_cloudtrail: { T: { is_multi_region_trail: true } } }),
+    because: 'no an enabled GuardDuty detector',
+  },
+  DOCFLOW_KMS_KEY_USERS: {
+    pass: keyUsedByLogs(logsStatement({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:123456789012:log-group:*' } })),
+    fail: keyUsedByLogs(logsStatement(undefined)),
+    because: 'logs.eu-west-1.amazonaws.com may use the key for anything (no kms:EncryptionContext:aws:logs:arn condition)',
+  },
+  DOCFLOW_CI_ROLES: {
+    pass: ciRole('repo:acme/docflow:environment:prod', ['arn:aws:iam::aws:policy/ReadOnlyAccess'], [DATA_DENY]),
+    fail: ciRole('repo:acme/docflow:environment:prod', ['arn:aws:iam::aws:policy/PowerUserAccess']),
+    because: 'attaches arn:aws:iam::aws:policy/PowerUserAccess',
+  },
 };
 
 describe('every policy rule', () => {
@@ -452,6 +517,18 @@ describe('every policy rule', () => {
         expect(problems[0]).toMatch(new RegExp(`^UNKNOWN ${id} `));
       });
     }
+  });
+});
+
+describe('the CI role rule', () => {
+  it('GIVEN a wildcard subject, a StringLike trust or ReadOnlyAccess without data denies THEN it names each', () => {
+    expect(checkStacks(ciRole('repo:acme/docflow:*', [], [], 'StringLike'), ['DOCFLOW_CI_ROLES']).problems[0]).toContain(
+      'the trust does not pin both aud and sub with StringEquals; the trust matches subjects with wildcards (StringLike)',
+    );
+    expect(checkStacks(ciRole(['repo:acme/docflow:*'], []), ['DOCFLOW_CI_ROLES']).problems[0]).toContain('a trusted subject contains "*"');
+    expect(checkStacks(ciRole('repo:acme/docflow:pull_request', ['arn:aws:iam::aws:policy/ReadOnlyAccess']), ['DOCFLOW_CI_ROLES']).problems[0]).toContain(
+      'ReadOnlyAccess without explicit denies of s3:GetObject, secretsmanager:GetSecretValue, logs:GetLogEvents: it reads stored data',
+    );
   });
 });
 

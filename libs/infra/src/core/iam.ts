@@ -46,7 +46,20 @@ export function allow(actions: readonly string[], resources: readonly string[], 
  * Actions that AWS does not scope to a resource, so their statement must say `Resource: "*"`. Only
  * these may be granted on `*`; everything else names its resources.
  */
-export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set(['ecr:GetAuthorizationToken']);
+export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
+  'ecr:GetAuthorizationToken',
+  'ecs:RegisterTaskDefinition',
+  'ecs:DeregisterTaskDefinition',
+  'logs:PutResourcePolicy',
+  'logs:DeleteResourcePolicy',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'route53:CreateHostedZone',
+  'servicediscovery:CreatePrivateDnsNamespace',
+]);
 
 /** Problems with a set of statements (a wildcard action, a `*` resource for a scoped action). */
 export function statementProblems(statements: readonly PolicyStatement[]): string[] {
@@ -90,6 +103,9 @@ export const WORKLOAD_BOUNDARY_ACTIONS: readonly string[] = [
   'ecs:RunTask',
   'ecs:TagResource',
   'iam:PassRole',
+  // objects and secrets under a customer-managed key (keys: customer-managed)
+  'kms:Decrypt',
+  'kms:GenerateDataKey',
 ];
 
 /** Name of an environment's workload permissions boundary (a managed policy, created by the foundation stack). */

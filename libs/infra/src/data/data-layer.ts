@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import type { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
+import type { EncryptionKeys } from '../core/keys.js';
 import type { Network } from '../network/network.js';
 import { Database, type DatabaseProps } from './database.js';
 import { DocumentQueues, type DocumentQueuesProps } from './document-queues.js';
@@ -14,6 +15,8 @@ export interface DataLayerProps {
   readonly database?: Omit<DatabaseProps, 'namePrefix' | 'vpc' | 'subnets' | 'clients'>;
   /** Queue settings; the visibility timeout is required (derive it from the worker's processing time). */
   readonly queues: Omit<DocumentQueuesProps, 'queueName'>;
+  /** The environment's customer-managed keys (the bucket, the master secret, the database logs). @default - AWS-managed keys */
+  readonly keys?: EncryptionKeys;
   /** Let `terraform destroy` remove a bucket that holds documents (lean environments). @default false */
   readonly forceDestroyBucket?: boolean;
 }
@@ -32,10 +35,12 @@ export class DataLayer extends Construct {
       vpc: props.network.vpc,
       subnets: props.network.databaseSubnets,
       clients: props.databaseClients,
+      ...(props.keys ? { keys: props.keys } : {}),
     });
     this.documents = new SecureBucket(this, 'Documents', {
       bucketPrefix: `${props.namePrefix}-documents-`,
       forceDestroy: props.forceDestroyBucket ?? false,
+      ...(props.keys ? { kmsKeyArn: props.keys.dataKeyArn } : {}),
     });
     this.queues = new DocumentQueues(this, 'Queues', { ...props.queues, queueName: `${props.namePrefix}-documents` });
   }

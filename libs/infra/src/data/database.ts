@@ -7,6 +7,7 @@ import type { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
 import type { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
 import { logGroupWithRetention } from '../core/log-group.js';
 import { allowEgress, allowIngress, emptySecurityGroup } from '../core/security-group.js';
+import type { EncryptionKeys } from '../core/keys.js';
 import { pascalCase } from '../core/naming.js';
 
 export const POSTGRES_PORT = 5432;
@@ -43,6 +44,8 @@ export interface DatabaseProps {
   readonly databaseName?: string;
   /** @default "docflow" */
   readonly masterUsername?: string;
+  /** Encrypts the master user's secret (data) and the exported logs (logs). @default - AWS-managed keys */
+  readonly keys?: EncryptionKeys;
 }
 
 /**
@@ -126,6 +129,7 @@ export class Database extends Construct {
           logGroupWithRetention(this, `${pascalCase(log)}Logs`, {
             name: `/aws/rds/instance/${identifier}/${log}`,
             retentionDays: logRetentionDays,
+            kmsKeyArn: props.keys?.logsKeyArn,
           }),
         )
       : [];
@@ -138,6 +142,7 @@ export class Database extends Construct {
       dbName: databaseName,
       username: masterUsername,
       manageMasterUserPassword: true,
+      ...(props.keys ? { masterUserSecretKmsKeyId: props.keys.dataKeyArn } : {}),
       port: POSTGRES_PORT,
       storageType: 'gp3',
       allocatedStorage: allocatedStorageGiB,

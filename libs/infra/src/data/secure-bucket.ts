@@ -6,7 +6,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy/index.j
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning/index.js';
-import { policyDocument, type ResourcePolicyStatement } from '../core/iam.js';
+import { allow, policyDocument, type PolicyStatement, type ResourcePolicyStatement } from '../core/iam.js';
 
 /** Key prefix of the stored documents (`raw/<sha256>`, see @docflow/blobs). */
 export const RAW_PREFIX = 'raw/';
@@ -24,17 +24,21 @@ export interface SecureBucketProps {
   readonly forceDestroy?: boolean;
   /** Days an object is kept before it expires (logs). @default - objects never expire */
   readonly expirationDays?: number;
+  /** KMS key of the default encryption (SSE-KMS with an S3 bucket key). @default - SSE-S3 (AES256) */
+  readonly kmsKeyArn?: string;
   /** More statements for the bucket policy (a service that delivers logs), given the bucket's ARN. @default - the TLS-only deny alone */
   readonly policyStatements?: (bucketArn: string) => readonly ResourcePolicyStatement[];
 }
 
 /**
- * A private S3 bucket: SSE-S3 encryption, versioning, every public access block, bucket-owner
+ * A private S3 bucket: SSE-S3 or SSE-KMS encryption, versioning, every public access block, bucket-owner
  * object ownership (no ACLs), a policy that refuses any request not made over TLS, and a lifecycle
  * that expires old versions and abandoned multipart uploads.
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** The key of its default encryption, when it is a customer-managed one. */
+  readonly kmsKeyArn?: string;
   /** The bucket policy: a service that writes into the bucket must wait for it (dependsOn). */
   readonly policy: S3BucketPolicy;
 
@@ -54,6 +58,7 @@ export class SecureBucket extends Construct {
     }
     if (forceDestroy && preventDestroy) throw new Error('SecureBucket: forceDestroy and preventDestroy contradict each other');
 
+    if (props.kmsKeyArn !== undefined) this.kmsKeyArn = props.kmsKeyArn;
     this.bucket = new S3Bucket(this, 'Bucket', {
       ...(props.bucketName !== undefined ? { bucket: props.bucketName } : { bucketPrefix: props.bucketPrefix }),
       forceDestroy,
@@ -72,7 +77,14 @@ export class SecureBucket extends Construct {
     });
     new S3BucketServerSideEncryptionConfiguration(this, 'Encryption', {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault:
+            props.kmsKeyArn !== undefined ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn } : { sseAlgorithm: 'AES256' },
+          // one data key per bucket rather than per object: fewer KMS requests
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     const versioning = new S3BucketVersioning(this, 'Versioning', {
       bucket: this.bucket.id,
@@ -116,5 +128,15 @@ export class SecureBucket extends Construct {
       // the public access block must exist first, or S3 may reject the policy
       dependsOn: [publicAccess],
     });
+  }
+
+  /** What a role that reads objects needs beyond s3:GetObject: kms:Decrypt on the bucket's key, when it has one. */
+  readerKeyStatements(): PolicyStatement[] {
+    return this.kmsKeyArn !== undefined ? [allow(['kms:Decrypt'], [this.kmsKeyArn])] : [];
+  }
+
+  /** What a role that writes objects needs beyond s3:PutObject: kms:GenerateDataKey on the bucket's key, when it has one. */
+  writerKeyStatements(): PolicyStatement[] {
+    return this.kmsKeyArn !== undefined ? [allow(['kms:GenerateDataKey'], [this.kmsKeyArn])] : [];
   }
 }

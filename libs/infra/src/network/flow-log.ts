@@ -12,6 +12,8 @@ export interface FlowLogProps {
   readonly vpc: Vpc;
   readonly retentionDays: number;
   readonly trafficType: FlowLogTrafficType;
+  /** Encrypts its log group (the key policy must admit CloudWatch Logs). @default - the CloudWatch Logs service key */
+  readonly logKmsKeyArn?: string;
 }
 
 /** VPC flow log into its own log group, delivered by a role that may write only there. */
@@ -24,6 +26,7 @@ export class FlowLog extends Construct {
     this.logGroup = logGroupWithRetention(this, 'LogGroup', {
       name: `/${props.namePrefix}/vpc-flow-logs`,
       retentionDays: props.retentionDays,
+      kmsKeyArn: props.logKmsKeyArn,
     });
     const delivery = new ServiceRole(this, 'DeliveryRole', {
       roleName: `${props.namePrefix}-vpc-flow-logs`,

@@ -34,6 +34,8 @@ export interface NetworkProps {
   readonly flowLogRetentionDays?: number;
   /** Which traffic the flow log records. @default "ALL" */
   readonly flowLogTrafficType?: FlowLogTrafficType;
+  /** Encrypts the flow log's log group. @default - the CloudWatch Logs service key */
+  readonly logKmsKeyArn?: string;
 }
 
 /** Where a workload's tasks run. */
@@ -170,6 +172,7 @@ export class Network extends Construct {
       vpc: this.vpc,
       retentionDays: flowLogRetentionDays,
       trafficType: flowLogTrafficType,
+      ...(props.logKmsKeyArn !== undefined ? { logKmsKeyArn: props.logKmsKeyArn } : {}),
     });
 
     this.workloadPlacement = createPrivateSubnets

@@ -8,6 +8,8 @@ export interface AlertsProps {
   readonly namePrefix: string;
   /** Subscribed to the topic (AWS sends a confirmation email first). */
   readonly email: string;
+  /** Encrypts the topic; the key policy must let CloudWatch alarms use it. @default - unencrypted */
+  readonly kmsKeyArn?: string;
 }
 
 /** One metric alarm, as simple as CloudWatch allows (one metric, one threshold). */
@@ -39,9 +41,9 @@ export class Alerts extends Construct {
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
     this.namePrefix = props.namePrefix;
-    // not KMS-encrypted: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key,
-    // and alarm notifications carry no data worth a customer-managed key
-    this.topic = new SnsTopic(this, 'Topic', { name: `${props.namePrefix}-alarms` });
+    // CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key: only a
+    // customer-managed key whose policy admits cloudwatch.amazonaws.com (keys: customer-managed)
+    this.topic = new SnsTopic(this, 'Topic', { name: `${props.namePrefix}-alarms`, ...(props.kmsKeyArn !== undefined ? { kmsMasterKeyId: props.kmsKeyArn } : {}) });
     new SnsTopicSubscription(this, 'Email', { topicArn: this.topic.arn, protocol: 'email', endpoint: props.email });
     if (isPlaceholderDomain(props.email)) {
       warnPlaceholder(

@@ -16,6 +16,8 @@ export interface ObservabilityProps {
   readonly namePrefix: string;
   readonly region: string;
   readonly alarmEmail: string;
+  /** Encrypts the alarm topic (a key whose policy admits CloudWatch alarms). @default - unencrypted */
+  readonly topicKmsKeyArn?: string;
   readonly monthlyBudgetUsd: number;
   readonly cluster: Cluster;
   /** Long-running ECS services (api, ingest, the poll-mode worker), by a short label for alarm names. */
@@ -62,7 +64,11 @@ export class Observability extends Construct {
     const dbInstance = props.database.instance.identifier;
     const edgeMetrics = edgeMetricsOf(props.edge);
 
-    this.alerts = new Alerts(this, 'Alerts', { namePrefix: props.namePrefix, email: props.alarmEmail });
+    this.alerts = new Alerts(this, 'Alerts', {
+      namePrefix: props.namePrefix,
+      email: props.alarmEmail,
+      ...(props.topicKmsKeyArn !== undefined ? { kmsKeyArn: props.topicKmsKeyArn } : {}),
+    });
     props.services.forEach(({ label, service }) => {
       this.alerts.alarm(`${pascalCase(label)}Cpu`, {
         name: `${label}-cpu`,

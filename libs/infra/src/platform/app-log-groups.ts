@@ -7,6 +7,8 @@ export interface AppLogGroupsProps {
   readonly namePrefix: string;
   readonly apps: readonly string[];
   readonly retentionDays: number;
+  /** Encrypts the log groups (the key policy must admit CloudWatch Logs). @default - the CloudWatch Logs service key */
+  readonly logKmsKeyArn?: string;
 }
 
 /** One log group per app (`/<namePrefix>/<app>`), each with a retention. */
@@ -17,7 +19,7 @@ export class AppLogGroups extends Construct {
     super(scope, id);
     for (const app of props.apps) {
       const idPrefix = pascalCase(app);
-      this.groups.set(app, logGroupWithRetention(this, idPrefix, { name: `/${props.namePrefix}/${app}`, retentionDays: props.retentionDays }));
+      this.groups.set(app, logGroupWithRetention(this, idPrefix, { name: `/${props.namePrefix}/${app}`, retentionDays: props.retentionDays, kmsKeyArn: props.logKmsKeyArn }));
     }
   }
 

@@ -20,6 +20,8 @@ export interface HttpApiEdgeProps {
   /** Private DNS namespace the services register in. @default "<namePrefix>.internal" */
   readonly namespaceName?: string;
   readonly accessLogRetentionDays: number;
+  /** Encrypts the access log group. @default - the CloudWatch Logs service key */
+  readonly logKmsKeyArn?: string;
   /** Requests per second the stage accepts (steady). @default 50 */
   readonly throttlingRateLimit?: number;
   /** @default 100 */
@@ -72,6 +74,7 @@ export class HttpApiEdge extends Construct {
     this.accessLogGroup = logGroupWithRetention(this, 'AccessLogs', {
       name: `/${props.namePrefix}/http-api-access`,
       retentionDays: props.accessLogRetentionDays,
+      kmsKeyArn: props.logKmsKeyArn,
     });
     this.stage = new Apigatewayv2Stage(this, 'DefaultStage', {
       apiId: this.api.id,

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
+import type { EncryptionKeys } from '../core/keys.js';
 import type { Profile } from '../environments/types.js';
 import type { Network } from '../network/network.js';
 import { ApiKeysSecret } from './api-keys-secret.js';
@@ -33,6 +34,8 @@ export interface PlatformProps {
   readonly domain?: PublicDomain;
   /** WAF rate limit per client IP: required in the standard profile, refused in lean (no load balancer). @default - no WAF */
   readonly firewall?: { readonly requestsPerIpPer5Minutes: number };
+  /** The environment's customer-managed keys. @default - AWS-managed encryption everywhere */
+  readonly keys?: EncryptionKeys;
   /** Protect the ALB and keep images, secrets and logs when destroyed. @default true */
   readonly protectFromDeletion?: boolean;
 }
@@ -74,15 +77,23 @@ export class Platform extends Construct {
     }
 
     this.cluster = new Cluster(this, 'Cluster', { clusterName: props.namePrefix });
-    this.repositories = new Repositories(this, 'Repositories', { namePrefix: props.namePrefix, apps: APPS, forceDelete: !protect });
+    const keys = props.keys;
+    this.repositories = new Repositories(this, 'Repositories', {
+      namePrefix: props.namePrefix,
+      apps: APPS,
+      forceDelete: !protect,
+      ...(keys ? { kmsKeyArn: keys.dataKeyArn } : {}),
+    });
     this.logGroups = new AppLogGroups(this, 'LogGroups', {
       namePrefix: props.namePrefix,
       apps: APPS,
       retentionDays: props.logRetentionDays,
+      ...(keys ? { logKmsKeyArn: keys.logsKeyArn } : {}),
     });
     this.apiKeys = new ApiKeysSecret(this, 'ApiKeys', {
       secretName: `${props.namePrefix}/api-keys`,
       recoveryWindowDays: protect ? 30 : 0,
+      ...(keys ? { kmsKeyArn: keys.dataKeyArn } : {}),
     });
     const certificate = props.domain !== undefined ? new DnsCertificate(this, 'Certificate', { domainName: props.domain.name, zoneId: props.domain.zoneId }) : undefined;
 
@@ -107,6 +118,7 @@ export class Platform extends Construct {
         loadBalancer: edge.loadBalancer,
         requestsPerIpPer5Minutes: props.firewall.requestsPerIpPer5Minutes,
         logRetentionDays: props.logRetentionDays,
+        ...(keys ? { logKmsKeyArn: keys.logsKeyArn } : {}),
       });
       const alias = new Route53Record(this, 'Alias', {
         zoneId: props.domain.zoneId,
@@ -122,6 +134,7 @@ export class Platform extends Construct {
         vpc: props.network.vpc,
         subnetIds: props.network.workloadPlacement.subnetIds,
         accessLogRetentionDays: props.logRetentionDays,
+        ...(keys ? { logKmsKeyArn: keys.logsKeyArn } : {}),
         ...(props.domain !== undefined && certificate !== undefined
           ? { customDomain: { name: props.domain.name, zoneId: props.domain.zoneId, certificateArn: certificate.certificateArn } }
           : {}),

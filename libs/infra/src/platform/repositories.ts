@@ -13,6 +13,8 @@ export interface RepositoriesProps {
   readonly untaggedExpiryDays?: number;
   /** Allow `terraform destroy` to delete repositories that still hold images. @default false */
   readonly forceDelete?: boolean;
+  /** Encrypts the images with this KMS key (fixed at creation: a change replaces the repository). @default - AES256 */
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export class Repositories extends Construct {
         name: `${props.namePrefix}-${app}`,
         imageTagMutability: 'IMMUTABLE',
         imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: [{ encryptionType: 'AES256' }],
+        encryptionConfiguration: [props.kmsKeyArn !== undefined ? { encryptionType: 'KMS', kmsKey: props.kmsKeyArn } : { encryptionType: 'AES256' }],
         forceDelete,
       });
       new EcrLifecyclePolicy(this, `${idPrefix}Lifecycle`, {

@@ -11,6 +11,8 @@ export interface SecretReference {
   readonly secretArn: string;
   /** JSON key inside the secret. @default - the whole secret value */
   readonly jsonKey?: string;
+  /** The customer-managed key that encrypts the secret: the execution role may decrypt with it. @default - an AWS-managed key */
+  readonly kmsKeyArn?: string;
 }
 
 export interface FargateTaskProps {
@@ -69,6 +71,7 @@ export class FargateTask extends Construct {
     this.memoryMiB = props.memoryMiB;
 
     const secretArns = [...new Set(Object.values(secrets).map((secret) => secret.secretArn))];
+    const secretKeyArns = [...new Set(Object.values(secrets).flatMap((secret) => (secret.kmsKeyArn !== undefined ? [secret.kmsKeyArn] : [])))];
     this.executionRole = new ServiceRole(this, 'ExecutionRole', {
       roleName: `${props.family}-execution`,
       servicePrincipal: 'ecs-tasks.amazonaws.com',
@@ -78,6 +81,7 @@ export class FargateTask extends Construct {
         allow(['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], [props.repository.arn]),
         allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [`${props.logGroup.arn}:log-stream:*`]),
         ...(secretArns.length > 0 ? [allow(['secretsmanager:GetSecretValue'], secretArns)] : []),
+        ...(secretKeyArns.length > 0 ? [allow(['kms:Decrypt'], secretKeyArns)] : []),
       ],
     });
     this.taskRole = new ServiceRole(this, 'TaskRole', {

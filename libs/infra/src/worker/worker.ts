@@ -52,6 +52,10 @@ export interface WorkerProps {
   readonly stopTimeoutSeconds?: number;
   /** Retention of the pipe's own log group (pipe mode). @default 30 */
   readonly pipeLogRetentionDays?: number;
+  /** The key the bucket's objects are encrypted with (the worker decrypts what it reads). @default - SSE-S3 */
+  readonly bucketKmsKeyArn?: string;
+  /** Encrypts the pipe's log group. @default - the CloudWatch Logs service key */
+  readonly logKmsKeyArn?: string;
 }
 
 /**
@@ -130,6 +134,7 @@ export class Worker extends Construct {
         // as a failed document) from "not allowed" (retried until the DLQ)
         allow(['s3:ListBucket'], [props.bucket.arn]),
         allow(['sqs:SendMessage'], [queue.arn, deadLetterQueue.arn]),
+        ...(props.bucketKmsKeyArn !== undefined ? [allow(['kms:Decrypt'], [props.bucketKmsKeyArn])] : []),
         ...pollStatements,
       ],
     });
@@ -143,7 +148,7 @@ export class Worker extends Construct {
         placement: props.placement,
         securityGroup: props.securityGroup,
         region: props.region,
-        logGroup: logGroupWithRetention(this, 'PipeLogs', { name: `/${props.namePrefix}/worker-pipe`, retentionDays: pipeLogRetentionDays }),
+        logGroup: logGroupWithRetention(this, 'PipeLogs', { name: `/${props.namePrefix}/worker-pipe`, retentionDays: pipeLogRetentionDays, kmsKeyArn: props.logKmsKeyArn }),
       });
       return;
     }

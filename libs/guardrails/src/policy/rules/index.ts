@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.js';
+import { auditAndKeyRules } from './audit-and-keys.js';
 import { ecsRules } from './ecs.js';
 import { edgeProtectionRules } from './edge-protection.js';
 import { encryptionAndLogRules } from './encryption-and-logs.js';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   ...s3Rules,
   ...iamRules,
   ...encryptionAndLogRules,
+  ...auditAndKeyRules,
   ...tagAndGcpRules,
 ];
 
