@@ -35,6 +35,27 @@ const testDepConstraints = depConstraints.map((constraint) =>
 
 const boundaryOptions = (constraints) => ['error', { enforceBuildableLibDependency: true, allow: [], depConstraints: constraints }];
 
+/**
+ * Each cloud's cdktf provider stays with its own infrastructure (docs/decisions.md, "GCP: the
+ * off-site archive"): the Google provider only in libs/infra-gcp and the stacks/gcp-* projects,
+ * which switch this off in their own configuration (`googleProviderHere`) and refuse the AWS
+ * provider instead. A move of the Google side to another provider package is then a change of
+ * those projects only. (`@typescript-eslint/no-restricted-imports`, so that it adds to the core
+ * rule the infrastructure projects use for deep imports instead of replacing it.)
+ */
+const providerOutside = (provider, where) => ({
+  regex: `^@cdktf/provider-${provider}(-beta)?(/.*)?$`,
+  message: `@cdktf/provider-${provider} is imported only in ${where} (docs/decisions.md, "GCP: the off-site archive")`,
+});
+export const googleProviderElsewhere = {
+  files: ['**/*.ts'],
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [providerOutside('google', 'libs/infra-gcp and stacks/gcp-*')] }] },
+};
+export const googleProviderHere = {
+  files: ['**/*.ts'],
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [providerOutside('aws', 'libs/infra and the AWS stacks')] }] },
+};
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -66,4 +87,5 @@ export default [
       '@nx/enforce-module-boundaries': boundaryOptions(testDepConstraints),
     },
   },
+  googleProviderElsewhere,
 ];

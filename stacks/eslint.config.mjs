@@ -6,5 +6,5 @@ import { deepProviderImports } from '../libs/infra/eslint.config.mjs';
 export default [
   ...base,
   deepProviderImports,
-  { ignores: ['api/', 'data/', 'foundation/', 'ingest/', 'network/', 'observability/', 'platform/', 'worker/'] },
+  { ignores: ['api/', 'data/', 'foundation/', 'ingest/', 'network/', 'observability/', 'platform/', 'worker/', 'gcp-*/'] },
 ];

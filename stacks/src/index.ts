@@ -1,2 +1,2 @@
-export { defineDocflow, defineEnvironment, STACK_NAMES, type EnvironmentStacks } from './app.js';
+export { defineDocflow, defineEnvironment, defineGcpStacks, GCP_STACK_NAMES, STACK_NAMES, type EnvironmentStacks, type GcpStacks } from './app.js';
 export { readSettings, SettingsError, type SynthSettings } from './settings.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { STACK_NAMES } from './app.js';
+import { GCP_STACK_NAMES, STACK_NAMES } from './app.js';
 
 const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outdir = mkdtempSync(join(tmpdir(), 'docflow-synth-'));
@@ -22,12 +22,15 @@ function synth(vars: Record<string, string>) {
 describe('npm run synth (stacks/synth.mjs -> stacks/main.ts)', () => {
   it('writes cdktf.out/stacks/<env>-<stack>/cdk.tf.json for the environments asked for', () => {
     const result = synth({ DOCFLOW_ENVIRONMENTS: 'dev' });
-    // the one warning: the table ships a placeholder alarm address (docs/infrastructure.md)
-    expect(result.stderr).toBe(
-      'warn: dev-observability: Alerts: the alarm email "docflow-alerts@example.com" is a placeholder (a reserved example domain), so no alarm reaches anyone; set alarmEmail in the environment table\n',
-    );
+    // the warnings: the table ships a placeholder alarm address, project and domains (docs/infrastructure.md)
+    expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+      'warn: dev-observability: Alerts: the alarm email "docflow-alerts@example.com" is a placeholder (a reserved example domain), so no alarm reaches anyone; set alarmEmail in the environment table',
+      'warn: dev-gcp-foundation: gcp.projectId "docflow-dev-example" is a placeholder: set the environment\'s Google Cloud project in the environment table',
+      'warn: dev-gcp-dns: gcp.dnsName "archive.dev.docflow.example.com" is a placeholder (a reserved example domain): set the archive\'s subdomain in the environment table',
+      'warn: dev-gcp-export: the export job reads a placeholder api URL (https://api.dev.docflow.example.com): set gcp.apiUrl or domain in the environment table',
+    ]);
     expect(result.status).toBe(0);
-    for (const stack of STACK_NAMES) expect(existsSync(join(outdir, 'stacks', `dev-${stack}`, 'cdk.tf.json')), stack).toBe(true);
+    for (const stack of [...STACK_NAMES, ...GCP_STACK_NAMES]) expect(existsSync(join(outdir, 'stacks', `dev-${stack}`, 'cdk.tf.json')), stack).toBe(true);
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(true);
   });
 

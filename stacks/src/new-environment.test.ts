@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defineEnvironments, ENVIRONMENTS, findEnvironment } from '@docflow/infra';
 import { appFromStacks, evaluatePolicy } from '@docflow/guardrails';
 import { onlyResource, resourcesOf, synthApp, testApp, type TerraformJson } from '@docflow/infra/testing';
-import { defineDocflow, STACK_NAMES } from './app.js';
+import { defineDocflow, GCP_STACK_NAMES, STACK_NAMES } from './app.js';
 import { readSettings } from './settings.js';
 
 /**
@@ -31,8 +31,15 @@ describe('GIVEN two new entries in the environment table', () => {
   const stacks = synthApp(app);
   const stack = (id: string): TerraformJson => stacks[id] ?? {};
 
-  it('THEN every stack exists for each, and nothing else', () => {
-    expect(Object.keys(stacks).sort()).toEqual(['perf', 'qa'].flatMap((env) => STACK_NAMES.map((name) => `${env}-${name}`)).sort());
+  it('THEN every stack exists for each (the GCP stacks too: both copy a gcp section), and nothing else', () => {
+    expect(Object.keys(stacks).sort()).toEqual(['perf', 'qa'].flatMap((env) => [...STACK_NAMES, ...GCP_STACK_NAMES].map((name) => `${env}-${name}`)).sort());
+  });
+
+  it('THEN an entry without a gcp section has no GCP stacks', () => {
+    const { gcp: _gcp, ...withoutGcp } = base('dev');
+    const app = testApp();
+    defineDocflow(app, readSettings(defineEnvironments([{ ...withoutGcp, name: 'lab' }]), {}));
+    expect(Object.keys(synthApp(app)).sort()).toEqual(STACK_NAMES.map((name) => `lab-${name}`).sort());
   });
 
   it('THEN every stack of each passes the policy with the waivers of its profile', () => {

@@ -23,6 +23,13 @@ describe('readSettings', () => {
     });
   });
 
+  it('GIVEN GCP state buckets THEN the GCP stacks of each environment keep their state in GCS; a bad name is named', () => {
+    const settings = readSettings(ENVIRONMENTS, { DOCFLOW_GCP_STATE_BUCKET: 'docflow-gcp-tfstate', DOCFLOW_GCP_STATE_BUCKET_PROD: 'docflow-prod-tfstate-acme' });
+    expect(settings.gcpStateBackends).toEqual({ dev: { bucket: 'docflow-gcp-tfstate' }, staging: { bucket: 'docflow-gcp-tfstate' }, prod: { bucket: 'docflow-prod-tfstate-acme' } });
+    expect(readSettings(ENVIRONMENTS, {}).gcpStateBackends).toEqual({});
+    expect(() => readSettings(ENVIRONMENTS, { DOCFLOW_GCP_STATE_BUCKET_DEV: 'Bad Bucket' })).toThrow('DOCFLOW_GCP_STATE_BUCKET_DEV: "Bad Bucket" is not a GCS bucket name');
+  });
+
   it('GIVEN DOCFLOW_ENVIRONMENTS THEN only those, in table order', () => {
     expect(readSettings(ENVIRONMENTS, { DOCFLOW_ENVIRONMENTS: 'prod, dev' }).environments.map((env) => env.name)).toEqual(['dev', 'prod']);
   });

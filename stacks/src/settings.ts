@@ -1,4 +1,5 @@
 import type { EnvironmentConfig, StateBackendSettings } from '@docflow/infra';
+import type { GcpStateBackendSettings } from '@docflow/infra-gcp';
 
 /** What `stacks/main.ts` reads from the process environment (and nothing else does). */
 export interface SynthSettings {
@@ -6,6 +7,8 @@ export interface SynthSettings {
   readonly environments: readonly EnvironmentConfig[];
   /** Remote state per environment name (absent: local state). */
   readonly stateBackends: Readonly<Record<string, StateBackendSettings>>;
+  /** Remote state of the GCP stacks per environment name, in GCS (absent: local state). */
+  readonly gcpStateBackends: Readonly<Record<string, GcpStateBackendSettings>>;
   /** `owner/name` that the foundation stacks trust; without it they hold only the workload boundary. */
   readonly githubRepository?: string;
   /** Existing GitHub OIDC provider per environment name. */
@@ -20,6 +23,7 @@ export class SettingsError extends Error {
 }
 
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const GCS_BUCKET_PATTERN = /^[a-z0-9][a-z0-9_.-]{1,61}[a-z0-9]$/;
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const OIDC_ARN_PATTERN = /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
@@ -32,7 +36,9 @@ const OIDC_ARN_PATTERN = /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.gi
  * - DOCFLOW_GITHUB_REPOSITORY: `owner/name` trusted by the foundation stacks' OIDC roles (default:
  *   no state bucket and no OIDC roles, never a guessed repository);
  * - DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_<ENV>: the account's existing GitHub OIDC provider (needs the
- *   repository).
+ *   repository);
+ * - DOCFLOW_GCP_STATE_BUCKET / DOCFLOW_GCP_STATE_BUCKET_<ENV>: GCS state bucket of the GCP stacks for
+ *   all / one environment (default: local state; only environments with a gcp section).
  * Every problem is reported at once, each naming its variable.
  */
 export function readSettings(table: readonly EnvironmentConfig[], vars: NodeJS.ProcessEnv): SynthSettings {
@@ -57,6 +63,7 @@ export function readSettings(table: readonly EnvironmentConfig[], vars: NodeJS.P
   const stateRegion = value('DOCFLOW_STATE_REGION');
   if (stateRegion !== undefined && !REGION_PATTERN.test(stateRegion)) problems.push(`DOCFLOW_STATE_REGION: "${stateRegion}" is not an AWS region`);
   const stateBackends: Record<string, StateBackendSettings> = {};
+  const gcpStateBackends: Record<string, GcpStateBackendSettings> = {};
   const oidcProviderArns: Record<string, string> = {};
   for (const env of environments) {
     const suffix = env.name.toUpperCase();
@@ -65,6 +72,14 @@ export function readSettings(table: readonly EnvironmentConfig[], vars: NodeJS.P
     if (bucket !== undefined) {
       if (!BUCKET_PATTERN.test(bucket)) problems.push(`${bucketVariable}: "${bucket}" is not an S3 bucket name`);
       stateBackends[env.name] = { bucket, ...(stateRegion !== undefined ? { region: stateRegion } : {}) };
+    }
+    const gcpBucketVariable = value(`DOCFLOW_GCP_STATE_BUCKET_${suffix}`) !== undefined ? `DOCFLOW_GCP_STATE_BUCKET_${suffix}` : 'DOCFLOW_GCP_STATE_BUCKET';
+    const gcpBucket = value(gcpBucketVariable);
+    if (gcpBucket !== undefined && env.gcp !== undefined) {
+      if (!GCS_BUCKET_PATTERN.test(gcpBucket)) problems.push(`${gcpBucketVariable}: "${gcpBucket}" is not a GCS bucket name`);
+      gcpStateBackends[env.name] = { bucket: gcpBucket };
+    } else if (gcpBucket !== undefined && gcpBucketVariable !== 'DOCFLOW_GCP_STATE_BUCKET') {
+      problems.push(`${gcpBucketVariable}: environment ${env.name} has no gcp section, so no GCP stacks`);
     }
     const oidcVariable = `DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_${suffix}`;
     const oidc = value(oidcVariable);
@@ -87,5 +102,5 @@ export function readSettings(table: readonly EnvironmentConfig[], vars: NodeJS.P
 
   // a shared variable (DOCFLOW_STATE_BUCKET) is checked once per environment: report it once
   if (problems.length > 0) throw new SettingsError([...new Set(problems)]);
-  return { environments, stateBackends, oidcProviderArns, ...(githubRepository !== undefined ? { githubRepository } : {}) };
+  return { environments, stateBackends, gcpStateBackends, oidcProviderArns, ...(githubRepository !== undefined ? { githubRepository } : {}) };
 }

@@ -54,6 +54,20 @@ describe('module boundaries, as lint enforces them', () => {
     expect(messages).toEqual([expect.stringMatching(/^no-restricted-imports: .*Import the resource module deeply/)]);
   });
 
+  it('the Google provider stays in the GCP constructs and stacks, and the AWS provider out of them', async () => {
+    const google = "import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket/index.js';\nexport { StorageBucket };\n";
+    const refused = [expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*@cdktf\/provider-google is imported only in libs\/infra-gcp and stacks\/gcp-\*/)];
+    expect(await lint('libs/infra/src/probe.ts', google)).toEqual(refused);
+    expect(await lint('stacks/network/src/probe.ts', google)).toEqual(refused);
+    expect(await lint('apps/exporter/src/probe.ts', google)).toEqual(refused);
+    expect(await lint('libs/infra-gcp/src/probe.ts', google)).toEqual([]);
+    expect(await lint('stacks/gcp-export/src/probe.ts', google)).toEqual([]);
+    const aws = "import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';\nexport { Vpc };\n";
+    expect(await lint('stacks/gcp-export/src/probe.ts', aws)).toEqual([
+      expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*@cdktf\/provider-aws is imported only in libs\/infra and the AWS stacks/),
+    ]);
+  });
+
   it('allowed imports pass: a service using shared libraries, a test using the local environment', async () => {
     expect(await lint('apps/api/src/probe.ts', "import { createPool } from '@docflow/db';\nexport { createPool };\n")).toEqual([]);
     expect(await lint('libs/db/src/probe.test.ts', "import { startTestPostgres } from '@docflow/local/testing';\nexport { startTestPostgres };\n")).toEqual([]);

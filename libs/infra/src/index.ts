@@ -34,7 +34,7 @@ export * from './core/iam.js';
 export type { EncryptionKeys } from './core/keys.js';
 export { logGroupWithRetention } from './core/log-group.js';
 export { isPlaceholderDomain, warnPlaceholder } from './core/placeholders.js';
-export { PROJECT, resourceName, stackIdFor, tagsFor, type DocflowTags } from './core/naming.js';
+export { pascalCase, PROJECT, resourceName, stackIdFor, tagsFor, type DocflowTags } from './core/naming.js';
 export { allowEgress, allowIngress, emptySecurityGroup, type Peer, type PortRule } from './core/security-group.js';
 
 // network

@@ -1,0 +1,1 @@
+export { ARCHIVE_TRANSITIONS, GcpArchiveStack, WORK_RETENTION_DAYS, type GcpArchiveStackProps } from './gcp-archive-stack.js';

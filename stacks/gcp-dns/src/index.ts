@@ -1,0 +1,1 @@
+export { GcpDnsStack, type GcpDnsStackProps } from './gcp-dns-stack.js';

@@ -1,0 +1,1 @@
+export { GcpExportStack, type GcpExportStackProps } from './gcp-export-stack.js';

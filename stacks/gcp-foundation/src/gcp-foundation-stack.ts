@@ -1,0 +1,65 @@
+import { TerraformOutput } from 'cdktf';
+import type { Construct } from 'constructs';
+import { isPlaceholderProject, resourceName, warnPlaceholder } from '@docflow/infra';
+import { GcpStack, GithubFederation, grantOnBucket, PrivateBucket, ProjectServices, projectBucketName, type GcpStackProps } from '@docflow/infra-gcp';
+
+export interface GcpFoundationStackProps extends Omit<GcpStackProps, 'foundation'> {
+  /**
+   * `owner/name` whose GitHub Actions workflows may deploy (and plan) through Workload Identity
+   * Federation. @default - no federation and no state bucket: the foundation only turns on the APIs
+   */
+  readonly githubRepository?: string;
+}
+
+/** Days a replaced state file is kept (the versioned state bucket's noncurrent versions). */
+export const STATE_VERSION_DAYS = 90;
+
+/**
+ * `<env>-gcp-foundation`: what the other GCP stacks need before their first apply, deployed once
+ * by an administrator of the project (it grants roles in the project, which the deploy service
+ * account itself cannot): the APIs, and with a repository the GitHub federation (pool, provider,
+ * deploy and plan service accounts) and the versioned GCS bucket the GCP stacks keep their state in.
+ */
+export class GcpFoundationStack extends GcpStack {
+  readonly services: ProjectServices;
+  readonly federation?: GithubFederation;
+  readonly stateBucket?: PrivateBucket;
+
+  constructor(scope: Construct, props: GcpFoundationStackProps) {
+    super(scope, 'gcp-foundation', props);
+    const { env, gcp } = this;
+    if (isPlaceholderProject(gcp.projectId)) {
+      warnPlaceholder(this, `gcp.projectId "${gcp.projectId}" is a placeholder: set the environment's Google Cloud project in the environment table`);
+    }
+    this.services = new ProjectServices(this, 'Services');
+    if (props.githubRepository === undefined) return;
+
+    this.federation = new GithubFederation(this, 'GithubFederation', {
+      projectId: gcp.projectId,
+      poolId: resourceName(env, 'github'),
+      repository: props.githubRepository,
+      githubEnvironment: env.name,
+      deployServiceAccountId: resourceName(env, 'deploy'),
+      planServiceAccountId: resourceName(env, 'plan'),
+      dependsOn: this.services.services,
+    });
+    this.stateBucket = new PrivateBucket(this, 'StateBucket', {
+      name: projectBucketName(gcp.projectId, resourceName(env, 'tfstate')),
+      location: gcp.region,
+      versioning: true,
+      noncurrentVersionDays: STATE_VERSION_DAYS,
+      dependsOn: this.services.services,
+    });
+    this.stateBucket.bucket.addOverride('lifecycle.prevent_destroy', true);
+    // terraform plan takes the state lock (an object beside the state): the plan identity writes it
+    grantOnBucket(this, 'PlanTakesStateLock', this.stateBucket.bucket, 'roles/storage.objectUser', this.federation.planServiceAccount.email);
+
+    new TerraformOutput(this, 'workload_identity_provider', {
+      value: this.federation.provider.name,
+      description: 'google-github-actions/auth workload_identity_provider (repository variable GCP_WORKLOAD_IDENTITY_PROVIDER_<ENV>)',
+    });
+    new TerraformOutput(this, 'deploy_service_account', { value: this.federation.deployServiceAccount.email, description: 'GCP_DEPLOY_SERVICE_ACCOUNT_<ENV>' });
+    new TerraformOutput(this, 'plan_service_account', { value: this.federation.planServiceAccount.email, description: 'GCP_PLAN_SERVICE_ACCOUNT_<ENV>' });
+    new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.name, description: 'DOCFLOW_GCP_STATE_BUCKET_<ENV>' });
+  }
+}

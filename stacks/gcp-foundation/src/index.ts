@@ -1,0 +1,1 @@
+export { GcpFoundationStack, STATE_VERSION_DAYS, type GcpFoundationStackProps } from './gcp-foundation-stack.js';

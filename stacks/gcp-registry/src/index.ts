@@ -1,0 +1,1 @@
+export { EXPORTER_IMAGE, GcpRegistryStack, type GcpRegistryStackProps } from './gcp-registry-stack.js';
