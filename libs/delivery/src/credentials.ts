@@ -21,6 +21,25 @@ export function awsCredentialSource(vars: NodeJS.ProcessEnv, home = homedir()): 
   return undefined;
 }
 
+/** Whether a stack talks to Google Cloud: a google provider, or state in GCS. */
+export function needsGoogle(config: TerraformConfig): boolean {
+  return config.provider?.['google'] !== undefined || config.terraform?.backend?.['gcs'] !== undefined;
+}
+
+/**
+ * Where Terraform's google provider finds credentials, in the order it looks (Application Default
+ * Credentials; google-github-actions/auth sets GOOGLE_APPLICATION_CREDENTIALS to its federated
+ * credentials file). On a Google Cloud machine the metadata server answers too: set
+ * GOOGLE_APPLICATION_CREDENTIALS there, or the check cannot see it.
+ */
+export function googleCredentialSource(vars: NodeJS.ProcessEnv, home = homedir()): string | undefined {
+  for (const name of ['GOOGLE_OAUTH_ACCESS_TOKEN', 'GOOGLE_CREDENTIALS', 'GOOGLE_APPLICATION_CREDENTIALS', 'CLOUDSDK_AUTH_ACCESS_TOKEN']) {
+    if (vars[name]) return name;
+  }
+  const adc = join(vars['CLOUDSDK_CONFIG'] ?? join(home, '.config', 'gcloud'), 'application_default_credentials.json');
+  return existsSync(adc) ? adc : undefined;
+}
+
 /**
  * Stops before Terraform when a stack needs AWS and no credentials are anywhere, with what to do
  * (instead of a provider error after the init).
@@ -30,5 +49,14 @@ export function requireAwsCredentials(id: string, config: TerraformConfig, vars:
   throw new DeliveryError(
     `${id} needs AWS credentials and none were found (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_ROLE_ARN with a web identity token, ~/.aws). ` +
       'Locally: sign in (e.g. aws sso login) and export AWS_PROFILE; in GitHub Actions the workflows assume the plan or deploy role by OIDC.',
+  );
+}
+
+/** The same for a GCP stack: Google credentials, before Terraform. */
+export function requireGoogleCredentials(id: string, config: TerraformConfig, vars: NodeJS.ProcessEnv = process.env): void {
+  if (!needsGoogle(config) || googleCredentialSource(vars) !== undefined) return;
+  throw new DeliveryError(
+    `${id} needs Google Cloud credentials and none were found (GOOGLE_APPLICATION_CREDENTIALS, GOOGLE_CREDENTIALS, GOOGLE_OAUTH_ACCESS_TOKEN, gcloud's application default credentials). ` +
+      'Locally: gcloud auth application-default login; in GitHub Actions google-github-actions/auth impersonates the deploy or plan service account through workload identity federation.',
   );
 }

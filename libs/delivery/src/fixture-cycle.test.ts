@@ -16,7 +16,10 @@ import { openWorkspace, requireStack } from './workspace.js';
  * points them at the fixture), with local state in a temporary folder.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const STACKS = ['foundation', 'network', 'data', 'platform', 'api', 'ingest', 'worker', 'observability'];
+const AWS_STACKS = ['foundation', 'network', 'data', 'platform', 'api', 'ingest', 'worker', 'observability'];
+const GCP_STACKS = ['gcp-foundation', 'gcp-registry', 'gcp-archive', 'gcp-dns', 'gcp-export'];
+const STACKS = [...AWS_STACKS, ...GCP_STACKS];
+const unchanged = (stacks: readonly string[]) => Object.fromEntries(stacks.map((stack) => [stack, 'unchanged']));
 const dir = mkdtempSync(join(tmpdir(), 'docflow-fixture-'));
 const vars = { ...process.env, DOCFLOW_DELIVERY_DIR: dir };
 const CYCLE_TIMEOUT = 300_000;
@@ -47,18 +50,30 @@ describe('the fixture cycle through the real targets (nx, terraform init/plan/ap
   it('deploys every stack in graph order, each service with its content-hash image tag', () => {
     const started = Date.now();
     const summary = run('deploy');
-    console.log(`fixture: deploy of 8 stacks through nx took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`fixture: deploy of ${STACKS.length} stacks through nx took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(summary.ok, tail(summary)).toBe(true);
     expect(statusOf(summary)).toEqual(Object.fromEntries(STACKS.map((stack) => [stack, 'applied'])));
-    expect(summary.stacks.map((entry) => entry.id.replace(/^dev-/, '')).indexOf('foundation')).toBe(0);
-    expect(summary.stacks.at(-1)?.id).toBe('dev-observability');
+    const order = summary.stacks.map((entry) => entry.id.replace(/^dev-/, ''));
+    for (const stack of AWS_STACKS.slice(1)) expect(order.indexOf(stack), stack).toBeGreaterThan(order.indexOf('foundation'));
+    for (const stack of GCP_STACKS.slice(1)) expect(order.indexOf(stack), stack).toBeGreaterThan(order.indexOf('gcp-foundation'));
+    expect(order.indexOf('observability')).toBeGreaterThan(Math.max(...['api', 'ingest', 'worker'].map((stack) => order.indexOf(stack))));
     for (const service of ['api', 'ingest', 'worker']) {
       expect(summary.stacks.find((entry) => entry.id === `dev-${service}`)?.result?.imageTag, service).toBe(imageTag(join(root, 'apps', service)));
     }
+    // the export job runs the exporter's image under the same kind of content-hash tag
+    expect(summary.stacks.find((entry) => entry.id === 'dev-gcp-export')?.result?.imageTag).toBe(imageTag(join(root, 'apps', 'exporter')));
+  });
+
+  it('GIVEN the exporter changed THEN its GCP stack redeploys after its upstream GCP stacks, and no AWS stack runs', () => {
+    // a new image is a new tag; the fixture stands for it with a new revision of the job
+    setInputs({ revision: { 'gcp-export': '2' } });
+    const summary = run('deploy', ['apps/exporter/src/export.ts']);
+    expect(summary.ok, tail(summary)).toBe(true);
+    expect(statusOf(summary)).toEqual({ 'gcp-foundation': 'unchanged', 'gcp-registry': 'unchanged', 'gcp-archive': 'unchanged', 'gcp-export': 'applied' });
   });
 
   it('GIVEN one stack input changed THEN redeploying the affected stacks changes it and its downstream stacks only', () => {
-    setInputs({ revision: { platform: '2' } });
+    setInputs({ revision: { platform: '2', 'gcp-export': '2' } });
     const summary = run('deploy', ['stacks/platform/src/platform-stack.ts']);
     expect(summary.ok, tail(summary)).toBe(true);
     expect(statusOf(summary)).toEqual({
@@ -98,12 +113,18 @@ describe('the fixture cycle through the real targets (nx, terraform init/plan/ap
 
     const drift = cli(['run', 'diff', '--env', 'dev', '--detailed-exitcode']);
     expect(drift.status, drift.stderr).toBe(2);
-    expect(drift.stdout).toMatch(/diff dev: 1 changes, 7 unchanged, 0 failed, 0 skipped/);
+    expect(drift.stdout).toMatch(/diff dev: 1 changes, 12 unchanged, 0 failed, 0 skipped/);
     expect(drift.stdout).toMatch(/dev-network\s+changes\s+0 to add, 1 to change, 0 to destroy/);
+
+    // where CI has no Google credentials, the GCP stacks are left out, and the summary says so
+    const awsOnly = cli(['run', 'diff', '--env', 'dev', '--exclude', 'tag:cloud:gcp']);
+    expect(awsOnly.status, awsOnly.stderr).toBe(0);
+    expect(awsOnly.stdout).toMatch(/diff dev: 1 changes, 7 unchanged, 0 failed, 0 skipped\n {2}left out \(--exclude\): tag:cloud:gcp\n/);
+    expect(awsOnly.stdout).not.toMatch(/dev-gcp-/);
   });
 
   it('GIVEN an apply that fails THEN the stacks downstream of it are skipped, the others untouched, and the summary says so', () => {
-    setInputs({ revision: { platform: '2', data: '2' }, failApply: ['data'] });
+    setInputs({ revision: { platform: '2', data: '2', 'gcp-export': '2' }, failApply: ['data'] });
     const summary = run('deploy');
     expect(summary.ok).toBe(false);
     expect(statusOf(summary)).toEqual({
@@ -115,11 +136,12 @@ describe('the fixture cycle through the real targets (nx, terraform init/plan/ap
       ingest: 'skipped',
       worker: 'skipped',
       observability: 'skipped',
+      ...unchanged(GCP_STACKS),
     });
   });
 
   it('destroys every stack in reverse graph order', () => {
-    setInputs({ revision: { platform: '2', data: '2' } });
+    setInputs({ revision: { platform: '2', data: '2', 'gcp-export': '2' } });
     const summary = run('destroy');
     expect(summary.ok, tail(summary)).toBe(true);
     const position = (stack: string) => summary.stacks.findIndex((entry) => entry.id === `dev-${stack}`);
@@ -135,11 +157,13 @@ describe('the fixture cycle through the real targets (nx, terraform init/plan/ap
       ['data', 'network'],
       ['platform', 'network'],
       ['network', 'foundation'],
+      ['gcp-export', 'gcp-registry'],
+      ['gcp-export', 'gcp-archive'],
+      ...['gcp-registry', 'gcp-archive', 'gcp-dns'].map((stack) => [stack, 'gcp-foundation']),
     ] as const) {
       expect(position(downstream), `${downstream} before ${upstream}`).toBeLessThan(position(upstream));
     }
-    expect(summary.stacks[0]?.id).toBe('dev-observability');
-    expect(summary.stacks.at(-1)?.id).toBe('dev-foundation');
+    expect(['dev-foundation', 'dev-gcp-foundation']).toContain(summary.stacks.at(-1)?.id);
     expect(new Set(summary.stacks.map((entry) => entry.status))).toEqual(new Set(['destroyed']));
     for (const stack of STACKS) {
       const state = JSON.parse(readFileSync(join(dir, `terraform.dev-${stack}.tfstate`), 'utf8')) as TerraformState;

@@ -9,7 +9,9 @@ import { deployableFiles, nxTaskGraph, runStacks, targetGraph, type TargetGraph,
  * deployed, nothing re-implements the graph. Environment "dev" unless a test says otherwise.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const STACKS = ['foundation', 'network', 'data', 'platform', 'api', 'ingest', 'worker', 'observability'];
+const AWS_STACKS = ['foundation', 'network', 'data', 'platform', 'api', 'ingest', 'worker', 'observability'];
+const GCP_STACKS = ['gcp-foundation', 'gcp-registry', 'gcp-archive', 'gcp-dns', 'gcp-export'];
+const STACKS = [...AWS_STACKS, ...GCP_STACKS];
 const SERVICES = ['api', 'ingest', 'worker'];
 const task = (stack: string, target = 'deploy', env = 'dev') => `stack-${stack}:${target}:${env}`;
 const waits = (graph: TargetGraph, later: string, earlier: string) => graph.waitsFor.get(later)?.has(earlier) ?? false;
@@ -55,7 +57,7 @@ describe('the deploy task graph (nx run-many -t deploy -c dev --graph)', { timeo
   });
 
   it('orders foundation -> network -> data and platform -> api, ingest, worker -> observability', () => {
-    for (const stack of STACKS.filter((name) => name !== 'foundation')) expect(waits(deploy, task(stack), task('foundation')), stack).toBe(true);
+    for (const stack of AWS_STACKS.filter((name) => name !== 'foundation')) expect(waits(deploy, task(stack), task('foundation')), stack).toBe(true);
     expect(waits(deploy, task('data'), task('network'))).toBe(true);
     expect(waits(deploy, task('platform'), task('network'))).toBe(true);
     for (const service of SERVICES) {
@@ -68,10 +70,23 @@ describe('the deploy task graph (nx run-many -t deploy -c dev --graph)', { timeo
     expect(waits(deploy, task('api'), task('worker')) || waits(deploy, task('worker'), task('api'))).toBe(false);
   });
 
-  it("puts each app's image before its service stack, and no image before the stacks that run none", () => {
+  it('orders the GCP stacks gcp-foundation -> gcp-registry, gcp-archive, gcp-dns; registry and archive -> gcp-export, apart from the AWS stacks', () => {
+    for (const stack of GCP_STACKS.filter((name) => name !== 'gcp-foundation')) expect(waits(deploy, task(stack), task('gcp-foundation')), stack).toBe(true);
+    expect(waits(deploy, task('gcp-export'), task('gcp-registry'))).toBe(true);
+    expect(waits(deploy, task('gcp-export'), task('gcp-archive'))).toBe(true);
+    expect(waits(deploy, task('gcp-export'), task('gcp-dns'))).toBe(false);
+    // neither cloud waits for the other: they share the environment table, not state
+    for (const gcp of GCP_STACKS) for (const aws of AWS_STACKS) expect(waits(deploy, task(gcp), task(aws)) || waits(deploy, task(aws), task(gcp)), `${gcp} / ${aws}`).toBe(false);
+  });
+
+  it("puts each app's image before its service stack (the exporter's before gcp-export), and no image before the stacks that run none", () => {
     for (const service of SERVICES) expect(prerequisites(task(service)), service).toContain(`${service}:image:dev`);
-    for (const stack of ['foundation', 'network', 'data', 'platform']) expect(prerequisites(task(stack)).filter((id) => id.includes(':image:')), stack).toEqual([]);
-    expect([...image.order].sort()).toEqual(SERVICES.map((service) => `${service}:image:dev`).sort());
+    expect(prerequisites(task('gcp-export'))).toContain('exporter:image:dev');
+    expect(prerequisites(task('gcp-export')).filter((id) => id.includes(':image:'))).toEqual(['exporter:image:dev']);
+    for (const stack of ['foundation', 'network', 'data', 'platform', 'gcp-foundation', 'gcp-registry', 'gcp-archive', 'gcp-dns']) {
+      expect(prerequisites(task(stack)).filter((id) => id.includes(':image:')), stack).toEqual([]);
+    }
+    expect([...image.order].sort()).toEqual([...SERVICES, 'exporter'].map((app) => `${app}:image:dev`).sort());
   });
 
   it('destroys in the exact reverse order', () => {
@@ -80,8 +95,9 @@ describe('the deploy task graph (nx run-many -t deploy -c dev --graph)', { timeo
     const deployEdges = [...deploy.waitsFor].flatMap(([later, earlier]) => [...earlier].map((before) => `${name(before)} <- ${name(later)}`)).sort();
     const destroyEdges = [...destroy.waitsFor].flatMap(([later, earlier]) => [...earlier].map((before) => `${name(later)} <- ${name(before)}`)).sort();
     expect(destroyEdges).toEqual(deployEdges);
-    expect(destroy.order.at(-1)).toBe(task('foundation', 'destroy'));
-    expect(destroy.order[0]).toBe(task('observability', 'destroy'));
+    // each foundation goes last in its cloud
+    for (const stack of AWS_STACKS.slice(1)) expect(destroy.waitsFor.get(task('foundation', 'destroy')), stack).toContain(task(stack, 'destroy'));
+    for (const stack of GCP_STACKS.slice(1)) expect(destroy.waitsFor.get(task('gcp-foundation', 'destroy')), stack).toContain(task(stack, 'destroy'));
   });
 });
 
@@ -90,6 +106,15 @@ describe('what a change affects (nx affected)', { timeout: NX_TIMEOUT }, () => {
     const projects = affectedProjects('libs/db/src/pool.ts');
     expect(projects).toEqual(expect.arrayContaining(['api', 'worker', 'stack-api', 'stack-worker']));
     for (const stack of ['stack-network', 'stack-data', 'stack-platform', 'stack-foundation', 'stack-ingest']) expect(projects).not.toContain(stack);
+  });
+
+  it('GIVEN an edit in the exporter THEN its GCP stack is affected and no AWS stack; an edit in an AWS stack reaches no GCP stack', () => {
+    const exporter = affectedProjects('apps/exporter/src/export.ts');
+    expect(exporter.filter((project) => project.startsWith('stack-'))).toEqual(['stack-gcp-export']);
+    const network = affectedProjects('stacks/network/src/network-stack.ts');
+    expect(network.filter((project) => project.startsWith('stack-gcp-'))).toEqual([]);
+    const gcpConstructs = affectedProjects('libs/infra-gcp/src/bucket.ts');
+    expect(gcpConstructs.filter((project) => project.startsWith('stack-')).sort()).toEqual(GCP_STACKS.map((stack) => `stack-${stack}`).sort());
   });
 
   it('GIVEN an edit in stacks/network THEN every downstream stack of every environment deploys, in the same order as run-many', () => {

@@ -1,6 +1,6 @@
 export { DeliveryError } from './errors.js';
-export { awsCredentialSource, needsAws, requireAwsCredentials } from './credentials.js';
-export { buildImage, REGISTRY_VARIABLE, repositoryName, type ImageResult } from './image.js';
+export { awsCredentialSource, googleCredentialSource, needsAws, needsGoogle, requireAwsCredentials, requireGoogleCredentials } from './credentials.js';
+export { buildImage, imageRepositoryVariable, REGISTRY_VARIABLE, repositoryName, type ImageResult } from './image.js';
 export { BUNDLE_DIR, imageTag } from './image-tag.js';
 export { MASKED, maskSecrets, maskSecretsInText } from './masking.js';
 export { placeholders, profileOf, refusePlaceholders, type Placeholder } from './placeholders.js';

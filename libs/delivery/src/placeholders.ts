@@ -26,14 +26,24 @@ export function placeholders(config: TerraformConfig): Placeholder[] {
   for (const [type, byName] of Object.entries(config.resource ?? {})) {
     for (const [name, block] of Object.entries(byName)) collect(block, `${type}.${name}`, found);
   }
+  ((config.provider?.['google'] ?? []) as { project?: string }[]).forEach((provider, index) => {
+    if (provider.project !== undefined && PLACEHOLDER_PROJECT.test(provider.project)) found.push({ where: `provider.google[${index}].project`, value: provider.project });
+  });
   return found;
 }
 
-/** The profile a stack's provider tags every resource with (`lean`, `standard`), when it says. */
+/** The profile a stack's provider tags (AWS) or labels (Google) every resource with (`lean`, `standard`), when it says. */
 export function profileOf(config: TerraformConfig): string | undefined {
   const providers = (config.provider?.['aws'] ?? []) as { default_tags?: { tags?: Record<string, string> }[] }[];
-  return providers.flatMap((provider) => provider.default_tags ?? []).map((tags) => tags.tags?.['profile']).find((profile) => profile !== undefined);
+  const google = (config.provider?.['google'] ?? []) as { default_labels?: Record<string, string> }[];
+  return [
+    ...providers.flatMap((provider) => provider.default_tags ?? []).map((tags) => tags.tags?.['profile']),
+    ...google.map((provider) => provider.default_labels?.['profile']),
+  ].find((profile) => profile !== undefined);
 }
+
+/** A Google Cloud project id of the shipped table: it has the word `example` (libs/infra isPlaceholderProject). */
+const PLACEHOLDER_PROJECT = /(^|-)example(-|$)/;
 
 /**
  * A standard environment serves real users: its deploy stops while it still carries a placeholder

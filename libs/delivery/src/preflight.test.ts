@@ -75,6 +75,16 @@ describe('placeholders at deploy', () => {
     expect(() => refusePlaceholders(observability, readStackJson(observability))).not.toThrow();
   });
 
+  it('GIVEN staging\'s GCP stacks THEN the placeholder project and example domain refuse them too (they carry the profile as a label)', () => {
+    const exportStack = stack('staging', 'gcp-export');
+    const refuse = () => refusePlaceholders(exportStack, readStackJson(exportStack));
+    expect(refuse).toThrow(/^staging-gcp-export: a standard environment is not deployed with placeholders \(/);
+    expect(refuse).toThrow(/provider\.google\[0\]\.project = "docflow-staging-example"/);
+    expect(refuse).toThrow(/google_cloud_run_v2_job\.[A-Za-z0-9_]+\.template\.template\.containers\[0\]\.env\[1\]\.value = "https:\/\/staging\.docflow\.example\.com"/);
+    const devExport = stack('dev', 'gcp-export');
+    expect(() => refusePlaceholders(devExport, readStackJson(devExport))).not.toThrow();
+  });
+
   it('the CLI refuses before Terraform or credentials are even looked for', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'libs/delivery/src/cli/main.ts', 'deploy', 'observability', '--env', 'staging'], {
       cwd: root,

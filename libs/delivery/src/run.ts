@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly taskArgs?: readonly string[];
   /** Extra Nx arguments (e.g. `--skip-nx-cache`, `--parallel=1`). */
   readonly nxArgs?: readonly string[];
+  /** Projects left out (Nx's `--exclude`: names, globs, `tag:cloud:gcp`): said in the summary. @default - none */
+  readonly exclude?: readonly string[];
   /** Show Nx's output as it runs; false keeps it in the summary's `log` instead (tests). @default true */
   readonly stream?: boolean;
 }
@@ -45,6 +47,8 @@ export interface RunSummary {
   readonly ok: boolean;
   /** Why nothing ran, when nothing did. */
   readonly note?: string;
+  /** What the run left out on purpose (`--exclude`). */
+  readonly excluded?: readonly string[];
   /** Nx's output, when it was not streamed. */
   readonly log?: string;
 }
@@ -128,7 +132,8 @@ export function changedFiles(root: string, base: string, head = 'HEAD'): string[
 
 function nxArgs(options: RunOptions, files: readonly string[]): string[] {
   const base = options.scope.kind === 'all' ? ['run-many'] : ['affected', `--files=${files.join(',')}`];
-  return [...base, '-t', options.action, '-c', options.env, '--output-style=stream', ...(options.nxArgs ?? [])];
+  const exclude = options.exclude && options.exclude.length > 0 ? [`--exclude=${options.exclude.join(',')}`] : [];
+  return [...base, '-t', options.action, '-c', options.env, '--output-style=stream', ...exclude, ...(options.nxArgs ?? [])];
 }
 
 function nx(args: readonly string[], root: string, vars: NodeJS.ProcessEnv, stream: boolean) {
@@ -165,6 +170,11 @@ export function nxTaskGraph(args: readonly string[], root: string, vars: NodeJS.
  * change, failed, or were skipped because something they depend on failed.
  */
 export function runStacks(options: RunOptions): RunSummary {
+  const summary = runSelected(options);
+  return options.exclude && options.exclude.length > 0 ? { ...summary, excluded: [...options.exclude] } : summary;
+}
+
+function runSelected(options: RunOptions): RunSummary {
   const vars = options.vars ?? process.env;
   const files = options.scope.kind === 'affected' ? deployableFiles(options.scope.files, options.root) : [];
   if (options.scope.kind === 'affected' && files.length === 0) {
@@ -207,6 +217,7 @@ export function formatRunSummary(summary: RunSummary): string {
   const lines = [
     `${summary.action} ${summary.env}: ${count(done === 'changes' ? 'changes' : done)} ${done}, ${count('unchanged')} unchanged, ${count('failed')} failed, ${count('skipped')} skipped` +
       (summary.note ? ` (${summary.note})` : ''),
+    ...(summary.excluded ? [`  left out (--exclude): ${summary.excluded.join(', ')}`] : []),
   ];
   const width = Math.max(0, ...summary.stacks.map((entry) => entry.id.length));
   for (const entry of summary.stacks) {

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireAwsCredentials } from './credentials.js';
+import { requireAwsCredentials, requireGoogleCredentials } from './credentials.js';
 import { refusePlaceholders } from './placeholders.js';
 import { checkFirstApply, firstApplyNeeds, sdkChecks, type AwsChecks } from './preflight.js';
 import { DeliveryError } from './errors.js';
@@ -92,6 +92,7 @@ function prepare(ref: StackRef, action: StackAction, options: StackActionOptions
   if (action === 'deploy') refusePlaceholders(ref, config);
   requireTerraform();
   requireAwsCredentials(ref.id, config, options.vars ?? process.env);
+  requireGoogleCredentials(ref.id, config, options.vars ?? process.env);
   const image = imageVariables(ref, config, options.images ?? [], action);
   init(ref.dir, ref.id, options.migrateState ? ['-migrate-state', '-force-copy'] : []);
   return { config, env: image.env, ...(image.tag !== undefined ? { tag: image.tag } : {}) };

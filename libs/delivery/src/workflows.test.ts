@@ -70,7 +70,8 @@ describe('pr-diff.yml', () => {
     expect(prDiff.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
     expect(job.steps.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume']).toBe('${{ secrets.AWS_PLAN_ROLE_ARN_STAGING }}');
     expect(job.steps.some((step) => step.uses?.startsWith('hashicorp/setup-terraform@'))).toBe(true);
-    expect(runs(job)).toContain('npm run delivery -- run diff --env "$PLAN_ENV" --affected --base "origin/$GITHUB_BASE_REF" --summary diff-summary.json');
+    expect(runs(job)).toContain('npm run delivery -- run diff --env "$PLAN_ENV" --affected --base "origin/$GITHUB_BASE_REF" --summary diff-summary.json --exclude "$EXCLUDE"');
+    expect(job.steps.find((step) => step.uses?.startsWith('google-github-actions/auth@'))?.with?.['service_account']).toBe('${{ secrets.GCP_PLAN_SERVICE_ACCOUNT_STAGING }}');
     expect(runs(job)).toContain('npm run delivery -- comment --summary diff-summary.json');
     expect(runs(job)).toContain('--post');
   });
@@ -112,8 +113,12 @@ describe('deploy.yml', () => {
     for (const env of ['dev', 'staging', 'prod']) {
       const job = deploy.jobs[env] as Job;
       const step = job.steps.find((candidate) => candidate.run?.includes('npm run delivery -- run deploy'));
-      expect(step?.run, env).toBe(`npm run delivery -- run deploy --env ${env} --affected --base "$NX_BASE" --head "$NX_HEAD"`);
+      expect(step?.run, env).toBe(`npm run delivery -- run deploy --env ${env} --affected --base "$NX_BASE" --head "$NX_HEAD" --exclude "$EXCLUDE"`);
       expect(step?.env?.['DOCFLOW_IMAGE_REGISTRY'], env).toBe('${{ steps.ecr.outputs.registry }}');
+      // the GCP stacks deploy with the deploy service account (workload identity federation), or are left out
+      const gcp = job.steps.find((candidate) => candidate.uses?.startsWith('google-github-actions/auth@'));
+      expect(gcp?.with?.['service_account'], env).toBe(`\${{ secrets.GCP_DEPLOY_SERVICE_ACCOUNT_${env.toUpperCase()} }}`);
+      expect(step?.env?.['EXCLUDE'], env).toBe("${{ steps.gcp.outcome != 'success' && 'tag:cloud:gcp' || '' }}");
       expect(job.steps.find((candidate) => candidate.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume'], env).toBe(`\${{ secrets.AWS_DEPLOY_ROLE_ARN_${env.toUpperCase()} }}`);
     }
   });
@@ -126,6 +131,6 @@ describe('drift.yml', () => {
     expect(drift.on['schedule']).toEqual([{ cron: '17 3 * * *' }]);
     const job = drift.jobs['drift'] as Job;
     expect(job.strategy?.matrix['env']).toEqual(['dev', 'staging', 'prod']);
-    expect(runs(job)).toContain('npm run delivery -- run diff --env "${{ matrix.env }}" --detailed-exitcode');
+    expect(runs(job)).toContain('npm run delivery -- run diff --env "${{ matrix.env }}" --detailed-exitcode --exclude "$EXCLUDE"');
   });
 });

@@ -21,6 +21,7 @@ function synthesized(id: string, json: object): void {
 writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ app: 'node main.js', output: 'cdktf.out' }));
 synthesized('dev-network', { provider: { aws: [{ region: 'eu-west-1' }] }, resource: {} });
 synthesized('prod-network', { resource: {} });
+synthesized('dev-gcp-registry', { provider: { google: [{ project: 'docflow-dev-acme', region: 'europe-west1' }] }, resource: {} });
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'libs/delivery/src/cli/main.ts'), ...args], {
@@ -42,7 +43,7 @@ describe('delivery CLI errors', () => {
   it('GIVEN an unknown stack THEN it lists the stacks of that environment', () => {
     const result = cli(['deploy', 'nosuch', '--env', 'dev', '--dir', dir]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('error: unknown stack "dev-nosuch": dev has dev-network\n');
+    expect(result.stderr).toBe('error: unknown stack "dev-nosuch": dev has dev-gcp-registry, dev-network\n');
   });
 
   it('GIVEN nothing synthesized for an environment THEN it says which synth to run', () => {
@@ -61,6 +62,12 @@ describe('delivery CLI errors', () => {
     const result = cli(['deploy', 'dev-network', '--dir', dir]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: dev-network needs AWS credentials and none were found \(AWS_PROFILE, AWS_ACCESS_KEY_ID/);
+  });
+
+  it('GIVEN a GCP stack and no Google credentials THEN it says where they come from (and asks for no AWS credentials)', () => {
+    const result = cli(['deploy', 'dev-gcp-registry', '--dir', dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: dev-gcp-registry needs Google Cloud credentials and none were found \(GOOGLE_APPLICATION_CREDENTIALS/);
   });
 
   it('GIVEN a prod destroy without confirmation THEN it refuses before touching anything', () => {

@@ -9,7 +9,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { stackPlansFromRun } from '../comment/from-run.js';
 import { commentTargetFromEnvironment, upsertComment } from '../comment/github.js';
 import { renderPlanComment, type CommentSection } from '../comment/render.js';
-import { buildImage } from '../image.js';
+import { buildImage, imageRepositoryVariable } from '../image.js';
 import { changedFiles, formatRunSummary, runStacks, type RunScope, type RunSummary } from '../run.js';
 import { deployStack, describeCounts, destroyStack, diffStack, type StackResult } from '../stack-ops.js';
 import { exploreStack, exploreStateFile } from '../state/explorer.js';
@@ -34,6 +34,9 @@ Commands (each also runs as an Nx target: npx nx run stack-<name>:<command> -c <
                                        the action on every stack (or the affected ones) through Nx,
                                        in the graph's order, then a summary: applied, unchanged,
                                        failed, skipped (downstream of a failure)
+       [--exclude <projects>]          leave projects out (Nx patterns, e.g. tag:cloud:gcp: the GCP
+                                       stacks, where CI has no Google credentials set up); an empty
+                                       value leaves nothing out
        [--summary <file>]              also write the summary as JSON (for comment)
   comment --summary <file>             the pull-request comment from a diff run's summary: counts,
        [--section <Title>=<file.md>]   one row per stack, each plan folded, extra sections (policy,
@@ -67,6 +70,7 @@ const OPTIONS = {
   base: { type: 'string' },
   head: { type: 'string' },
   files: { type: 'string' },
+  exclude: { type: 'string' },
   summary: { type: 'string' },
   section: { type: 'string', multiple: true },
   footer: { type: 'string' },
@@ -88,6 +92,7 @@ type Values = {
   base?: string;
   head?: string;
   files?: string;
+  exclude?: string;
   summary?: string;
   section?: string[];
   footer?: string;
@@ -151,7 +156,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const env = requireEnvironment(workspace(), values.env);
       const result = buildImage(target, env);
       if (values.json) console.log(JSON.stringify(result, null, 2));
-      else if (result.outcome === 'tagged') console.log(`${result.app}: image tag ${result.tag} (not pushed: DOCFLOW_IMAGE_REGISTRY is not set; CI pushes)`);
+      else if (result.outcome === 'tagged') console.log(`${result.app}: image tag ${result.tag} (not pushed: neither DOCFLOW_IMAGE_REGISTRY nor ${imageRepositoryVariable(result.app)} is set; CI pushes)`);
       else console.log(`${result.app}: ${result.reference} ${result.outcome === 'exists' ? 'already in the registry' : 'pushed'}`);
       return 0;
     }
@@ -168,7 +173,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         scope = { kind: 'affected', files: changedFiles(root, values.base, values.head) };
       }
       const taskArgs = [...(values.confirm !== undefined ? [`--confirm=${values.confirm}`] : []), ...(values['detailed-exitcode'] ? ['--detailed-exitcode'] : [])];
-      const summary = runStacks({ action, env, scope, root, taskArgs });
+      const exclude = (values.exclude ?? '').split(',').map((pattern) => pattern.trim()).filter(Boolean);
+      const summary = runStacks({ action, env, scope, root, taskArgs, ...(exclude.length > 0 ? { exclude } : {}) });
       console.log(values.json ? JSON.stringify(summary, null, 2) : `\n${formatRunSummary(summary)}`);
       if (values.summary !== undefined) writeFileSync(values.summary, `${JSON.stringify(summary, null, 2)}\n`);
       writeJobSummary(summary, ws);

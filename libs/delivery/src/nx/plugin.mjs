@@ -43,9 +43,9 @@ function perEnvironment(environments, command) {
 
 /**
  * @param {string} stack short stack name (the folder under stacks/)
- * @param {{ environments: string[], defaultEnvironment: string, appProject: string, downstream: string[], images: string[] }} settings
+ * @param {{ environments: string[], defaultEnvironment: string, appProject: string, downstream: string[], images: string[], imageProjects?: string[] }} settings
  */
-export function stackTargets(stack, { environments, defaultEnvironment, appProject, downstream, images }) {
+export function stackTargets(stack, { environments, defaultEnvironment, appProject, downstream, images, imageProjects = [] }) {
   const imageArgs = images.map((root) => ` --image ${root}`).join('');
   /** @param {string} verb @param {string} [extra] */
   const target = (verb, extra = '') => ({
@@ -70,7 +70,9 @@ export function stackTargets(stack, { environments, defaultEnvironment, appProje
     },
     deploy: {
       ...target('deploy', imageArgs),
-      dependsOn: ['synth', '^deploy', '^image'],
+      // the image of exactly the app the stack runs (`^image` would also reach the apps that app
+      // depends on, e.g. the exporter's tests use the api, ingest and worker bundles)
+      dependsOn: ['synth', '^deploy', ...(imageProjects.length > 0 ? [{ projects: imageProjects, target: 'image' }] : [])],
       cache: false,
       metadata: { description: `Apply ${stack}, after its upstream stacks and its app's image` },
     },
@@ -165,10 +167,11 @@ export const createNodes = [
     const results = [];
     for (const stack of stacks) {
       const downstream = stacks.filter((other) => other.upstream.includes(stack.packageName)).map((other) => other.project);
-      const images = stack.implicit.flatMap((project) => (imageRoots.has(project) ? [/** @type {string} */ (imageRoots.get(project))] : []));
+      const imageProjects = stack.implicit.filter((project) => imageRoots.has(project));
+      const images = imageProjects.map((project) => /** @type {string} */ (imageRoots.get(project)));
       results.push([
         stack.file,
-        { projects: { [stack.root]: { targets: stackTargets(basename(stack.root), { environments, defaultEnvironment, appProject, downstream, images }) } } },
+        { projects: { [stack.root]: { targets: stackTargets(basename(stack.root), { environments, defaultEnvironment, appProject, downstream, images, imageProjects }) } } },
       ]);
     }
     for (const [app, appRoot] of imageRoots) {
