@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '@docflow/infra';
-import { appFromStacks, estimateCost, monthlyTotal } from '@docflow/guardrails';
+import { appFromStacks, estimateCost, GCP_NOT_PRICED, monthlyTotal } from '@docflow/guardrails';
 import { synthApp, testApp } from '@docflow/infra/testing';
 import { defineDocflow } from './app.js';
 import { readSettings } from './settings.js';
@@ -28,8 +28,11 @@ describe('the cost estimate of the shipped environments', () => {
       // without a repository the foundation holds IAM (free) and, per the table, the domain's zone
       if (stack.stack === 'foundation' && name === 'dev') expect(stack.monthlyUsd, stack.stackId).toBe(0);
       else if (stack.stack === 'foundation') expect(items, stack.stackId).toContain("public hosted zone (the environment's domain)");
+      // the GCP stacks are not priced, and say so
+      else if (stack.stack.startsWith('gcp-')) expect(stack, stack.stackId).toMatchObject({ monthlyUsd: 0, notPriced: GCP_NOT_PRICED });
       else expect(stack.monthlyUsd, stack.stackId).toBeGreaterThan(0);
     }
+    expect(env?.notPricedResources, name).toBeGreaterThan(0);
   });
 
   it('charges the worker as each profile runs it: one Spot task per message in lean, a service in standard', () => {

@@ -1,3 +1,4 @@
+import { TerraformResource } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS, findEnvironment } from '@docflow/infra';
 import { evaluatePolicy, loadSynthesizedApp } from '@docflow/guardrails';
@@ -41,5 +42,44 @@ describe('GIVEN three bad changes to the dev stacks', () => {
 
   it('THEN the password appears nowhere in the report', () => {
     expect(JSON.stringify(report)).not.toContain(PASSWORD);
+  });
+});
+
+/**
+ * The same on the real GCP stacks of dev: a public archive bucket, a project-wide Editor for the
+ * export job's service account, a federation that admits any repository, and the scheduler's
+ * account reused by the job. Each is named by rule, stack and resource.
+ */
+describe('GIVEN four bad changes to the GCP stacks of dev', () => {
+  const app = testApp();
+  const dev = defineEnvironment(app, findEnvironment(ENVIRONMENTS, 'dev'), readSettings(ENVIRONMENTS, { DOCFLOW_ENVIRONMENTS: 'dev', DOCFLOW_GITHUB_REPOSITORY: 'acme/docflow' }));
+  const gcp = dev.gcp;
+  if (!gcp) throw new Error('dev ships a gcp section');
+  gcp.archive.archive.bucket.addOverride('public_access_prevention', 'inherited');
+  // a raw resource: the Google provider's classes stay in the GCP projects (lint)
+  const grant = new TerraformResource(gcp.export, 'TooMuch', { terraformResourceType: 'google_project_iam_member' });
+  grant.addOverride('project', 'p');
+  grant.addOverride('role', 'roles/editor');
+  grant.addOverride('member', `serviceAccount:${gcp.export.exportJob.serviceAccount.email}`);
+  gcp.foundation.federation?.provider.addOverride('attribute_condition', 'assertion.repository_owner_id != ""');
+  gcp.export.exportJob.job.addOverride('template.template.service_account', gcp.export.schedule.serviceAccount.email);
+  app.synth();
+  const report = evaluatePolicy(loadSynthesizedApp(app.outdir));
+  const found = report.blocking.map(({ rule, stack, address }) => `${rule} ${stack} ${address.replace(/_[0-9A-F]{8}$/, '')}`);
+
+  it('THEN each fails the policy, naming rule, stack and resource', () => {
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'DOCFLOW_GCP_PUBLIC_BUCKET gcp-archive google_storage_bucket.Archive_Bucket',
+        'DOCFLOW_GCP_PRIMITIVE_ROLES gcp-export google_project_iam_member.TooMuch',
+        'DOCFLOW_GCP_WIF_CONDITION gcp-foundation google_iam_workload_identity_pool_provider.GithubFederation_Provider',
+        'DOCFLOW_GCP_SERVICE_ACCOUNTS gcp-export google_service_account.Nightly_ServiceAccount',
+        'DOCFLOW_GCP_SERVICE_ACCOUNTS gcp-export google_service_account.Export_ServiceAccount',
+      ]),
+    );
+    const message = (rule: string, part: string) => report.blocking.find((finding) => finding.rule === rule && finding.address.includes(part))?.message;
+    expect(message('DOCFLOW_GCP_SERVICE_ACCOUNTS', 'Nightly')).toMatch(/^shared: google_cloud_run_v2_job\.Export_Job_[0-9A-F]+ runs as it; google_cloud_scheduler_job\.Nightly_Schedule_[0-9A-F]+ calls with its token/);
+    expect(message('DOCFLOW_GCP_SERVICE_ACCOUNTS', 'Export_ServiceAccount')).toMatch(/^nothing runs as it/);
+    expect(message('DOCFLOW_GCP_WIF_CONDITION', 'Provider')).toBe("the condition does not pin the repository (GitHub's issuer is shared by every repository on github.com)");
   });
 });

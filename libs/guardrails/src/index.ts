@@ -14,7 +14,7 @@ export { DOCFLOW_WAIVERS } from './policy/docflow-waivers.js';
 export { MIN_MAX_RECEIVE_COUNT, PROCESSING_TIMEOUT_TAG, REQUIRED_TAGS, VISIBILITY_TIMEOUT_FACTOR } from './policy/thresholds.js';
 export type { Rule, Status, Evaluation } from './policy/rule.js';
 export { waiverEnd, type Waiver } from './policy/waivers.js';
-export { estimateCost, monthlyTotal, type CostEstimate, type CostOptions, type EnvironmentCost, type ResourceCost, type StackCost, type UnpricedResource } from './cost/estimate.js';
+export { estimateCost, GCP_NOT_PRICED, monthlyTotal, type CostEstimate, type CostOptions, type EnvironmentCost, type ResourceCost, type StackCost, type UnpricedResource } from './cost/estimate.js';
 export { compareCosts, type CostComparison, type CostDelta, type EnvironmentDelta, type ItemDelta } from './cost/compare.js';
 export type { CostLine } from './cost/model.js';
 export { HOURS_PER_MONTH, PRICES, RDS_POSTGRES_INSTANCE_HOUR, REGION as PRICE_REGION, TAKEN_ON as PRICES_TAKEN_ON, type Price } from './cost/prices.js';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { appFromStacks } from '../synthesized.js';
 import type { TerraformJson } from '../terraform-json.js';
+import { costHeadline, costMarkdown, costText } from '../report/cost.js';
 import { compareCosts } from './compare.js';
-import { estimateCost, monthlyTotal, type EnvironmentCost } from './estimate.js';
+import { estimateCost, GCP_NOT_PRICED, monthlyTotal, type EnvironmentCost } from './estimate.js';
 import { HOURS_PER_MONTH, PRICES } from './prices.js';
 import { USAGE, usageFor } from './usage.js';
 
@@ -171,6 +172,18 @@ describe('estimateCost', () => {
     const frankfurt = only({ 'qa-x': stack('qa', 'x', { aws_nat_gateway: { A: {} } }, 'eu-central-1') });
     expect(frankfurt).toMatchObject({ region: 'eu-central-1', monthlyUsd: 0, unpriced: 1 });
     expect(frankfurt.stacks[0]?.unpriced[0]?.reason).toBe('the price table covers eu-west-1, not eu-central-1');
+  });
+
+  it('GIVEN a Google Cloud stack THEN it is left out as not priced, said so in the estimate and every report, and not counted as unpriced', () => {
+    const gcp = { provider: { google: [{ project: 'p', region: 'europe-west1' }] }, resource: { google_storage_bucket: { Archive: {} }, google_cloud_run_v2_job: { Job: {} } } };
+    const estimate = estimateOf({ 'dev-network': stack('dev', 'network', { aws_nat_gateway: { Nat: {} } }), 'dev-gcp-archive': gcp });
+    const [env] = estimate.environments;
+    expect(env).toMatchObject({ unpriced: 0, notPricedResources: 2 });
+    expect(env?.stacks.find((item) => item.stack === 'gcp-archive')).toMatchObject({ monthlyUsd: 0, resources: [], unpriced: [], notPriced: GCP_NOT_PRICED });
+    expect(env?.monthlyUsd).toBe(env?.stacks.find((item) => item.stack === 'network')?.monthlyUsd);
+    expect(costHeadline(estimate)).toMatch(/USD a month \(AWS; GCP not priced\)$/);
+    expect(costText(estimate, { color: false })).toContain(`not priced: gcp-archive (2 resources): ${GCP_NOT_PRICED}`);
+    expect(costMarkdown(estimate)).toContain('Google Cloud stacks are not priced (not in the totals)');
   });
 
   it('GIVEN other usage assumptions THEN the usage-based charges follow them and the fixed ones do not move', () => {

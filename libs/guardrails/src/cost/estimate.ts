@@ -26,6 +26,11 @@ export interface StackCost {
   /** The stack's short name (`data`). */
   readonly stack: string;
   readonly monthlyUsd: number;
+  /**
+   * Why the whole stack is left out of the estimate: a Google Cloud stack (the price table holds
+   * AWS list prices only). Its resources are counted in `notPricedResources`, not as unpriced.
+   */
+  readonly notPriced?: string;
   readonly resources: readonly ResourceCost[];
   readonly unpriced: readonly UnpricedResource[];
 }
@@ -39,6 +44,8 @@ export interface EnvironmentCost {
   readonly stacks: readonly StackCost[];
   /** Resources left out of the total because the model cannot price them. */
   readonly unpriced: number;
+  /** Resources of stacks the estimate does not price at all (the GCP stacks): left out, and said so. */
+  readonly notPricedResources: number;
   readonly usage: UsageAssumptions;
 }
 
@@ -71,6 +78,9 @@ function estimateEnvironment(app: SynthesizedApp, env: string, usageTable: typeo
   const region = String(stacks[0]?.json.provider?.['aws']?.[0]?.['region'] ?? REGION);
   const stackCosts = stacks.map((stack): StackCost => {
     const context = new StackContext(app, stack);
+    if (isGoogleStack(stack.json)) {
+      return { stackId: stack.id, stack: stack.name, monthlyUsd: 0, resources: [], unpriced: [], notPriced: GCP_NOT_PRICED };
+    }
     const resources: ResourceCost[] = [];
     const unpriced: UnpricedResource[] = [];
     for (const resource of allResources(context)) {
@@ -95,8 +105,21 @@ function estimateEnvironment(app: SynthesizedApp, env: string, usageTable: typeo
     monthlyUsd: round(stackCosts.reduce((sum, stack) => sum + stack.monthlyUsd, 0)),
     stacks: stackCosts,
     unpriced: stackCosts.reduce((sum, stack) => sum + stack.unpriced.length, 0),
+    notPricedResources: stacks.filter((stack) => isGoogleStack(stack.json)).reduce((sum, stack) => sum + countResources(stack.json), 0),
     usage,
   };
+}
+
+/** Why a GCP stack is left out: said in every report, so that a total is never read as covering Google Cloud. */
+export const GCP_NOT_PRICED = 'Google Cloud: not priced (the price table holds AWS list prices for eu-west-1 only)';
+
+/** A stack for Google Cloud only: a google provider and no aws provider. */
+function isGoogleStack(json: SynthesizedApp['stacks'][number]['json']): boolean {
+  return json.provider?.['google'] !== undefined && json.provider?.['aws'] === undefined;
+}
+
+function countResources(json: SynthesizedApp['stacks'][number]['json']): number {
+  return Object.values(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
 }
 
 function allResources(context: StackContext): Resource[] {

@@ -56,7 +56,27 @@ const publicAccessBlock = (overrides: Record<string, boolean> = {}) =>
 const role = (trust: unknown) => one({ aws_iam_role: { Role: { assume_role_policy: policy(trust) } } });
 const rolePolicy = (...statements: unknown[]) => one({ aws_iam_role_policy: { Policy: { role: 'r', policy: policy(...statements) } } });
 const logGroup = (block: Record<string, unknown>) => one({ aws_cloudwatch_log_group: { Logs: block } });
-const gcpMember = (role: string, member: string) => one({ google_storage_bucket_iam_member: { Member: { bucket: 'b', role, member } } });
+/** One GCP stack: the google provider, labelled as docflow's are. */
+const gcpOne = (resource: TerraformJson['resource'], extra: Partial<TerraformJson> = {}): Stacks => ({
+  'dev-gcp-x': { provider: { google: [{ project: 'p', region: 'europe-west1', default_labels: { project: 'docflow', env: 'dev', stack: 'gcp-x' } }] }, resource, ...extra },
+});
+const gcpMember = (role: string, member: string) => gcpOne({ google_storage_bucket_iam_member: { Member: { bucket: 'b', role, member } } });
+const githubProvider = (condition: string, mapping: Record<string, string>) =>
+  gcpOne({ google_iam_workload_identity_pool_provider: { P: { attribute_condition: condition, attribute_mapping: mapping, oidc: { issuer_uri: 'https://token.actions.githubusercontent.com' } } } });
+/** A Cloud Run job exporting to the Archive bucket, running as its own account, granted on `grant.bucket`. */
+const exportJob = (grant: { bucket: string }) =>
+  gcpOne({
+    google_service_account: { Job: { account_id: 'docflow-dev-export' } },
+    google_storage_bucket: { Archive: { name: 'a' }, Other: { name: 'o' } },
+    google_storage_bucket_iam_member: { Writes: { bucket: grant.bucket, role: 'roles/storage.objectCreator', member: 'serviceAccount:${google_service_account.Job.email}' } },
+    google_cloud_run_v2_job: {
+      Job: {
+        template: {
+          template: { service_account: '${google_service_account.Job.email}', containers: [{ args: ['export', '--to', 'gs://${google_storage_bucket.Archive.name}/nightly'] }] },
+        },
+      },
+    },
+  });
 
 /** The worker side of a queue in another stack: a pipe reading it and the task it starts, declaring its processing timeout. */
 function queueWithPipeWorker(visibilitySeconds: number, tags: Record<string, string> | undefined): Stacks {
@@ -430,10 +450,26 @@ const CASES: Record<string, Case> = {
     fail: { 'dev-x': { provider: { aws: [{ default_tags: [{ tags: { project: 'docflow' } }] }] }, resource: { aws_sqs_queue: { Q: {} } } } },
     because: 'lacks default tags env, stack',
   },
+  DOCFLOW_GCP_LABELS: {
+    pass: gcpOne({ google_storage_bucket: { B: {} } }),
+    fail: { 'dev-gcp-x': { provider: { google: [{ project: 'p', default_labels: { project: 'docflow' } }] }, resource: { google_storage_bucket: { B: {} } } } },
+    because: 'lacks default labels env, stack',
+  },
   DOCFLOW_GCP_PUBLIC_BUCKET: {
-    pass: one({ google_storage_bucket: { B: { public_access_prevention: 'enforced', uniform_bucket_level_access: true } } }),
-    fail: one({ google_storage_bucket: { B: { public_access_prevention: 'inherited' } } }),
+    pass: gcpOne({ google_storage_bucket: { B: { public_access_prevention: 'enforced' } } }),
+    fail: gcpOne({ google_storage_bucket: { B: { public_access_prevention: 'inherited' } } }),
     because: 'public_access_prevention is not "enforced"',
+  },
+  DOCFLOW_GCP_UNIFORM_ACCESS: {
+    pass: gcpOne({ google_storage_bucket: { B: { uniform_bucket_level_access: true } } }),
+    fail: gcpOne({ google_storage_bucket: { B: { uniform_bucket_level_access: false } } }),
+    because: 'uniform_bucket_level_access is not true',
+  },
+  DOCFLOW_GCP_RETENTION: {
+    pass: gcpOne({ google_storage_bucket: { B: { retention_policy: { retention_period: 2_592_000 }, versioning: { enabled: false }, lifecycle_rule: [{ action: { type: 'SetStorageClass', storage_class: 'NEARLINE' }, condition: { age: 30 } }] } } }),
+    fail: gcpOne({ google_storage_bucket: { B: { retention_policy: { retention_period: 2_592_000 }, versioning: { enabled: true } } } }),
+    because: 'versioning is enabled beside a retention policy (GCS refuses the combination)',
+    unreadable: gcpOne({ google_storage_bucket: { B: { retention_policy: { retention_period: '${var.days}' } } } }),
   },
   DOCFLOW_GCP_PRIMITIVE_ROLES: {
     pass: gcpMember('roles/storage.objectCreator', 'serviceAccount:exporter@p.iam.gserviceaccount.com'),
@@ -441,6 +477,28 @@ const CASES: Record<string, Case> = {
     because: 'grants the basic role roles/editor',
   },
   DOCFLOW_GCP_ALL_USERS: { pass: gcpMember('roles/storage.objectViewer', 'group:ops@example.com'), fail: gcpMember('roles/storage.objectViewer', 'allUsers'), because: 'grants roles/storage.objectViewer to allUsers' },
+  DOCFLOW_GCP_WIF_CONDITION: {
+    pass: githubProvider('attribute.repository == "acme/docflow"', { 'google.subject': 'assertion.sub', 'attribute.repository': 'assertion.repository' }),
+    fail: githubProvider('attribute.repository_owner == "acme"', { 'google.subject': 'assertion.sub', 'attribute.repository': 'assertion.repository' }),
+    because: 'the condition reads attribute.repository_owner, which attribute_mapping does not map (GCP rejects it); the condition does not pin the repository',
+    unreadable: githubProvider('${var.condition}', { 'google.subject': 'assertion.sub' }),
+  },
+  DOCFLOW_GCP_SERVICE_ACCOUNTS: {
+    pass: exportJob({ bucket: '${google_storage_bucket.Archive.name}' }),
+    fail: exportJob({ bucket: '${google_storage_bucket.Other.name}' }),
+    because: 'google_storage_bucket_iam_member.Writes grants roles/storage.objectCreator on google_storage_bucket.Other, which google_cloud_run_v2_job.Job does not use',
+    unreadable: exportJob({ bucket: '${data.terraform_remote_state.elsewhere.outputs.bucket}' }),
+  },
+  DOCFLOW_GCP_DNSSEC: {
+    pass: gcpOne({ google_dns_managed_zone: { Zone: { dns_name: 'a.acme.com.', dnssec_config: { state: 'on' } } } }),
+    fail: gcpOne({ google_dns_managed_zone: { Zone: { dns_name: 'a.acme.com.' } } }),
+    because: 'dnssec_config.state is not set, not "on"',
+  },
+  DOCFLOW_GCP_IMMUTABLE_TAGS: {
+    pass: gcpOne({ google_artifact_registry_repository: { R: { format: 'DOCKER', docker_config: { immutable_tags: true }, cleanup_policies: [{ id: 'u', action: 'DELETE', condition: { tag_state: 'UNTAGGED', older_than: '604800s' } }] } } }),
+    fail: gcpOne({ google_artifact_registry_repository: { R: { format: 'DOCKER', docker_config: { immutable_tags: true }, cleanup_policies: [{ id: 'k', action: 'KEEP', most_recent_versions: { keep_count: 10 } }] } } }),
+    because: 'no DELETE cleanup policy (storage grows without bound; a KEEP policy alone deletes nothing)',
+  },
   DOCFLOW_WAF_MANAGED_RULES: {
     pass: webAcl(EDGE_RULES),
     fail: webAcl(EDGE_RULES.filter((rule) => rule.name !== 'AWSManagedRulesSQLiRuleSet')),
@@ -533,6 +591,15 @@ describe('the CI role rule', () => {
 });
 
 describe('rules that follow references or keep secrets', () => {
+  it('GIVEN a Cloud Run job THEN DOCFLOW_CONTAINER_SECRETS finds a key passed as a plain value, and accepts it from Secret Manager', () => {
+    const job = (env: unknown[]) => gcpOne({ google_cloud_run_v2_job: { Job: { template: { template: { service_account: 's', containers: [{ name: 'exporter', env }] } } } } });
+    const fromSecret = { name: 'DOCFLOW_API_KEY', value_source: { secret_key_ref: { secret: 'docflow-dev-api-key', version: 'latest' } } };
+    expect(checkStacks(job([fromSecret, { name: 'DOCFLOW_ENV', value: 'dev' }]), ['DOCFLOW_CONTAINER_SECRETS'])).toMatchObject({ problems: [], evaluated: 1 });
+    const { problems } = checkStacks(job([{ name: 'DOCFLOW_API_KEY', value: 'not-so-secret-0123456789' }]), ['DOCFLOW_CONTAINER_SECRETS']);
+    expect(problems).toEqual([expect.stringContaining('container exporter: environment variable DOCFLOW_API_KEY looks like a secret (pass it in secrets)')]);
+    expect(problems.join()).not.toContain('not-so-secret');
+  });
+
   it('GIVEN a poll-mode worker whose task role may receive from the queue THEN the visibility rule weighs its processing timeout', () => {
     const stacks = one({
       aws_sqs_queue: { Queue: { visibility_timeout_seconds: 600 } },

@@ -25,8 +25,18 @@ function itemRows(env: EnvironmentCost): string[][] {
   return rows;
 }
 
+const hasNotPriced = (estimate: CostEstimate) => estimate.environments.some((env) => env.notPricedResources > 0);
+
 function headline(estimate: CostEstimate): string {
-  return `monthly estimate in USD from ${estimate.prices.region} list prices taken ${estimate.prices.takenOn} and the usage in libs/guardrails/src/cost/usage.ts`;
+  const gcp = hasNotPriced(estimate) ? '; Google Cloud stacks are not priced (not in the totals)' : '';
+  return `monthly estimate in USD from ${estimate.prices.region} list prices taken ${estimate.prices.takenOn} and the usage in libs/guardrails/src/cost/usage.ts${gcp}`;
+}
+
+/** The stacks an environment leaves out entirely, in one line: `not priced: gcp-archive, ... (27 resources): <why>`. */
+function notPricedLine(env: EnvironmentCost): string | undefined {
+  const stacks = env.stacks.filter((stack) => stack.notPriced !== undefined);
+  if (stacks.length === 0) return undefined;
+  return `not priced: ${stacks.map((stack) => stack.stack).join(', ')} (${plural(env.notPricedResources, 'resource')}): ${stacks[0]?.notPriced ?? ''}`;
 }
 
 /** The estimate for a terminal: totals per environment, then per stack, then the line items. */
@@ -44,7 +54,9 @@ export function costText(estimate: CostEstimate, style: Style, comparison?: Cost
   );
   for (const env of estimate.environments) {
     lines.push('', paint(style, 'bold', `${env.env}${env.profile ? ` (${env.profile})` : ''}: ${usd(env.monthlyUsd)} USD a month`));
-    lines.push(textTable(['stack', 'monthly'], env.stacks.map((stack) => [stack.stack, usd(stack.monthlyUsd)]), [1]));
+    lines.push(textTable(['stack', 'monthly'], env.stacks.filter((stack) => stack.notPriced === undefined).map((stack) => [stack.stack, usd(stack.monthlyUsd)]), [1]));
+    const notPriced = notPricedLine(env);
+    if (notPriced !== undefined) lines.push(paint(style, 'yellow', notPriced));
     lines.push('', textTable(['stack', 'item', 'quantity', 'unit USD', 'from', 'monthly'], itemRows(env), [5]));
     const unpriced = env.stacks.flatMap((stack) => stack.unpriced.map((item) => `  ${stack.stack}  ${item.address}: ${item.reason}`));
     if (unpriced.length > 0) lines.push('', paint(style, 'yellow', `UNPRICED (${unpriced.length}, left out of the total):`), ...unpriced);
@@ -63,7 +75,7 @@ export function costHeadline(estimate: CostEstimate, comparison?: CostComparison
     const change = comparison?.environments.find((candidate) => candidate.env === env.env);
     return `${env.env} ${usd(env.monthlyUsd)}${change && change.deltaUsd !== 0 ? ` (${signed(change.deltaUsd)})` : ''}`;
   });
-  return `💰 ${totals.join(' · ')} USD a month`;
+  return `💰 ${totals.join(' · ')} USD a month${hasNotPriced(estimate) ? ' (AWS; GCP not priced)' : ''}`;
 }
 
 /** The cost section of the pull-request comment (the comment gives it its heading). */
@@ -82,7 +94,8 @@ export function costMarkdown(estimate: CostEstimate, comparison?: CostComparison
       '',
       `<details><summary>${env.env}${env.profile ? ` (${env.profile})` : ''}: ${usd(env.monthlyUsd)} USD a month${unpriced}</summary>`,
       '',
-      markdownTable(['stack', 'monthly'], env.stacks.map((stack) => [stack.stack, usd(stack.monthlyUsd)]), [1]),
+      markdownTable(['stack', 'monthly'], env.stacks.filter((stack) => stack.notPriced === undefined).map((stack) => [stack.stack, usd(stack.monthlyUsd)]), [1]),
+      ...(notPricedLine(env) !== undefined ? ['', `_${notPricedLine(env) ?? ''}_`] : []),
       '',
       markdownTable(['stack', 'item', 'quantity', 'unit USD', 'from', 'monthly'], itemRows(env), [5]),
       '',

@@ -53,7 +53,7 @@ function secretsInEnvironment(resource: Resource, where: string, environment: un
 
 const containerSecrets: Rule = {
   id: 'DOCFLOW_CONTAINER_SECRETS',
-  title: 'No secret-looking name or value in a container environment (task definitions and pipe overrides)',
+  title: 'No secret-looking name or value in a container environment (task definitions, pipe overrides, Cloud Run jobs)',
   evaluate: (context) => [
     ...context.resources('aws_ecs_task_definition').map((task) => {
       const read = containersOf(task);
@@ -67,6 +67,14 @@ const containerSecrets: Rule = {
       if (overrides.length === 0) return [];
       const problems = overrides.flatMap((override) => secretsInEnvironment(pipe, `override ${String(override['name'])}`, override['environment']));
       return [evaluationOf(pipe, problems.length > 0 ? fail(problems.join('; ')) : pass('no secret-looking override'))];
+    }),
+    // a Cloud Run job's plain `env` values (a `value_source` from Secret Manager is how a secret arrives)
+    ...context.resources('google_cloud_run_v2_job').map((job) => {
+      const containers = blocks(blocks(blocks(job.block['template'])[0]?.['template'])[0]?.['containers']);
+      const plain = (container: TerraformBlock) => blocks(container['env']).filter((variable) => variable['value_source'] === undefined);
+      const problems = containers.flatMap((container) => secretsInEnvironment(job, `container ${String(container['name'] ?? '')}`.trim(), plain(container)));
+      const count = containers.reduce((sum, container) => sum + plain(container).length, 0);
+      return evaluationOf(job, problems.length > 0 ? fail(problems.join('; ')) : pass(`${count} plain environment variables, none secret-looking`));
     }),
   ],
 };

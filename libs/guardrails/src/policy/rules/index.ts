@@ -3,6 +3,7 @@ import { auditAndKeyRules } from './audit-and-keys.js';
 import { ecsRules } from './ecs.js';
 import { edgeProtectionRules } from './edge-protection.js';
 import { encryptionAndLogRules } from './encryption-and-logs.js';
+import { gcpRules } from './gcp.js';
 import { iamRules } from './iam.js';
 import { loadBalancerRules } from './load-balancers.js';
 import { networkRules } from './network.js';
@@ -11,7 +12,7 @@ import { queueRules } from './queues.js';
 import { rdsRules } from './rds.js';
 import { s3Rules } from './s3.js';
 import { securityGroupRules } from './security-groups.js';
-import { tagAndGcpRules } from './tags-and-gcp.js';
+import { tagRules } from './tags.js';
 
 /** Every rule docflow's policy runs, in report order. */
 export const RULES: readonly Rule[] = [
@@ -27,7 +28,8 @@ export const RULES: readonly Rule[] = [
   ...iamRules,
   ...encryptionAndLogRules,
   ...auditAndKeyRules,
-  ...tagAndGcpRules,
+  ...tagRules,
+  ...gcpRules,
 ];
 
 export { PRODUCTION_ENVIRONMENTS } from './rds.js';
