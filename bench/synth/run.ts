@@ -5,8 +5,8 @@
  *   npm run bench:synth [-- --rounds 5]
  *
  * Each measurement is a fresh `node` process, the way `npm run synth` runs:
- * - floor: plain node imports cdktf, constructs and every `@cdktf/provider-aws/lib/<resource>` module
- *          that docflow's sources import (found by scanning libs/infra and stacks);
+ * - floor: plain node imports cdktf, constructs and every `@cdktf/provider-aws|google/lib/<resource>`
+ *          module that docflow's sources import (found by scanning libs/infra, libs/infra-gcp and stacks);
  * - synth: `node stacks/synth.mjs` (what `npm run synth` runs: esbuild bundles stacks/main.ts and the
  *          workspace TypeScript, plain node runs it) writing every stack into a temporary outdir;
  * - tsx:   the same app through the TypeScript loader (`node --import tsx stacks/main.ts`), for
@@ -37,10 +37,10 @@ function sources(dir: string): string[] {
   });
 }
 
-const PROVIDER_IMPORT = /from '(@cdktf\/provider-aws\/lib\/[a-z0-9-]+\/index\.js)'/g;
+const PROVIDER_IMPORT = /from '(@cdktf\/provider-(?:aws|google)\/lib\/[a-z0-9-]+\/index\.js)'/g;
 const providerModules = [
   ...new Set(
-    [...sources(join(root, 'libs/infra/src')), ...sources(join(root, 'stacks'))].flatMap((file) =>
+    [...sources(join(root, 'libs/infra/src')), ...sources(join(root, 'libs/infra-gcp/src')), ...sources(join(root, 'stacks'))].flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(PROVIDER_IMPORT)].map((match) => match[1] as string),
     ),
   ),
