@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEPLOY_GRANTS, ENVIRONMENTS } from '@docflow/infra';
 import { at, findResource, parsePolicy, synthApp, testApp, type TerraformJson } from '@docflow/infra/testing';
+import { DEPLOY_ROLE_BY_RESOURCE_TYPE, DEPLOY_ROLES } from '@docflow/infra-gcp';
 import { defineDocflow } from './app.js';
 import { readSettings } from './settings.js';
 
@@ -18,7 +19,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = testApp();
 defineDocflow(app, readSettings(ENVIRONMENTS, { DOCFLOW_GITHUB_REPOSITORY: 'acme/docflow' }));
 const stacks = synthApp(app);
-const workloadStacks = Object.entries(stacks).filter(([id]) => !id.endsWith('-foundation'));
+// the AWS stacks the AWS deploy role deploys; the GCP stacks have their own deploy service account (below)
+const workloadStacks = Object.entries(stacks).filter(([id]) => !id.endsWith('-foundation') && !id.includes('-gcp-'));
 
 interface Job {
   readonly environment?: string | { readonly name: string };
@@ -36,6 +38,18 @@ describe('the deploy role against the stacks it deploys', () => {
     const ownStatements = new Set(['aws_iam_role', 'aws_iam_role_policy']);
     const types = new Set(workloadStacks.flatMap(([, json]) => Object.keys(json.resource ?? {})));
     expect([...types].filter((type) => !covered.has(type) && !ownStatements.has(type)).sort()).toEqual([]);
+  });
+
+  it('GIVEN the GCP stacks THEN the GCP deploy service account has a role for every resource type they create (the foundation aside)', () => {
+    const gcpStacks = Object.entries(stacks).filter(([id]) => id.includes('-gcp-') && !id.endsWith('-gcp-foundation'));
+    const types = new Set(gcpStacks.flatMap(([, json]) => Object.keys(json.resource ?? {})));
+    expect([...types].filter((type) => DEPLOY_ROLE_BY_RESOURCE_TYPE[type] === undefined).sort()).toEqual([]);
+    for (const env of ENVIRONMENTS) {
+      const granted = Object.values(stacks[`${env.name}-gcp-foundation`]?.resource?.['google_project_iam_member'] ?? {})
+        .filter((grant) => String(grant['member']).includes('DeployServiceAccount'))
+        .map((grant) => grant['role']);
+      expect(granted.sort(), env.name).toEqual([...DEPLOY_ROLES].sort());
+    }
   });
 
   it('reads nothing the roles are denied: no secret versions, no secret or object data sources', () => {

@@ -6,4 +6,4 @@ export { ARCHIVE_WRITER_ROLE, ExportJob, SCRATCH_PATH, SECRET_ACCESSOR_ROLE, WOR
 export { JOB_INVOKER_ROLE, JobSchedule, type JobScheduleProps } from './schedule.js';
 export { DelegatedZone, type DelegatedZoneProps } from './dns-zone.js';
 export { DOCFLOW_GCP_SERVICES, ProjectServices, type ProjectServicesProps } from './project-services.js';
-export { DEPLOY_ROLES, GITHUB_ISSUER, GithubFederation, PLAN_ROLES, WORKLOAD_IDENTITY_USER_ROLE, type GithubFederationProps } from './github-federation.js';
+export { DEPLOY_ROLE_BY_RESOURCE_TYPE, DEPLOY_ROLES, GITHUB_ISSUER, GithubFederation, PLAN_ROLES, WORKLOAD_IDENTITY_USER_ROLE, type GithubFederationProps } from './github-federation.js';
