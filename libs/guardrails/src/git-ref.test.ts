@@ -100,19 +100,29 @@ describe('synthesizeRef', () => {
       env: { ...process.env, FIXTURE_SLOW_SYNTH: '1' },
       stdio: 'ignore',
     });
-    const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
-    // wait until the worktree exists and synthesis is under way
-    for (let tries = 0; refFolders().length === 0 || !existsSync(join(tempRoot, refFolders()[0] ?? '', 'checkout', 'node_modules')); tries++) {
-      if (tries > 300) throw new Error('the worktree never appeared');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    let exit: string | undefined;
+    const exited = new Promise<string>((resolve) =>
+      child.on('exit', (code, signal) => {
+        exit = signal ?? `exit ${code}`;
+        resolve(exit);
+      }),
+    );
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+    // wait until the worktree exists and synthesis is under way (a loaded machine may take a while)
+    const started = () => refFolders().length > 0 && existsSync(join(tempRoot, refFolders()[0] ?? '', 'checkout', 'node_modules'));
+    for (const deadline = Date.now() + 120_000; !started(); await pause()) {
+      if (exit !== undefined) throw new Error(`the synthesis ended (${exit}) before its worktree appeared`);
+      if (Date.now() > deadline) throw new Error('the worktree never appeared');
     }
     child.kill('SIGINT');
     // it ends, interrupted or failing, never as a success
     expect(await exited).not.toBe('exit 0');
     expect(refFolders()).toEqual([]);
-    // the synthesis it had started is stopped too (the fixture app would otherwise sleep a minute)
+    // the synthesis it had started is stopped too (the fixture app would otherwise sleep a minute);
+    // a killed process may take a moment to leave /proc
+    for (const deadline = Date.now() + 10_000; processesRunning('FIXTURE_SLOW_SYNTH').length > 0 && Date.now() < deadline; ) await pause();
     expect(processesRunning('FIXTURE_SLOW_SYNTH')).toEqual([]);
     repo.git('worktree', 'prune');
     expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
-  });
+  }, 180_000);
 });
