@@ -9,6 +9,11 @@ export interface ApiAppOptions {
   /** Keys accepted in `x-api-key`. */
   readonly apiKeys: readonly string[];
   readonly requestTimeoutMs: number;
+  /**
+   * How long a dependency may fail before `/readyz` answers 503 (HttpAppOptions).
+   * @default 0 (not ready on the first failure)
+   */
+  readonly readinessGraceMs?: number;
   /** The PostgreSQL pool (`@docflow/db` createPool); whoever created it closes it. */
   readonly pool: Pool;
   /**
@@ -33,6 +38,7 @@ export async function buildApiApp(options: ApiAppOptions): Promise<HttpApp> {
     logger: options.logger,
     apiKeys: options.apiKeys,
     requestTimeoutMs: options.requestTimeoutMs,
+    ...(options.readinessGraceMs !== undefined ? { readinessGraceMs: options.readinessGraceMs } : {}),
     readiness: { postgres: () => ping(options.readinessPool ?? options.pool) },
     openapi: {
       version: '1.0.0',

@@ -1,5 +1,6 @@
 import { ErrorResponseSchema } from '@docflow/contracts';
 import { documentFixture } from '@docflow/db/testing';
+import { DEFAULT_RETRY_AFTER_SECONDS } from '@docflow/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers, startHarness, type Harness } from './test/harness.js';
 
@@ -40,12 +41,13 @@ describe('with PostgreSQL down', () => {
   });
 
   it.each(['/v1/documents', '/v1/documents?q=outage', `/v1/documents/${doc.id}`, '/v1/stats'])(
-    'answers 503 to %s without details, and logs them',
+    'answers 503 with Retry-After to %s without details, and logs them',
     async (url) => {
       const linesBefore = harness.logLines.length;
       const response = await harness.app.inject({ url, headers });
 
       expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe(String(DEFAULT_RETRY_AFTER_SECONDS));
       expect(ErrorResponseSchema.parse(response.json())).toMatchObject({
         statusCode: 503,
         error: 'Service Unavailable',

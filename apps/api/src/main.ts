@@ -1,24 +1,36 @@
 import { BlobStore, createS3Client } from '@docflow/blobs';
 import { loadApiConfig, loadOrExit } from '@docflow/config';
-import { createPool, localDatabaseHint, migrate } from '@docflow/db';
+import { QUERY_TIMEOUT_MARGIN_MS, createPool, localDatabaseHint, migrate } from '@docflow/db';
 import { serve } from '@docflow/http';
 import { createLogger } from '@docflow/observability';
 import { buildApiApp } from './app.js';
 
 const config = loadOrExit(() => loadApiConfig());
 const logger = createLogger({ service: 'api', level: config.logLevel });
-const pool = createPool(config.database, { logger, applicationName: 'docflow-api' });
-const readinessPool = createPool({ ...config.database, poolMax: 1 }, { logger, applicationName: 'docflow-api-readiness' });
+// requests never wait on a server that cannot answer (a failover): connect and query are bounded,
+// and what runs out answers 503 with Retry-After
+const queryTimeoutMs = config.database.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS;
+const pool = createPool(config.database, { logger, applicationName: 'docflow-api', queryTimeoutMs });
+const readinessPool = createPool({ ...config.database, poolMax: 1 }, { logger, applicationName: 'docflow-api-readiness', queryTimeoutMs });
 const s3 = createS3Client(config.aws);
 const closePools = () => Promise.all([pool.end(), readinessPool.end()]);
 
 try {
-  // under an advisory lock: several replicas may start at once
-  if (config.database.migrate) await migrate(pool, { logger });
+  // under an advisory lock: several replicas may start at once. On a pool of its own, without the
+  // request pools' query timeout: a migration (or the wait for the lock) may rightly take longer
+  if (config.database.migrate) {
+    const migrationPool = createPool({ ...config.database, poolMax: 1 }, { logger, applicationName: 'docflow-api-migrations' });
+    try {
+      await migrate(migrationPool, { logger });
+    } finally {
+      await migrationPool.end();
+    }
+  }
   const app = await buildApiApp({
     logger,
     apiKeys: config.http.apiKeys,
     requestTimeoutMs: config.http.requestTimeoutMs,
+    readinessGraceMs: config.http.readinessGraceMs,
     pool,
     readinessPool,
     bodies: new BlobStore(s3, config.bucket),

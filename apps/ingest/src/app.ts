@@ -13,6 +13,11 @@ export interface IngestAppOptions {
   /** Keys accepted in `x-api-key`. */
   readonly apiKeys: readonly string[];
   readonly requestTimeoutMs: number;
+  /**
+   * How long a dependency may fail before `/readyz` answers 503 (HttpAppOptions).
+   * @default 0 (not ready on the first failure)
+   */
+  readonly readinessGraceMs?: number;
   /** The blob store (`@docflow/blobs` BlobStore). */
   readonly blobs: DocumentBlobs & Pingable;
   /** The producer of the documents queue (`@docflow/queue` QueueProducer). */
@@ -26,6 +31,7 @@ export async function buildIngestApp(options: IngestAppOptions): Promise<HttpApp
     logger: options.logger,
     apiKeys: options.apiKeys,
     requestTimeoutMs: options.requestTimeoutMs,
+    ...(options.readinessGraceMs !== undefined ? { readinessGraceMs: options.readinessGraceMs } : {}),
     readiness: {
       s3: () => options.blobs.ping(),
       sqs: () => options.queue.ping(),

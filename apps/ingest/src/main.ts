@@ -14,6 +14,7 @@ const app = await buildIngestApp({
   logger,
   apiKeys: config.http.apiKeys,
   requestTimeoutMs: config.http.requestTimeoutMs,
+  readinessGraceMs: config.http.readinessGraceMs,
   blobs: new BlobStore(s3, config.bucket),
   queue: new QueueProducer({ client: sqs, queueUrl: config.queueUrl }),
 });

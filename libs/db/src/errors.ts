@@ -29,6 +29,8 @@ const CONNECTION_MESSAGES = [
   /^timeout exceeded when trying to connect$/,
   /^Connection terminated/,
   /^Client has encountered a connection error and is not queryable$/,
+  // the client-side query timeout (createPool's queryTimeoutMs): the server did not answer
+  /^Query read timeout$/,
 ];
 
 /**

@@ -1,4 +1,4 @@
-export { createPool, ping, DatabaseConfigError, type CreatePoolOptions, type Pool, type PoolClient } from './pool.js';
+export { QUERY_TIMEOUT_MARGIN_MS, createPool, ping, DatabaseConfigError, type CreatePoolOptions, type Pool, type PoolClient } from './pool.js';
 export {
   migrate,
   MigrationChecksumError,

@@ -44,6 +44,23 @@ describe('createPool', () => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });
 
+  it('with queryTimeoutMs, gives up on a server that stopped answering, drops that connection and carries on', async () => {
+    const pool = createPool({ ...db.config, poolMax: 1, statementTimeoutMs: 60_000 }, { logger: captureLogs().logger, queryTimeoutMs: 500 });
+    pools.push(pool);
+    const before = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    // the backend freezes as a host does that vanished in a failover: no answer, no reset
+    process.kill(before, 'SIGSTOP');
+    try {
+      const error = await pool.query('SELECT 1').catch((reason: unknown) => reason);
+      expect(error).toMatchObject({ message: 'Query read timeout' });
+      expect(isDatabaseUnavailable(error)).toBe(true);
+    } finally {
+      process.kill(before, 'SIGCONT');
+    }
+    const after = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    expect(after).not.toBe(before);
+  });
+
   it('opens at most poolMax connections', async () => {
     const pool = poolFor({ poolMax: 2 });
     await Promise.all(Array.from({ length: 6 }, () => pool.query('SELECT pg_sleep(0.05)')));

@@ -31,7 +31,18 @@ export interface CreatePoolOptions {
    * @default 30_000
    */
   readonly idleTimeoutMs?: number;
+  /**
+   * How long the client waits for a query's answer before it gives up and drops the connection.
+   * The server's statement timeout cancels slow queries; this bounds the wait when the server
+   * cannot answer at all (a failover leaves connections to the old primary hanging until TCP gives
+   * up, minutes later). Not for a pool that runs migrations, which may rightly take longer.
+   * @default - none: a query waits for the server or for the connection to fail
+   */
+  readonly queryTimeoutMs?: number;
 }
+
+/** How long after the statement timeout a request pool's client gives up on the server. */
+export const QUERY_TIMEOUT_MARGIN_MS = 2_000;
 
 /** Raised when the database configuration cannot produce a working pool; names the variable. */
 export class DatabaseConfigError extends Error {
@@ -61,6 +72,7 @@ export function createPool(config: DatabaseConfig, options: CreatePoolOptions = 
     connectionTimeoutMillis: connectionTimeoutMs,
     idleTimeoutMillis: idleTimeoutMs,
     keepAlive: true,
+    ...(options.queryTimeoutMs !== undefined ? { query_timeout: options.queryTimeoutMs } : {}),
   });
   pool.on('error', (error) => {
     // only the message and code: node-postgres attaches the client (and its settings) to the error

@@ -47,6 +47,12 @@ export interface HttpAppOptions {
    * @default 2000 (well under the ALB health check timeout of 5 s)
    */
   readonly readinessTimeoutMs?: number;
+  /**
+   * How long a dependency may keep failing before `/readyz` answers 503 (until then it answers
+   * 200 `degraded`): longer than a database failover, so a blip never empties the load balancer.
+   * @default 0 (not ready on the first failure)
+   */
+  readonly readinessGraceMs?: number;
   readonly openapi: OpenApiOptions;
 }
 
@@ -58,6 +64,7 @@ export interface HttpAppOptions {
 export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 2_000;
+  const readinessGraceMs = options.readinessGraceMs ?? 0;
 
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -91,7 +98,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   installConnectionDrain(app);
   installApiKeyAuth(app, options.apiKeys);
   await installOpenApi(app, { ...options.openapi, title: options.openapi.title ?? `docflow ${options.service}` });
-  installHealthRoutes(app, { readiness: options.readiness, readinessTimeoutMs });
+  installHealthRoutes(app, { readiness: options.readiness, readinessTimeoutMs, readinessGraceMs });
 
   return app.withTypeProvider<ZodTypeProvider>();
 }

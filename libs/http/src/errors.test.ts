@@ -1,5 +1,6 @@
 import { ErrorResponseSchema } from '@docflow/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY_AFTER_SECONDS } from './http-error.js';
 import { KEYS, SECRET_DETAIL, buildTestApp } from './test/test-app.js';
 
 type TestApp = Awaited<ReturnType<typeof buildTestApp>>;
@@ -137,5 +138,18 @@ describe('error answers', () => {
     expect(unavailable.statusCode).toBe(503);
     expect(unavailable.json().message).toBe('Storage is unavailable; nothing was accepted, retry later');
     expect(unavailable.body).not.toContain('hunter2');
+  });
+
+  it('tells a client when to come back on a 503: the delay the error names, else the default; nothing on other errors', async () => {
+    const unavailable = await t.app.inject({ method: 'GET', url: '/v1/unavailable', headers: auth });
+    expect(unavailable.headers['retry-after']).toBe(String(DEFAULT_RETRY_AFTER_SECONDS));
+    const later = await t.app.inject({ method: 'GET', url: '/v1/unavailable-for-a-minute', headers: auth });
+    expect(later.statusCode).toBe(503);
+    expect(later.headers['retry-after']).toBe('60');
+    const crash = await t.app.inject({ method: 'GET', url: '/v1/crash', headers: auth });
+    expect(crash.statusCode).toBe(500);
+    expect(crash.headers['retry-after']).toBeUndefined();
+    const conflict = await t.app.inject({ method: 'GET', url: '/v1/conflict', headers: auth });
+    expect(conflict.headers['retry-after']).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import type { ErrorResponse } from '@docflow/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { HttpError } from './http-error.js';
+import { DEFAULT_RETRY_AFTER_SECONDS, HttpError } from './http-error.js';
 
 type Issue = NonNullable<ErrorResponse['issues']>[number];
 
@@ -93,6 +93,13 @@ function clientAborted(error: FastifyError, request: FastifyRequest): boolean {
   return error.code === 'ECONNRESET' && (request.raw.destroyed || request.raw.readableAborted);
 }
 
+/** A 503 or 429 tells the client when to come back, so it neither hammers nor gives up. */
+function setRetryAfter(reply: FastifyReply, status: number, error: FastifyError): void {
+  if (status !== 503 && status !== 429) return;
+  const seconds = error instanceof HttpError ? error.retryAfterSeconds : undefined;
+  reply.header('retry-after', String(seconds ?? DEFAULT_RETRY_AFTER_SECONDS));
+}
+
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (clientAborted(error, request)) {
     request.log.info({ code: error.code }, 'the client closed the connection before sending the whole request');
@@ -108,10 +115,12 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   if (clientMessage !== undefined) {
     const issues = error instanceof HttpError ? error.issues : undefined;
     request.log.info({ statusCode: status, code: error.code, issues }, clientMessage);
+    setRetryAfter(reply, status, error);
     return reply.code(status).send(errorResponse(request, status, clientMessage, issues));
   }
   const serverStatus = status >= 500 ? status : 500;
   request.log.error({ err: error }, 'request failed');
+  setRetryAfter(reply, serverStatus, error);
   const message =
     error instanceof HttpError ? error.message : (SERVER_ERROR_MESSAGES[serverStatus] ?? INTERNAL_ERROR_MESSAGE);
   return reply.code(serverStatus).send(errorResponse(request, serverStatus, message));

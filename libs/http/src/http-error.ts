@@ -3,7 +3,15 @@ import type { ErrorResponse } from '@docflow/contracts';
 export interface HttpErrorOptions extends ErrorOptions {
   /** Fields at fault, as in a validation error. @default - none */
   readonly issues?: ErrorResponse['issues'];
+  /**
+   * Seconds the client should wait before trying again, sent as `Retry-After` (503 and 429).
+   * @default - DEFAULT_RETRY_AFTER_SECONDS on a 503 or 429, none otherwise
+   */
+  readonly retryAfterSeconds?: number;
 }
+
+/** `Retry-After` of a 503 or 429 that names no delay of its own. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /**
  * An error whose message is written for the client. Throw it from a route or hook to answer with
@@ -13,6 +21,7 @@ export interface HttpErrorOptions extends ErrorOptions {
 export class HttpError extends Error {
   override readonly name = 'HttpError';
   readonly issues: ErrorResponse['issues'];
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     readonly statusCode: number,
@@ -21,5 +30,6 @@ export class HttpError extends Error {
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.issues = options.issues;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

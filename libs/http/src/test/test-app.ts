@@ -56,6 +56,9 @@ export async function buildTestApp(overrides: Partial<HttpAppOptions> = {}) {
       cause: new Error(SECRET_DETAIL),
     });
   });
+  app.get('/v1/unavailable-for-a-minute', async () => {
+    throw new HttpError(503, 'Maintenance; retry in a minute', { retryAfterSeconds: 60 });
+  });
   app.get('/v1/bad-response', { schema: { response: { 200: z.object({ n: z.number() }) } } }, async () => ({
     n: SECRET_DETAIL as unknown as number,
   }));
