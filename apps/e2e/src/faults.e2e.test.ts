@@ -3,7 +3,16 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobStore, createS3Client } from '@docflow/blobs';
-import { DEAD_LETTER_REASON, documentIdFor, serializeDocumentMessage, type DocumentMessage } from '@docflow/contracts';
+import {
+  DEAD_LETTER_REASON,
+  ErrorResponseSchema,
+  PIPE_TASK_EXIT,
+  handedBack,
+  documentIdFor,
+  parseDocumentMessage,
+  serializeDocumentMessage,
+  type DocumentMessage,
+} from '@docflow/contracts';
 import { createPool, migrate, type Pool } from '@docflow/db';
 import { LocalPipe, findFreePort, handBackStoppedTask, startPostgres, type RunningPostgres } from '@docflow/local';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
@@ -163,7 +172,8 @@ describe('the poll worker under faults', () => {
   });
 
   it('PostgreSQL stopped for 10 s: the worker waits and recovers, /readyz says so meanwhile, nothing is lost', async () => {
-    const api = await startBundle('api', { DATABASE_URL: databaseUrl, DB_MIGRATE: 'false' });
+    // no readiness grace here: this test watches /readyz report the outage (the next one the grace)
+    const api = await startBundle('api', { DATABASE_URL: databaseUrl, DB_MIGRATE: 'false', READINESS_GRACE_SECONDS: '0' });
     processes.push(api);
     const worker = await startWorker();
     const before = await queueDocuments(20, 'before-outage');
@@ -218,12 +228,57 @@ describe('the poll worker under faults', () => {
   });
 });
 
+describe('the api under faults', () => {
+  it('the api through a PostgreSQL outage longer than its readiness grace: fast 503s with Retry-After, ready until the grace, back without a restart', async () => {
+    // the grace is 180 s in AWS (longer than a Multi-AZ failover); 4 s here, and the outage outlasts it
+    const graceSeconds = 4;
+    const api = await startBundle('api', { DATABASE_URL: databaseUrl, DB_MIGRATE: 'false', READINESS_GRACE_SECONDS: String(graceSeconds) });
+    processes.push(api);
+    const get = (path: string) =>
+      fetch(`${api.baseUrl}${path}`, { headers: { 'x-api-key': API_KEY }, signal: AbortSignal.timeout(WAIT_MS) });
+    expect((await get('/v1/stats')).status).toBe(200);
+
+    await pool.end();
+    await postgres.stop();
+    const readiness: string[] = [];
+    const requests: { status: number; retryAfter: string | null; body: unknown }[] = [];
+    const outageEnds = Date.now() + 2 * graceSeconds * 1_000;
+    while (Date.now() < outageEnds) {
+      const ready = await get('/readyz');
+      readiness.push(`${ready.status} ${((await ready.json()) as { status: string }).status}`);
+      const response = await get('/v1/stats');
+      requests.push({ status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await startDatabase();
+    pool = createPool({ url: databaseUrl, ssl: 'disable', poolMax: 2, statementTimeoutMs: 15_000, migrate: true }, { logger: silent });
+    await vi.waitUntil(async () => (await get('/readyz')).status === 200 && (await get('/v1/stats')).status === 200, { timeout: WAIT_MS, interval: 250 });
+    console.log(`api through the outage: readiness ${[...new Set(readiness)].join(' -> ')}; ${requests.length} requests answered 503`);
+
+    // every request during the outage was answered (none hung), 503 in the one error shape, with Retry-After
+    for (const request of requests) {
+      expect(request).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^[1-9][0-9]*$/) });
+      expect(ErrorResponseSchema.parse(request.body)).toMatchObject({ statusCode: 503, message: 'Service unavailable; try again later' });
+    }
+    // ready (degraded) through the blip, not ready once the outage outlasted the grace, never back meanwhile
+    expect(readiness[0]).toBe('200 degraded');
+    expect(readiness.at(-1)).toBe('503 unavailable');
+    const firstNotReady = readiness.indexOf('503 unavailable');
+    expect(readiness.slice(firstNotReady).every((state) => state === '503 unavailable')).toBe(true);
+    // the same process serves again: no restart was needed
+    expect(api.child.exitCode).toBeNull();
+    expect(((await (await get('/readyz')).json()) as object)).toEqual({ status: 'ok', checks: { postgres: 'ok' } });
+  });
+});
+
 describe('pipe mode under faults (the local pipe, one worker process per message)', () => {
-  it('tasks killed before or during their handler (SIGKILL, SIGTERM) lose nothing', async () => {
-    const messages = await queueDocuments(9, 'pipe');
-    const bundle = join(WORKSPACE_ROOT, 'apps', 'worker', 'dist', 'main.js');
-    const fates = new Map<string, string>();
-    let started = 0;
+  const bundle = join(WORKSPACE_ROOT, 'apps', 'worker', 'dist', 'main.js');
+  type Fate = 'SIGKILL at start' | 'SIGTERM at start' | 'SIGKILL while running' | 'let finish';
+
+  /** A local pipe of real worker processes, each given its fate; the task-stopped rule as in AWS. */
+  function pipeOfWorkers(fateOf: (documentId: string, attempt: number) => Fate) {
+    const finished = new Map<string, number>();
+    const fates: Fate[] = [];
     const pipe = new LocalPipe({
       sqs,
       queueUrl: emulator.queueUrl,
@@ -234,29 +289,61 @@ describe('pipe mode under faults (the local pipe, one worker process per message
           env: { ...process.env, DOCFLOW_ENV: 'local', ...workerEnv(), SQS_BODY: body, LOG_LEVEL: 'warn' },
           stdio: 'ignore',
         });
-        const attempt = (JSON.parse(body) as { attempt: number }).attempt;
-        const fate = attempt > 1 ? 'let finish' : (['SIGKILL at start', 'SIGTERM at start', 'SIGKILL while running', 'let finish'] as const)[started % 4];
-        started += 1;
-        fates.set(`${(JSON.parse(body) as { documentId: string }).documentId}:${attempt}`, fate ?? 'let finish');
+        const parsed = parseDocumentMessage(body);
+        if (!parsed.ok) throw new Error(parsed.reason);
+        const fate = fateOf(parsed.message.documentId, parsed.message.attempt);
+        fates.push(fate);
         if (fate === 'SIGKILL at start') child.once('spawn', () => child.kill('SIGKILL'));
         if (fate === 'SIGTERM at start') child.once('spawn', () => child.kill('SIGTERM'));
         if (fate === 'SIGKILL while running') setTimeout(() => child.kill('SIGKILL'), 400);
         return child;
       },
-      onTaskStopped: (task) =>
-        handBackStoppedTask(task, { sqs, queueUrl: emulator.queueUrl, deadLetterQueueUrl: emulator.deadLetterQueueUrl, maxAttempts: 5 }).then(
-          () => undefined,
-        ),
+      onTaskStopped: async (task) => {
+        const parsed = parseDocumentMessage(task.body);
+        if (parsed.ok && task.exitCode === PIPE_TASK_EXIT.done) {
+          finished.set(parsed.message.documentId, (finished.get(parsed.message.documentId) ?? 0) + 1);
+        }
+        await handBackStoppedTask(task, { sqs, queueUrl: emulator.queueUrl, deadLetterQueueUrl: emulator.deadLetterQueueUrl, handBackLimit: 5 });
+      },
     });
+    return { pipe, finished, fates };
+  }
+
+  it('tasks killed before or during their handler (SIGKILL, SIGTERM) lose nothing, and each message is processed once', async () => {
+    const messages = await queueDocuments(9, 'pipe');
+    let started = 0;
+    const order: Fate[] = ['SIGKILL at start', 'SIGTERM at start', 'SIGKILL while running', 'let finish'];
+    const { pipe, finished, fates } = pipeOfWorkers((_, attempt) => (attempt > 1 ? 'let finish' : (order[started++ % 4] ?? 'let finish')));
     pipe.start();
     try {
       await vi.waitUntil(async () => (await processedCount()) === messages.length, { timeout: WAIT_MS, interval: 250 });
+      await vi.waitUntil(() => pipe.tasks === 0, { timeout: WAIT_MS, interval: 100 });
     } finally {
       await pipe.stop();
     }
-    console.log(`pipe faults: ${[...fates.values()].join(', ')}`);
-    expect([...fates.values()].filter((fate) => fate !== 'let finish').length).toBeGreaterThanOrEqual(5);
+    console.log(`pipe faults: ${fates.join(', ')}`);
+    expect(fates.filter((fate) => fate !== 'let finish').length).toBeGreaterThanOrEqual(5);
     expect(await storedIds()).toEqual(messages.map((message) => message.documentId).sort());
+    // one task finished each message: the hand-backs brought back only what was lost
+    expect([...finished.values()]).toEqual(messages.map(() => 1));
     expect(emulator.messages('deadLetterQueue')).toEqual([]);
+    expect(emulator.messages('queue')).toEqual([]);
+  });
+
+  it('a message whose tasks always die before their handler goes to the DLQ after the limit (5 tasks), nothing stored', async () => {
+    const [doomed] = await queueDocuments(1, 'doomed');
+    const { pipe, fates } = pipeOfWorkers(() => 'SIGKILL at start');
+    pipe.start();
+    try {
+      await vi.waitUntil(() => emulator.messages('deadLetterQueue').length === 1, { timeout: WAIT_MS, interval: 100 });
+    } finally {
+      await pipe.stop();
+    }
+    expect(fates).toEqual(Array.from({ length: 5 }, () => 'SIGKILL at start'));
+    const [dead] = emulator.messages('deadLetterQueue');
+    const raw = serializeDocumentMessage(doomed!);
+    expect(dead?.body).toBe(handedBack(handedBack(handedBack(handedBack(handedBack(raw))))));
+    expect(emulator.messages('queue')).toEqual([]);
+    expect(await storedIds()).toEqual([]);
   });
 });

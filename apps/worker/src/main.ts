@@ -76,6 +76,7 @@ async function pipeMode(config: WorkerConfig, logger: Logger): Promise<number> {
       ...resources,
       logger,
       maxAttempts: config.maxAttempts,
+      ...(config.pipeMaxTasks !== undefined ? { slots: { pool: resources.pool, maxTasks: config.pipeMaxTasks } } : {}),
       signal: stop.signal,
     });
     // the exit code tells whoever watches the task stop whether the message is safe (PIPE_TASK_EXIT)

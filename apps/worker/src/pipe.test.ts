@@ -11,6 +11,7 @@ import { QueueProducer, createSqsClient } from '@docflow/queue';
 import { DEAD_LETTER_REASON } from './dead-letter.js';
 import { PIPE_TASK_EXIT, retryDelaySeconds } from '@docflow/contracts';
 import { runPipe } from './pipe.js';
+import { SLOT_LOCK_CLASS } from './pipe-slots.js';
 import { htmlPage, testIngest } from './test/pipeline.js';
 
 const run = promisify(execFile);
@@ -67,6 +68,31 @@ describe('pipe mode (a real process per message)', () => {
     expect(await database.documents.get(message.documentId)).toMatchObject({ status: 'processed', title: 'Tardigrades' });
     expect(task.stdout).toContain('"msg":"document processed"');
     expect(queuedMessages('queue')).toEqual([]);
+  });
+
+  it('with WORKER_PIPE_MAX_TASKS, a task that finds every slot taken hands its message back (same attempt, delayed) and processes nothing', async () => {
+    const message = await pipeline.prepare(htmlPage('Slots', 'only so many tasks at once'), 'text/html');
+    const holder = await database.pool.connect();
+    try {
+      // another task holds the only slot
+      await holder.query('SELECT pg_advisory_lock($1::int, 1)', [SLOT_LOCK_CLASS]);
+      const deferred = await pipeTask(serializeDocumentMessage(message), { WORKER_PIPE_MAX_TASKS: '1' });
+      expect(deferred.code).toBe(PIPE_TASK_EXIT.handedBack);
+      expect(deferred.stdout).toContain('every pipe task slot is taken');
+      expect(await database.documents.get(message.documentId)).toBeUndefined();
+      const [back] = queuedMessages('queue');
+      expect(back?.state).toBe('delayed');
+      expect(parseDocumentMessage(back?.body ?? '')).toEqual({ ok: true, message });
+
+      // a second slot is free: the same message goes through, and its slot is free again after
+      const through = await pipeTask(serializeDocumentMessage(message), { WORKER_PIPE_MAX_TASKS: '2' });
+      expect(through.code).toBe(PIPE_TASK_EXIT.done);
+      expect(await database.documents.get(message.documentId)).toMatchObject({ status: 'processed' });
+      const { rows } = await database.pool.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = $1`, [SLOT_LOCK_CLASS]);
+      expect(rows[0]).toEqual({ held: 1 });
+    } finally {
+      holder.release(true);
+    }
   });
 
   it('re-enqueues a failed message with attempt + 1 and a delay, then exits "handed back"', async () => {

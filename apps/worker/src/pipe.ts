@@ -1,8 +1,9 @@
 import { MAX_DELAY_SECONDS, nextAttempt, parseDocumentMessage, retryDelaySeconds, serializeDocumentMessage } from '@docflow/contracts';
-import { isDatabaseUnavailable } from '@docflow/db';
+import { isDatabaseUnavailable, type Pool } from '@docflow/db';
 import type { Logger } from '@docflow/observability';
 import type { QueueProducer } from '@docflow/queue';
 import { deadLetter } from './dead-letter.js';
+import { slotRetryDelaySeconds, takePipeSlot, type PipeSlot } from './pipe-slots.js';
 import { processDocument, type ProcessDeps } from './process.js';
 
 export interface PipeDeps extends ProcessDeps {
@@ -11,6 +12,13 @@ export interface PipeDeps extends ProcessDeps {
   readonly logger: Logger;
   /** Attempts before a message is dead-lettered instead of re-enqueued. */
   readonly maxAttempts: number;
+  /**
+   * The concurrency gate (pipe-slots.ts): at most `maxTasks` pipe tasks process at once
+   * (WORKER_PIPE_MAX_TASKS), each holding a slot on `pool`; a task that finds every slot taken
+   * hands its message back with a delay, without spending an attempt.
+   * @default - no limit
+   */
+  readonly slots?: { readonly pool: Pool; readonly maxTasks: number };
   /**
    * Aborted when the task is told to stop (Fargate Spot interruption, scale-in).
    * @default - processing is never interrupted
@@ -22,7 +30,7 @@ export interface PipeDeps extends ProcessDeps {
  * How a pipe-mode task ends. The task succeeded (exit 0) when the message is done with:
  * `processed`, or `failed-for-good` (recorded as a failed document). Anything else exits non-zero.
  */
-export type PipeOutcome = 'processed' | 'failed-for-good' | 'retry-enqueued' | 'dead-lettered' | 'lost';
+export type PipeOutcome = 'processed' | 'failed-for-good' | 'deferred' | 'retry-enqueued' | 'dead-lettered' | 'lost';
 
 /**
  * One message, delivered by EventBridge Pipes in SQS_BODY. Pipes deleted the message from the
@@ -39,7 +47,16 @@ export async function runPipe(body: string, deps: PipeDeps): Promise<PipeOutcome
   const log = deps.logger.child({ correlationId: message.correlationId, documentId: message.documentId, attempt: message.attempt });
 
   let failure: unknown;
+  let slot: PipeSlot | undefined;
   try {
+    if (deps.slots !== undefined) {
+      slot = await takePipeSlot(deps.slots.pool, deps.slots.maxTasks);
+      if (slot === undefined) {
+        const delaySeconds = slotRetryDelaySeconds();
+        log.info({ maxTasks: deps.slots.maxTasks, delaySeconds }, 'every pipe task slot is taken; handed back without spending an attempt');
+        return await handBack(deps, () => deps.queue.send(serializeDocumentMessage(message), { delaySeconds }), 'deferred', body);
+      }
+    }
     const result = await Promise.race([processDocument(message, deps), interrupted(deps.signal)]);
     if (result.outcome === 'processed') {
       log.info({ write: result.write, title: result.title, textChars: result.textChars }, 'document processed');
@@ -49,6 +66,8 @@ export async function runPipe(body: string, deps: PipeDeps): Promise<PipeOutcome
     return 'failed-for-good';
   } catch (error) {
     failure = error;
+  } finally {
+    await slot?.release();
   }
 
   const reason = failure instanceof Error ? failure.message : String(failure);

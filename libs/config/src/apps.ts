@@ -43,6 +43,8 @@ export interface HttpConfig {
   readonly port: number;
   readonly apiKeys: readonly string[];
   readonly requestTimeoutMs: number;
+  /** How long a dependency may fail before `/readyz` answers 503 (until then: 200 `degraded`). */
+  readonly readinessGraceMs: number;
 }
 
 export type DatabaseSsl = 'disable' | 'require' | 'verify-full';
@@ -88,6 +90,8 @@ export interface WorkerConfig extends CommonConfig {
   readonly waitTimeSeconds: number;
   /** The message body EventBridge Pipes hands a pipe-mode task. */
   readonly sqsBody?: string;
+  /** Pipe-mode tasks that may process at once (the concurrency gate); unset: no limit. */
+  readonly pipeMaxTasks?: number;
 }
 
 const commonVars = {
@@ -111,6 +115,9 @@ const httpVars = {
   DOCFLOW_API_KEYS: z.string().optional(),
   // under API Gateway's 29 s integration timeout (the lean edge), so the app answers first
   HTTP_REQUEST_TIMEOUT_MS: intVar(1_000, 300_000).default(25_000),
+  // longer than an RDS Multi-AZ failover (60-120 s): a blip must not take every task out of the
+  // load balancer at once; requests meanwhile answer 503 with Retry-After
+  READINESS_GRACE_SECONDS: intVar(0, 3_600).default(180),
 };
 
 const awsVars = {
@@ -143,10 +150,13 @@ const workerVars = {
   WORKER_MODE: z.enum(WORKER_MODES, { error: 'must be poll or pipe' }).default('poll'),
   DOCFLOW_DLQ_URL: z.url({ error: 'must be an SQS queue URL' }).optional(),
   WORKER_CONCURRENCY: intVar(1, 100).default(4),
-  WORKER_MAX_ATTEMPTS: intVar(1, 100).default(5),
+  // at least 2: the task-stopped rule hands a message back up to WORKER_MAX_ATTEMPTS - 1 times
+  WORKER_MAX_ATTEMPTS: intVar(2, 100).default(5),
   WORKER_VISIBILITY_TIMEOUT_SECONDS: intVar(10, 43_200).default(60),
   WORKER_WAIT_TIME_SECONDS: intVar(0, 20).optional(),
   SQS_BODY: z.string().optional(),
+  // Pipes has no concurrency setting: pipe tasks take one of this many PostgreSQL advisory-lock slots
+  WORKER_PIPE_MAX_TASKS: intVar(1, 1_000).optional(),
 };
 
 type Vars<T extends z.ZodRawShape> = z.infer<z.ZodObject<T>>;
@@ -192,6 +202,7 @@ function http(vars: Vars<typeof httpVars>, isLocal: boolean, defaultPort: number
     port: vars.PORT ?? defaultPort,
     apiKeys: keys.length > 0 ? keys : [LOCAL_DEFAULTS.apiKey],
     requestTimeoutMs: vars.HTTP_REQUEST_TIMEOUT_MS,
+    readinessGraceMs: vars.READINESS_GRACE_SECONDS * 1_000,
   };
 }
 
@@ -309,6 +320,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     // polls locally keep Ctrl-C quick, and cost nothing on the emulator
     waitTimeSeconds: vars.WORKER_WAIT_TIME_SECONDS ?? (base.isLocal ? LOCAL_WAIT_TIME_SECONDS : 20),
     ...(vars.SQS_BODY !== undefined ? { sqsBody: vars.SQS_BODY } : {}),
+    ...(vars.WORKER_PIPE_MAX_TASKS !== undefined ? { pipeMaxTasks: vars.WORKER_PIPE_MAX_TASKS } : {}),
   };
   problems.throwIfAny('worker');
   return config;

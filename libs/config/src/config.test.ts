@@ -39,7 +39,7 @@ describe('local mode', () => {
     expect(ingest).toMatchObject({
       env: 'local',
       isLocal: true,
-      http: { host: '127.0.0.1', port: 3001, apiKeys: ['local-dev-key'], requestTimeoutMs: 25_000 },
+      http: { host: '127.0.0.1', port: 3001, apiKeys: ['local-dev-key'], requestTimeoutMs: 25_000, readinessGraceMs: 180_000 },
       aws: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566', credentials: { accessKeyId: 'local' } },
       queueUrl: localQueueUrl(LOCAL_DEFAULTS.queueName),
       bucket: 'docflow-documents',

@@ -14,6 +14,12 @@ import {
   serializeDocumentMessage,
   sha256Hex,
   type DocumentMessage,
+  HAND_BACK_MARKER,
+  TASK_BODY_PATH,
+  handBackPrefix,
+  handedBack,
+  taskStoppedRules,
+  unwrapHandBacks,
 } from './index.js';
 
 const body = '<html><head><title>Hello</title></head><body>world</body></html>';
@@ -99,6 +105,52 @@ describe('queue message v1', () => {
 
   it('counts attempts up without touching anything else', () => {
     expect(nextAttempt(message({ attempt: 2 }))).toEqual(message({ attempt: 3 }));
+  });
+
+  it('reads a body the task-stopped rule handed back: each marker in front is one attempt spent', () => {
+    const raw = serializeDocumentMessage(message({ attempt: 2 }));
+    const thrice = handedBack(handedBack(handedBack(raw)));
+    expect(thrice).toBe(`${handBackPrefix(3)}${raw}${'"'.repeat(3)}`);
+    expect(parseDocumentMessage(thrice)).toEqual({ ok: true, message: message({ attempt: 5 }) });
+    // should EventBridge strip the template's quotes, the levels still count
+    expect(unwrapHandBacks(`${HAND_BACK_MARKER}${HAND_BACK_MARKER}${raw}`)).toEqual({ handBacks: 2, body: raw });
+    // a marker anywhere but in front is no hand-back: the body breaks the contract
+    expect(parseDocumentMessage(` ${HAND_BACK_MARKER}${raw}`).ok).toBe(false);
+  });
+});
+
+describe('task-stopped rules (the AWS rule and the local emulation read the same definition)', () => {
+  const target = {
+    clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/docflow-dev',
+    group: 'docflow-dev-pipe-worker',
+    containerName: 'worker',
+    bodyVariable: 'SQS_BODY',
+    handBackLimit: 5,
+  };
+
+  it('hands back a stopped task of the pipe whose worker did not finish, until the body carries limit - 1 markers', () => {
+    const rules = taskStoppedRules(target);
+    const detail = rules.handBack.eventPattern['detail'] as Record<string, unknown>;
+    expect(detail).toMatchObject({
+      clusterArn: [target.clusterArn],
+      group: [target.group],
+      lastStatus: ['STOPPED'],
+      overrides: { containerOverrides: { name: ['worker'], environment: { name: ['SQS_BODY'], value: [{ 'anything-but': { prefix: handBackPrefix(4) } }] } } },
+      $or: [
+        { containers: { name: ['worker'], exitCode: [{ 'anything-but': [0, 10] }] } },
+        { containers: { name: ['worker'], exitCode: [{ exists: false }] } },
+      ],
+    });
+    expect((rules.deadLetter.eventPattern['detail'] as { overrides: unknown }).overrides).toMatchObject({
+      containerOverrides: { environment: { value: [{ prefix: handBackPrefix(4) }] } },
+    });
+    for (const rule of [rules.handBack, rules.deadLetter]) {
+      expect(rule.inputTransformer).toEqual({ inputPaths: { body: TASK_BODY_PATH }, inputTemplate: `"${HAND_BACK_MARKER}<body>"` });
+    }
+  });
+
+  it('refuses a limit that would dead-letter on the first stop', () => {
+    expect(() => taskStoppedRules({ ...target, handBackLimit: 1 })).toThrow('handBackLimit must be an integer of at least 2, got 1');
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ContentTypeSchema, DocumentUrlSchema } from './documents.js';
 import { BlobKeySchema, CorrelationIdSchema, DocumentIdSchema, Sha256Schema } from './ids.js';
+import { unwrapHandBacks } from './hand-back.js';
 import { MAX_MESSAGE_BYTES, MAX_TITLE_LENGTH } from './limits.js';
 
 /**
@@ -30,9 +31,12 @@ export type ParsedMessage = { ok: true; message: DocumentMessage } | { ok: false
 
 /**
  * Parses a raw queue message body. Never throws: a message that fails the contract yields a
- * reason that names what is wrong, so the consumer can dead-letter it and log why.
+ * reason that names what is wrong, so the consumer can dead-letter it and log why. A body the
+ * task-stopped rule handed back carries one marker per hand-back in front (hand-back.ts); each
+ * counts as an attempt spent.
  */
-export function parseDocumentMessage(body: string): ParsedMessage {
+export function parseDocumentMessage(raw: string): ParsedMessage {
+  const { handBacks, body } = unwrapHandBacks(raw);
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -51,7 +55,8 @@ export function parseDocumentMessage(body: string): ParsedMessage {
     const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`);
     return { ok: false, reason: `message does not match the v1 contract: ${issues.join('; ')}` };
   }
-  return { ok: true, message: result.data };
+  const message = result.data;
+  return { ok: true, message: handBacks === 0 ? message : { ...message, attempt: message.attempt + handBacks } };
 }
 
 /**

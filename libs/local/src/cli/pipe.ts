@@ -52,7 +52,7 @@ export function startLocalPipe(options: {
         sqs: clients.sqs,
         queueUrl: environment.queueUrl,
         deadLetterQueueUrl: environment.deadLetterQueueUrl,
-        maxAttempts: settings.maxAttempts,
+        handBackLimit: settings.maxAttempts,
         log: say,
       }).then(() => undefined),
     log: say,

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
-  DEAD_LETTER_REASON,
+  HAND_BACK_MARKER,
   PIPE_TASK_EXIT,
+  handedBack,
   documentIdFor,
   parseDocumentMessage,
   serializeDocumentMessage,
@@ -19,7 +20,9 @@ import { handBackStoppedTask } from './task-stopped.js';
  * slot for `holdMs`, then exits with `exit` — or waits to be killed when `exit` is "hang".
  */
 const TASK = `
-const body = JSON.parse(process.env.SQS_BODY);
+let raw = process.env.SQS_BODY;
+while (raw.startsWith('"${HAND_BACK_MARKER}')) raw = raw.slice(${HAND_BACK_MARKER.length + 1}, -1);
+const body = JSON.parse(raw);
 const plan = JSON.parse(body.url.split('#')[1] ?? '{}');
 process.stdout.write('started ' + body.documentId + '\\n');
 if (plan.exit === 'hang') setInterval(() => {}, 1000);
@@ -97,36 +100,54 @@ describe('LocalPipe: EventBridge Pipes with an ECS RunTask target, on this machi
     expect(emulator.messages('queue')).toEqual([]);
   });
 
-  it("task-stopped rule: a killed task's message comes back with attempt + 1; one that finished or handed back is left alone", async () => {
-    const rule = (task: StoppedTask) =>
-      handBackStoppedTask(task, { sqs, queueUrl: emulator.queueUrl, deadLetterQueueUrl: emulator.deadLetterQueueUrl, maxAttempts: 5 }).then(
-        () => undefined,
-      );
+  const rule = (handBackLimit = 5) => (task: StoppedTask) =>
+    handBackStoppedTask(task, { sqs, queueUrl: emulator.queueUrl, deadLetterQueueUrl: emulator.deadLetterQueueUrl, handBackLimit }).then(
+      () => undefined,
+    );
+
+  it("task-stopped rule: a killed task's message comes back with one hand-back marker (one attempt) more; one that finished or handed back is left alone", async () => {
     const killed = message({ exit: 'hang' });
     await send(killed);
     await send(message({ exit: PIPE_TASK_EXIT.handedBack }));
     await send(message({ exit: PIPE_TASK_EXIT.done }));
-    const { local, bodies } = pipe(rule, 3);
+    const { local, bodies } = pipe(rule(), 3);
     local.start();
     await vi.waitUntil(() => bodies.length === 3 && local.tasks === 1, 20_000);
     await local.stop(); // SIGTERM to the hanging task, which does not hand back: as if killed
 
     const [back, ...others] = emulator.messages('queue');
     expect(others).toEqual([]);
-    expect(back?.state).toBe('delayed');
+    expect(back?.body).toBe(handedBack(serializeDocumentMessage(killed)));
     expect(parseDocumentMessage(back?.body ?? '')).toEqual({ ok: true, message: { ...killed, attempt: 2 } });
     expect(emulator.messages('deadLetterQueue')).toEqual([]);
   });
 
-  it('task-stopped rule: dead-letters the message of a task killed on its last attempt, with the reason', async () => {
-    const last = message({}, 5);
-    const outcome = await handBackStoppedTask(
-      { taskId: 7, body: serializeDocumentMessage(last), exitCode: null, signal: 'SIGKILL' },
-      { sqs, queueUrl: emulator.queueUrl, deadLetterQueueUrl: emulator.deadLetterQueueUrl, maxAttempts: 5 },
-    );
-    expect(outcome).toBe('dead-lettered');
-    const [dead] = emulator.messages('deadLetterQueue');
-    expect(dead?.messageAttributes[DEAD_LETTER_REASON]?.StringValue).toBe('gave up after 5 attempts: the task was killed (SIGKILL) before finishing');
+  it('task-stopped rule: a message whose tasks always die before their handler goes to the DLQ after the limit, each task given it once', async () => {
+    const doomed = message({ exit: 137 });
+    await send(doomed);
+    const { local, bodies } = pipe(rule(3));
+    local.start();
+    await vi.waitUntil(() => emulator.messages('deadLetterQueue').length === 1, 20_000);
+    await local.stop();
+
+    const raw = serializeDocumentMessage(doomed);
+    expect(bodies).toEqual([raw, handedBack(raw), handedBack(handedBack(raw))]);
+    expect(emulator.messages('deadLetterQueue').map((dead) => dead.body)).toEqual([handedBack(handedBack(handedBack(raw)))]);
     expect(emulator.messages('queue')).toEqual([]);
+  });
+
+  it('task-stopped rule: a task killed by a signal counts as exiting 128 + the signal, and matches like a crash', async () => {
+    const killed = message({});
+    const outcome = await handBackStoppedTask(
+      { taskId: 7, body: serializeDocumentMessage(killed), exitCode: null, signal: 'SIGKILL' },
+      { sqs, queueUrl: emulator.queueUrl, deadLetterQueueUrl: emulator.deadLetterQueueUrl, handBackLimit: 5 },
+    );
+    expect(outcome).toBe('re-enqueued');
+    const finished = await handBackStoppedTask(
+      { taskId: 8, body: serializeDocumentMessage(killed), exitCode: PIPE_TASK_EXIT.done, signal: null },
+      { sqs, queueUrl: emulator.queueUrl, deadLetterQueueUrl: emulator.deadLetterQueueUrl, handBackLimit: 5 },
+    );
+    expect(finished).toBe('nothing-to-do');
+    expect(emulator.messages('queue')).toHaveLength(1);
   });
 });
