@@ -5,6 +5,9 @@ import nx from '@nx/eslint-plugin';
  * - type: apps and stacks are leaves; libs never import apps or stacks.
  * - scope: runtime code (scope:shared) never reaches infrastructure code (scope:infra) and the
  *   other way round; the local environment is a development tool that apps may use in tests.
+ *   @docflow/contracts carries both tags: it is the contract between the two sides (the queue
+ *   message, and the task-stopped rules the worker stack deploys and the worker reads), and
+ *   depends on nothing of either.
  */
 const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },

@@ -86,6 +86,7 @@ export { IMAGE_TAG_VARIABLE, imageTagVariable } from './services/image-tag.js';
 export { BacklogScaling, type BacklogScalingProps } from './worker/backlog-scaling.js';
 export { Worker, type WorkerProps } from './worker/worker.js';
 export { PIPE_BODY_VARIABLE, WorkerPipe, type WorkerPipeProps } from './worker/worker-pipe.js';
+export { TaskStoppedHandBack, taskStoppedRulePrefix, type TaskStoppedHandBackProps } from './worker/task-stopped-hand-back.js';
 
 // observability
 export { Alerts, type AlertsProps, type MetricAlarmSpec } from './observability/alerts.js';

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { DataLayer, DocflowStack, resourceName, visibilityTimeoutFor } from '@docflow/infra';
+import { DataLayer, DocflowStack, resourceName, taskStoppedRulePrefix, visibilityTimeoutFor } from '@docflow/infra';
 import { encryptionKeys, type WorkloadStackProps } from '@docflow/stack-foundation';
 import type { NetworkStack } from '@docflow/stack-network';
 
@@ -35,7 +35,11 @@ export class DataStack extends DocflowStack {
         enhancedMonitoring: standard,
         logRetentionDays: env.logRetentionDays,
       },
-      queues: { visibilityTimeoutSeconds: visibilityTimeoutFor(env.worker.processingTimeoutSeconds) },
+      queues: {
+        visibilityTimeoutSeconds: visibilityTimeoutFor(env.worker.processingTimeoutSeconds),
+        // in pipe mode the worker stack's task-stopped rules hand messages back to both queues
+        ...(env.worker.mode === 'pipe' ? { acceptRulesNamed: taskStoppedRulePrefix(resourceName(env)) } : {}),
+      },
       forceDestroyBucket: !db.deletionProtection && !standard,
       ...(keys ? { keys } : {}),
     });

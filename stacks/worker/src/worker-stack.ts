@@ -51,7 +51,7 @@ export class WorkerStack extends DocflowStack {
       ...(keys ? { logKmsKeyArn: keys.logsKeyArn } : {}),
       ...(settings.mode === 'poll'
         ? { maxCount: settings.maxCount, backlogPerTask: settings.backlogPerTask, capacityProvider: settings.capacityProvider }
-        : { pipeLogRetentionDays: env.logRetentionDays }),
+        : { maxCount: settings.maxCount, pipeLogRetentionDays: env.logRetentionDays }),
     });
   }
 }

@@ -68,6 +68,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_lb_target_group: 'free',
   aws_appautoscaling_target: 'free',
   aws_appautoscaling_policy: 'free',
+  aws_cloudwatch_event_rule: 'free (events from AWS services on the default bus cost nothing)',
+  aws_cloudwatch_event_target: 'free (delivery of AWS service events; SQS charges the sends)',
   aws_sns_topic: 'free tier (1 million publishes, 1,000 e-mails a month)',
   aws_sns_topic_subscription: 'free',
   aws_budgets_budget: 'free (the first two budgets of an account)',

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy/index.js';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy/index.js';
+import { accountIdOf } from '../core/account.js';
 import { policyDocument } from '../core/iam.js';
 import { MAX_VISIBILITY_TIMEOUT_SECONDS } from '../environments/validate.js';
 
@@ -27,6 +28,12 @@ export interface DocumentQueuesProps {
   readonly deadLetterQueue?: SqsQueue;
   /** Retention of the created DLQ; longer than the queue's. @default 1209600 (14 days) */
   readonly deadLetterRetentionSeconds?: number;
+  /**
+   * EventBridge rules whose names start with this may send to both queues (the pipe's task-stopped
+   * rules, `taskStoppedRulePrefix`). SQS targets take no role: the queue policy admits the rules.
+   * @default - no rule may send
+   */
+  readonly acceptRulesNamed?: string;
 }
 
 /**
@@ -112,6 +119,18 @@ export class DocumentQueues extends Construct {
             Resource: queue.arn,
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           },
+          ...(props.acceptRulesNamed !== undefined
+            ? [
+                {
+                  Sid: 'AllowTaskStoppedRules',
+                  Effect: 'Allow' as const,
+                  Principal: { Service: 'events.amazonaws.com' },
+                  Action: 'sqs:SendMessage',
+                  Resource: queue.arn,
+                  Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:events:*:${accountIdOf(this)}:rule/${props.acceptRulesNamed}*` } },
+                },
+              ]
+            : []),
         ]),
       });
     }

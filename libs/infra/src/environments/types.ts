@@ -42,7 +42,7 @@ export interface WorkerSettings extends TaskSize {
   readonly mode: WorkerMode;
   /** Longest time one document may take; the queue's visibility timeout is derived from it (6x). */
   readonly processingTimeoutSeconds: number;
-  /** poll: autoscaling ceiling (the floor is 0). pipe: not used (one task per message). */
+  /** poll: autoscaling ceiling (the floor is 0). pipe: tasks that may process at once (the worker's WORKER_PIPE_MAX_TASKS gate). */
   readonly maxCount: number;
   /** poll: target of the backlog-per-task tracking policy (messages waiting or in flight per task). */
   readonly backlogPerTask: number;

@@ -366,6 +366,12 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
     resources: (scope) => [arn('wafv2', scope, `regional/webacl/${prefix(scope)}-*/*`), arn('wafv2', scope, 'regional/managedruleset/*/*')],
   },
   {
+    sid: 'EventRules',
+    resourceTypes: ['aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target'],
+    actions: ['events:PutRule', 'events:DeleteRule', 'events:EnableRule', 'events:DisableRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource', 'events:UntagResource'],
+    resources: (scope) => [arn('events', scope, `rule/${prefix(scope)}-*`)],
+  },
+  {
     sid: 'Pipes',
     resourceTypes: ['aws_pipes_pipe'],
     actions: ['pipes:CreatePipe', 'pipes:UpdatePipe', 'pipes:DeletePipe', 'pipes:StartPipe', 'pipes:StopPipe', 'pipes:TagResource', 'pipes:UntagResource'],

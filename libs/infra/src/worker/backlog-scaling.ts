@@ -21,7 +21,11 @@ export interface BacklogScalingProps {
  * - target tracking on backlog per task, (visible + in flight) / RunningTaskCount (metric math over
  *   SQS and Container Insights), which scales out and back in to zero;
  * - a step policy that starts the first task: target tracking is proportional to the running count,
- *   so from zero tasks it cannot scale out. Its alarm fires only while messages wait and no task runs.
+ *   so from zero tasks it cannot scale out. Its alarm fires only while messages wait and the
+ *   service's desired count is 0, and it sets the count to exactly 1: while that task starts, the
+ *   alarm (still in ALARM until the metric shows it) cannot add a second one, as a step of +1 after
+ *   its cooldown could. The queue keeps publishing metrics because ingest's readiness check calls
+ *   GetQueueAttributes on it (docs/infrastructure.md, scaling from zero).
  */
 export class BacklogScaling extends Construct {
   readonly target: AppautoscalingTarget;
@@ -99,8 +103,8 @@ export class BacklogScaling extends Construct {
       scalableDimension: this.target.scalableDimension,
       resourceId: this.target.resourceId,
       stepScalingPolicyConfiguration: {
-        adjustmentType: 'ChangeInCapacity',
-        cooldown: 300,
+        adjustmentType: 'ExactCapacity',
+        cooldown: 60,
         metricAggregationType: 'Maximum',
         stepAdjustment: [{ metricIntervalLowerBound: '0', scalingAdjustment: 1 }],
       },
@@ -108,7 +112,7 @@ export class BacklogScaling extends Construct {
 
     this.scaleFromZeroAlarm = new CloudwatchMetricAlarm(this, 'ScaleFromZeroAlarm', {
       alarmName: `${name}-scale-from-zero`,
-      alarmDescription: 'Messages are waiting and no worker task runs: start one',
+      alarmDescription: 'Messages are waiting and the worker is scaled to zero: start one',
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       threshold: 1,
       evaluationPeriods: 1,
@@ -127,11 +131,12 @@ export class BacklogScaling extends Construct {
           },
         },
         {
-          id: 'running',
+          // desired, not running: a task that is starting must not count as missing
+          id: 'desired',
           returnData: false,
           metric: {
             namespace: 'ECS/ContainerInsights',
-            metricName: 'RunningTaskCount',
+            metricName: 'DesiredTaskCount',
             dimensions: { ClusterName: props.cluster.cluster.name, ServiceName: props.service.name },
             stat: 'Maximum',
             period: 60,
@@ -139,8 +144,8 @@ export class BacklogScaling extends Construct {
         },
         {
           id: 'idleWithBacklog',
-          label: 'Messages waiting with no task running',
-          expression: 'IF(visible > 0 AND FILL(running, 0) == 0, 1, 0)',
+          label: 'Messages waiting with the worker scaled to zero',
+          expression: 'IF(visible > 0 AND FILL(desired, 0) == 0, 1, 0)',
           returnData: true,
         },
       ],

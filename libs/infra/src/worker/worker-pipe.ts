@@ -21,6 +21,8 @@ export interface WorkerPipeProps {
   readonly securityGroup: SecurityGroup;
   readonly region: string;
   readonly logGroup: CloudwatchLogGroup;
+  /** The task group the pipe gives its tasks (`detail.group` of their events, which the task-stopped rules match). */
+  readonly taskGroup: string;
   /** What the pipe logs (OFF, ERROR, INFO, TRACE). @default "ERROR" */
   readonly logLevel?: 'OFF' | 'ERROR' | 'INFO' | 'TRACE';
 }
@@ -32,7 +34,11 @@ export interface WorkerPipeProps {
  * task family on this cluster and pass its two roles, nothing else.
  *
  * The pipe deletes the message once RunTask succeeds, before the task runs: the worker itself
- * re-enqueues (attempt + 1) or dead-letters a message it fails to process.
+ * re-enqueues (attempt + 1) or dead-letters a message it fails to process, and the task-stopped
+ * rules (TaskStoppedHandBack) hand back the message of a task that never got that far. Those rules
+ * read the body positionally, so the override is one container (the worker) with one variable.
+ * Capacity is FARGATE_SPOT only, by choice: a base on FARGATE would make every RunTask (one task
+ * each) on-demand; an interruption is a SIGTERM the worker answers by handing its message back.
  */
 export class WorkerPipe extends Construct {
   readonly pipe: PipesPipe;
@@ -78,6 +84,7 @@ export class WorkerPipe extends Construct {
         ecsTaskParameters: {
           taskDefinitionArn: taskDefinition.arn,
           taskCount: 1,
+          group: props.taskGroup,
           capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }],
           platformVersion: 'LATEST',
           enableEcsManagedTags: true,

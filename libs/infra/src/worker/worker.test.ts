@@ -22,6 +22,9 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { Cluster } from '../platform/cluster.js';
 import { BacklogScaling } from './backlog-scaling.js';
 import { Worker, type WorkerProps } from './worker.js';
+import { HAND_BACK_TEMPLATE, TASK_BODY_PATH, handBackPrefix } from '@docflow/contracts';
+import { taskStoppedRulePrefix } from './task-stopped-hand-back.js';
+import { PIPE_BODY_VARIABLE } from './worker-pipe.js';
 
 type WorkerOverrides = Partial<Pick<WorkerProps, 'maxCount' | 'backlogPerTask' | 'capacityProvider' | 'pipeLogRetentionDays'>>;
 
@@ -34,7 +37,7 @@ function synthWorker(mode: WorkerMode, overrides: WorkerOverrides = {}): Terrafo
     namePrefix: 'docflow-test',
     network,
     databaseClients: [securityGroups.of('worker')],
-    queues: { visibilityTimeoutSeconds: 720 },
+    queues: { visibilityTimeoutSeconds: 720, ...(lean ? { acceptRulesNamed: taskStoppedRulePrefix('docflow-test') } : {}) },
   });
   new Worker(stack, 'Worker', {
     namePrefix: 'docflow-test',
@@ -121,9 +124,84 @@ describe('Worker', () => {
     });
 
     it('WHEN poll-mode settings are given THEN it refuses them', () => {
-      expect(() => synthWorker('pipe', { maxCount: 4 })).toThrow(
-        'Worker: maxCount, backlogPerTask and capacityProvider configure the poll-mode service; pipe mode runs one FARGATE_SPOT task per message',
+      expect(() => synthWorker('pipe', { backlogPerTask: 4 })).toThrow(
+        'Worker: backlogPerTask and capacityProvider configure the poll-mode service; pipe mode runs one FARGATE_SPOT task per message',
       );
+    });
+
+    it('THEN maxCount is no setting silently ignored: it caps the tasks processing at once (WORKER_PIPE_MAX_TASKS, the worker gate)', () => {
+      const environmentOf = (synthesized: TerraformJson) =>
+        Object.fromEntries(
+          (at(containerDefinitionsOf(onlyResource(synthesized, 'aws_ecs_task_definition')), 0)['environment'] as { name: string; value: string }[]).map(
+            ({ name, value }) => [name, value],
+          ),
+        );
+      expect(environmentOf(json)['WORKER_PIPE_MAX_TASKS']).toBe('1');
+      expect(environmentOf(synthWorker('pipe', { maxCount: 3 }))['WORKER_PIPE_MAX_TASKS']).toBe('3');
+      expect(() => synthWorker('pipe', { maxCount: 0 })).toThrow('Worker: maxCount must be a positive integer, got 0');
+    });
+
+    describe('AND a task that stops before finishing with its message', () => {
+      const definition = at(containerDefinitionsOf(onlyResource(json, 'aws_ecs_task_definition')), 0);
+      const environment = Object.fromEntries((definition['environment'] as { name: string; value: string }[]).map(({ name, value }) => [name, value]));
+      const rule = (suffix: string) => findResource(json, 'aws_cloudwatch_event_rule', ({ block }) => block['name'] === `docflow-test-task-stopped-${suffix}`);
+      const targetOf = (ruleName: string) => findResource(json, 'aws_cloudwatch_event_target', ({ block }) => block['rule'] === `\${aws_cloudwatch_event_rule.${ruleName}.name}`).block;
+      const patternOf = (suffix: string) => JSON.parse(rule(suffix).block['event_pattern'] as string) as { detail: Record<string, unknown> };
+
+      it('THEN the pipe puts exactly one override, the task definition container, with one variable: where the rules read the body', () => {
+        const overrides = ecs['overrides']['container_override'] as { name: string; environment: { name: string; value: string }[] }[];
+        expect(overrides).toHaveLength(1);
+        expect(at(overrides, 0).name).toBe(definition['name']);
+        expect(at(overrides, 0).environment).toEqual([{ name: PIPE_BODY_VARIABLE, value: '$.body' }]);
+        expect(TASK_BODY_PATH).toBe(`$.detail.overrides.containerOverrides[0].environment[0].value`);
+        expect(ecs['group']).toBe('docflow-test-worker-pipe');
+      });
+
+      it("THEN two rules watch this cluster's STOPPED tasks of the pipe's group whose worker did not finish (exit other than 0 and 10, or none)", () => {
+        for (const suffix of ['hand-back', 'dead-letter']) {
+          const { detail } = patternOf(suffix);
+          expect(patternOf(suffix)).toMatchObject({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] });
+          expect(detail).toMatchObject({
+            clusterArn: [expect.stringMatching(/^\$\{aws_ecs_cluster\.\w+\.arn\}$/)],
+            group: [ecs['group']],
+            lastStatus: ['STOPPED'],
+            overrides: { containerOverrides: { name: [definition['name']], environment: { name: [PIPE_BODY_VARIABLE] } } },
+            $or: [
+              { containers: { name: [definition['name']], exitCode: [{ 'anything-but': [0, 10] }] } },
+              { containers: { name: [definition['name']], exitCode: [{ exists: false }] } },
+            ],
+          });
+        }
+        // the limit is the worker's own: a body handed back WORKER_MAX_ATTEMPTS - 1 times goes to the DLQ
+        const limit = Number(environment['WORKER_MAX_ATTEMPTS']) - 1;
+        const valueOf = (suffix: string) => (patternOf(suffix).detail['overrides'] as { containerOverrides: { environment: { value: unknown } } }).containerOverrides.environment.value;
+        expect(valueOf('hand-back')).toEqual([{ 'anything-but': { prefix: handBackPrefix(limit) } }]);
+        expect(valueOf('dead-letter')).toEqual([{ prefix: handBackPrefix(limit) }]);
+      });
+
+      it('THEN the hand-back goes to the queue and the last one to the DLQ, through the input path into the override, with no role, and undeliverable events go whole to the DLQ', () => {
+        const queueArn = expect.stringMatching(/^\$\{aws_sqs_queue\.Data_Queues_Queue_\w+\.arn\}$/);
+        const dlqArn = expect.stringMatching(/^\$\{aws_sqs_queue\.Data_Queues_DeadLetterQueue_\w+\.arn\}$/);
+        for (const [suffix, arn] of [['hand-back', queueArn], ['dead-letter', dlqArn]] as const) {
+          const target = targetOf(rule(suffix).name);
+          expect(target).toMatchObject({ arn, input_transformer: { input_paths: { body: TASK_BODY_PATH }, input_template: HAND_BACK_TEMPLATE }, dead_letter_config: { arn: dlqArn } });
+          expect(target['role_arn']).toBeUndefined();
+          expect(target['retry_policy']).toEqual({ maximum_retry_attempts: 185, maximum_event_age_in_seconds: 86_400 });
+        }
+      });
+
+      it("THEN both queues admit exactly this environment's task-stopped rules, beside the TLS-only deny", () => {
+        for (const name of ['Queue', 'DeadLetterQueue']) {
+          const policy = JSON.parse(findResource(json, 'aws_sqs_queue_policy', ({ name: id }) => id.includes(`Queues_${name}TlsOnly`)).block['policy'] as string) as { Statement: Record<string, unknown>[] };
+          expect(policy.Statement.map((statement) => statement['Sid'])).toEqual(['DenyInsecureTransport', 'AllowTaskStoppedRules']);
+          expect(at(policy.Statement, 1)).toMatchObject({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: { ArnLike: { 'aws:SourceArn': expect.stringMatching(/^arn:aws:events:\*:\$\{data\.aws_caller_identity\.\w+\.account_id\}:rule\/docflow-test-task-stopped-\*$/) } },
+          });
+        }
+      });
     });
   });
 
@@ -150,11 +228,17 @@ describe('Worker', () => {
       expect(metrics[3]).toMatchObject({ expression: '(visible + inflight) / running', return_data: true });
     });
 
-    it('THEN a step policy starts the first task when messages wait and none runs', () => {
+    it('THEN a step policy sets exactly one task when messages wait and the desired count is zero (never a second while the first starts)', () => {
       const step = findResource(json, 'aws_appautoscaling_policy', ({ block }) => block['policy_type'] === 'StepScaling');
-      expect(step.block['step_scaling_policy_configuration']).toMatchObject({ adjustment_type: 'ChangeInCapacity', step_adjustment: [{ scaling_adjustment: 1 }] });
+      expect(step.block['step_scaling_policy_configuration']).toMatchObject({
+        adjustment_type: 'ExactCapacity',
+        step_adjustment: [{ metric_interval_lower_bound: '0', scaling_adjustment: 1 }],
+      });
       const alarm = onlyResource(json, 'aws_cloudwatch_metric_alarm');
-      expect(alarm['metric_query'][2]).toMatchObject({ expression: 'IF(visible > 0 AND FILL(running, 0) == 0, 1, 0)', return_data: true });
+      expect(alarm['metric_query'][1].metric).toMatchObject({ namespace: 'ECS/ContainerInsights', metric_name: 'DesiredTaskCount', period: 60 });
+      expect(alarm['metric_query'][2]).toMatchObject({ expression: 'IF(visible > 0 AND FILL(desired, 0) == 0, 1, 0)', return_data: true });
+      // an idle queue publishes nothing: no data is no reason to start a task
+      expect(alarm).toMatchObject({ treat_missing_data: 'notBreaching', evaluation_periods: 1, threshold: 1 });
       expect(alarm['alarm_actions']).toEqual([`\${aws_appautoscaling_policy.${step.name}.arn}`]);
     });
 

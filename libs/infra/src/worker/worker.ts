@@ -17,7 +17,8 @@ import { MAX_STOP_TIMEOUT_SECONDS } from '../services/container.js';
 import { FargateTask } from '../services/fargate-task.js';
 import { serviceDeployment } from '../services/service-deployment.js';
 import { BacklogScaling } from './backlog-scaling.js';
-import { WorkerPipe } from './worker-pipe.js';
+import { TaskStoppedHandBack } from './task-stopped-hand-back.js';
+import { PIPE_BODY_VARIABLE, WorkerPipe } from './worker-pipe.js';
 
 export interface WorkerProps {
   readonly namePrefix: string;
@@ -42,7 +43,7 @@ export interface WorkerProps {
   readonly database: DatabaseConnection;
   /** Plain variables every docflow app gets (DOCFLOW_ENV, LOG_LEVEL, AWS_REGION). @default {} */
   readonly environment?: Readonly<Record<string, string>>;
-  /** poll: autoscaling ceiling. @default 1 */
+  /** poll: autoscaling ceiling. pipe: tasks that may process at once (WORKER_PIPE_MAX_TASKS, the worker's gate). @default 1 */
   readonly maxCount?: number;
   /** poll: backlog per task the tracking policy keeps. @default 10 */
   readonly backlogPerTask?: number;
@@ -69,6 +70,8 @@ export class Worker extends Construct {
   readonly service?: EcsService;
   readonly scaling?: BacklogScaling;
   readonly pipe?: WorkerPipe;
+  /** pipe: the rules that hand back the message of a task that stopped without finishing with it. */
+  readonly taskStopped?: TaskStoppedHandBack;
   readonly workerName: string;
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
@@ -79,11 +82,12 @@ export class Worker extends Construct {
     const stopTimeoutSeconds = props.stopTimeoutSeconds ?? MAX_STOP_TIMEOUT_SECONDS;
     const pipeLogRetentionDays = props.pipeLogRetentionDays ?? 30;
 
-    if (props.mode === 'pipe' && (props.maxCount !== undefined || props.backlogPerTask !== undefined || props.capacityProvider !== undefined)) {
+    if (props.mode === 'pipe' && (props.backlogPerTask !== undefined || props.capacityProvider !== undefined)) {
       throw new Error(
-        'Worker: maxCount, backlogPerTask and capacityProvider configure the poll-mode service; pipe mode runs one FARGATE_SPOT task per message',
+        'Worker: backlogPerTask and capacityProvider configure the poll-mode service; pipe mode runs one FARGATE_SPOT task per message',
       );
     }
+    if (!Number.isInteger(maxCount) || maxCount < 1) throw new Error(`Worker: maxCount must be a positive integer, got ${maxCount}`);
     if (props.mode === 'poll' && props.pipeLogRetentionDays !== undefined) {
       throw new Error('Worker: pipeLogRetentionDays applies to pipe mode only');
     }
@@ -124,7 +128,8 @@ export class Worker extends Construct {
         // finish in-flight work before ECS's SIGKILL
         SHUTDOWN_TIMEOUT_MS: String((stopTimeoutSeconds - 10) * 1000),
         // a pipe-mode task handles one message; many may run at once against a small database
-        ...(props.mode === 'pipe' ? { DB_POOL_MAX: '2' } : {}),
+        // and Pipes cannot cap them: at most maxCount process at once (a gate of advisory locks)
+        ...(props.mode === 'pipe' ? { DB_POOL_MAX: '2', WORKER_PIPE_MAX_TASKS: String(maxCount) } : {}),
       },
       secrets: props.database.secrets,
       tags: { [PROCESSING_TIMEOUT_TAG]: String(props.processingTimeoutSeconds) },
@@ -140,8 +145,10 @@ export class Worker extends Construct {
     });
 
     if (props.mode === 'pipe') {
+      const taskGroup = `${this.workerName}-pipe`;
       this.pipe = new WorkerPipe(this, 'Pipe', {
         pipeName: this.workerName,
+        taskGroup,
         queue,
         cluster: props.cluster,
         task: this.task,
@@ -149,6 +156,16 @@ export class Worker extends Construct {
         securityGroup: props.securityGroup,
         region: props.region,
         logGroup: logGroupWithRetention(this, 'PipeLogs', { name: `/${props.namePrefix}/worker-pipe`, retentionDays: pipeLogRetentionDays, kmsKeyArn: props.logKmsKeyArn }),
+      });
+      this.taskStopped = new TaskStoppedHandBack(this, 'TaskStopped', {
+        namePrefix: props.namePrefix,
+        clusterArn: props.cluster.cluster.arn,
+        group: taskGroup,
+        containerName: this.task.containerName,
+        bodyVariable: PIPE_BODY_VARIABLE,
+        handBackLimit: props.queues.maxReceiveCount,
+        queue,
+        deadLetterQueue,
       });
       return;
     }
