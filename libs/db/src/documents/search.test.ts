@@ -1,4 +1,5 @@
 import { DocumentListSchema, type DocumentList } from '@docflow/contracts';
+import { seededRandom } from '@docflow/local/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEARCH_TEXT_CHARS } from '../migrations/search-settings.js';
 import { documentFixture, emptyDocuments, startTestDatabase, type TestDatabase } from '../testing/index.js';
@@ -64,41 +65,102 @@ describe('search as a person expects it', () => {
   });
 });
 
-describe('search at scale: broad queries ranked over precomputed candidates', () => {
+describe('search at scale: exact one-word ranks without reading vectors', () => {
+  it('lists a one-word query in exact ts_rank order at every depth, merging listed words and words found once', async () => {
+    // "heron" once in some texts (ranked by rank_floor), repeated or in a title in others (listed)
+    for (let i = 1; i <= 6; i += 1) await upsert(`heron ${'filler words make the text longer '.repeat(i)}`);
+    for (let i = 1; i <= 4; i += 1) await upsert(`${'heron '.repeat(i + 1)} ${'more filler for the heron page '.repeat(3 * i)}`);
+    await db.documents.upsert(documentFixture({ title: 'Heron', text: 'about birds' }));
+    await db.documents.upsert(documentFixture({ title: 'The grey heron', text: `a heron stands ${'in the reeds '.repeat(9)}` }));
+    await db.documents.upsert(documentFixture({ text: 'a heron at the very end, in a short text' }));
+
+    const exact = await exactOrder('heron');
+    expect(exact).toHaveLength(13);
+    const { ids, pages } = await listAll(db.documents, 'heron');
+    expect(pages.every((page) => page.ranking === 'exact')).toBe(true);
+    expect(ids).toEqual(exact);
+    // the very same float as ts_rank, not an approximation
+    for (const item of pages.flatMap((page) => page.items)) expect(item.rank).toBe(await tsRank(item.id, 'heron'));
+    // documents found by their title alone show the opening of their text; the others their match
+    for (const item of pages.flatMap((page) => page.items)) {
+      if (item.title === 'Heron') expect(item.excerpt).toBe('about birds');
+      else expect(item.excerpt).toContain('<mark>heron</mark>');
+    }
+  });
+
+  it("gives every word of a document ts_rank's exact rank: listed in document_terms, or rank_floor for a word found once in the text", async () => {
+    // seeded documents of every length and weight mix: titles that repeat words of the text,
+    // a word repeated 300 times (a tsvector keeps 255 positions of a word)
+    const next = seededRandom(7);
+    const words = Array.from({ length: 60 }, (_, i) => `w${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}ord`);
+    const pick = () => words[Math.floor(next() ** 2 * words.length)] as string;
+    for (let d = 0; d < 40; d += 1) {
+      const text = Array.from({ length: 1 + Math.floor(next() * (d % 10 === 9 ? 2_000 : 200)) }, pick).join(' ');
+      const title = d % 3 === 0 ? null : Array.from({ length: 1 + Math.floor(next() * 6) }, pick).join(' ');
+      await db.documents.upsert(documentFixture({ title, text: d === 39 ? `${'wzzord '.repeat(300)} ${text}` : text }));
+    }
+    const { rows } = await db.pool.query<{ lexeme: string; weights: string[]; expected: number; listed: number | null; in_text: boolean | null; floor: number }>(
+      `SELECT u.lexeme, u.weights, ts_rank(d.search, quote_literal(u.lexeme)::tsquery, 1) AS expected,
+              t.rank AS listed, t.in_text, d.rank_floor AS floor
+       FROM documents d CROSS JOIN LATERAL unnest(d.search) u
+       LEFT JOIN document_terms t ON t.id = d.id AND t.lexeme = u.lexeme`,
+    );
+    expect(rows.length).toBeGreaterThan(1_000);
+    const once = rows.filter((row) => row.weights.length === 1 && row.weights[0] === 'B');
+    const others = rows.filter((row) => !once.includes(row));
+    expect(once.length).toBeGreaterThan(100);
+    expect(others.length).toBeGreaterThan(100);
+    expect(Math.max(...others.map((row) => row.weights.length))).toBe(255);
+    for (const row of once) {
+      expect(row.listed, row.lexeme).toBeNull();
+      expect(row.floor, row.lexeme).toBe(row.expected);
+    }
+    for (const row of others) {
+      expect(row.listed, `${row.lexeme} ${row.weights.join('')}`).toBe(row.expected);
+      expect(row.in_text, row.lexeme).toBe(row.weights.includes('B'));
+    }
+  });
+
+  it("keeps a document's ranks in step with its title and text", async () => {
+    const doc = documentFixture({ title: 'Kestrel', text: 'kestrel kestrel hovering over the field' });
+    await db.documents.upsert(doc);
+    const state = async () => ({
+      floor: (await db.pool.query<{ rank_floor: number }>('SELECT rank_floor FROM documents WHERE id = $1', [doc.id])).rows[0]?.rank_floor,
+      terms: (await db.pool.query<{ lexeme: string; rank: number }>('SELECT lexeme, rank FROM document_terms WHERE id = $1 ORDER BY lexeme', [doc.id])).rows,
+    });
+    const before = await state();
+    // field and hover are found once in the text: not listed
+    expect(before.terms.map((term) => term.lexeme)).toEqual(['kestrel']);
+    expect(before.floor).toBe(await tsRank(doc.id, 'field'));
+
+    await db.documents.upsert(doc); // a re-delivery changes nothing
+    expect(await state()).toEqual(before);
+    await db.documents.upsert({ ...doc, title: 'Field notes' });
+    const after = await state();
+    expect(after.terms.map((term) => term.lexeme)).toEqual(['field', 'kestrel', 'note']);
+    expect(after.floor).toBe(await tsRank(doc.id, 'hovering'));
+    expect(after.floor).toBeLessThan(before.floor ?? 0);
+  });
+});
+
+describe('search at scale: broad queries of several words ranked over precomputed candidates', () => {
   // tiny thresholds, so that a few documents make a "broad" query
   const bounded = () => new DocumentsRepository(db.pool, { exactRankLimit: 4, candidatesPerTerm: 6 });
 
-  async function exactOrder(q: string): Promise<string[]> {
-    const { rows } = await db.pool.query<{ id: string }>(
-      `SELECT id FROM documents WHERE search @@ websearch_to_tsquery('docflow_english', $1)
-       ORDER BY ts_rank(search, websearch_to_tsquery('docflow_english', $1), 1) DESC, id DESC`,
-      [q],
-    );
-    return rows.map((row) => row.id);
-  }
-
-  it('ranks a broad query over the documents where its word weighs most, with the exact ts_rank order among them', async () => {
-    // "heron" in every document, 1 to 10 times, once in a title
-    const docs: string[] = [];
-    for (let i = 1; i <= 10; i += 1) docs.push(await upsert(`${'heron '.repeat(i)} ${'filler words make the text longer '.repeat(10 - i)}`));
-    const titled = documentFixture({ title: 'Heron', text: 'about birds' });
-    await db.documents.upsert(titled);
+  it('ranks the best documents of each word, with the exact ts_rank order among them', async () => {
+    for (let i = 1; i <= 10; i += 1) await upsert(`${'heron '.repeat(i)} ${'filler words make the text longer '.repeat(10 - i)}`);
     // the choice rests on PostgreSQL's estimate, from the statistics autovacuum keeps
     await db.pool.query('ANALYZE documents');
-
-    // one word: read in rank order from the precomputed ranks, which are ts_rank's
-    const exact = await exactOrder('heron');
-    const { ids: oneWord, pages } = await listAll(bounded(), 'heron');
-    expect(pages.every((page) => page.ranking === 'bounded')).toBe(true);
-    expect(oneWord).toEqual(exact);
-    for (const item of pages.flatMap((page) => page.items)) expect(item.rank).toBeCloseTo(await tsRank(item.id, 'heron'), 6);
+    // one word is exact whatever its estimate
+    expect((await bounded().list({ q: 'heron', limit: 3 })).ranking).toBe('exact');
 
     // two words: the best candidates of each (6 here), ranked with ts_rank, and the listing ends there
-    const { ids: twoWords, pages: twoWordPages } = await listAll(bounded(), 'heron filler');
-    expect(twoWordPages[0]?.ranking).toBe('bounded');
+    const { ids: twoWords, pages } = await listAll(bounded(), 'heron filler');
+    expect(pages[0]?.ranking).toBe('bounded');
     expect(twoWords.length).toBeLessThanOrEqual(12);
     const exactTwo = await exactOrder('heron filler');
     expect(twoWords).toEqual(exactTwo.filter((id) => twoWords.includes(id)));
+    for (const item of pages.flatMap((page) => page.items)) expect(item.rank).toBe(await tsRank(item.id, 'heron filler'));
   });
 
   it('ranks every match when a broad query has fewer candidate matches than a page (a phrase of common words)', async () => {
@@ -110,26 +172,16 @@ describe('search at scale: broad queries ranked over precomputed candidates', ()
     expect(page.ranking).toBe('exact');
     expect(page.items.map((item) => item.id)).toEqual(await exactOrder('"calm storm"'));
   });
-
-  it("keeps each document's weightiest words in step with its text, and ranks them as ts_rank does", async () => {
-    const doc = documentFixture({ title: 'Kestrel', text: 'kestrel kestrel hovering over the field' });
-    await db.documents.upsert(doc);
-    const terms = async () =>
-      (await db.pool.query<{ lexeme: string; impact: number; rank: number }>(
-        `SELECT t.lexeme, t.impact, ts_rank(d.search, t.lexeme::tsquery, 1) AS rank
-         FROM document_terms t JOIN documents d USING (id) WHERE t.id = $1 ORDER BY t.impact DESC, t.lexeme`,
-        [doc.id],
-      )).rows;
-    const before = await terms();
-    expect(before.map((term) => term.lexeme)).toEqual(['kestrel', 'field', 'hover']);
-    for (const term of before) expect(term.impact).toBeCloseTo(term.rank, 6);
-
-    await db.documents.upsert(doc); // a re-delivery changes nothing
-    expect(await terms()).toEqual(before);
-    await db.documents.upsert({ ...doc, title: 'Falcon' });
-    expect((await terms()).map((term) => term.lexeme)).toEqual(['falcon', 'kestrel', 'field', 'hover']);
-  });
 });
+
+async function exactOrder(q: string): Promise<string[]> {
+  const { rows } = await db.pool.query<{ id: string }>(
+    `SELECT id FROM documents WHERE search @@ websearch_to_tsquery('docflow_english', $1)
+     ORDER BY ts_rank(search, websearch_to_tsquery('docflow_english', $1), 1) DESC, id DESC`,
+    [q],
+  );
+  return rows.map((row) => row.id);
+}
 
 async function listAll(documents: DocumentsRepository, q: string) {
   const ids: string[] = [];

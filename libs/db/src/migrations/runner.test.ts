@@ -2,7 +2,8 @@ import type { DatabaseConfig } from '@docflow/config';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '@docflow/observability/testing';
-import { startTestDatabase, type TestDatabase } from '../testing/index.js';
+import { DocumentsRepository } from '../documents/repository.js';
+import { documentFixture, startTestDatabase, type TestDatabase } from '../testing/index.js';
 import { createPool, type Pool } from '../pool.js';
 import { MIGRATIONS } from './index.js';
 import { MIGRATION_LOCK_KEY, MigrationChecksumError, migrate } from './runner.js';
@@ -155,5 +156,33 @@ describe('migrate', () => {
     await migrate(pool, { logger: silent, migrations: [first] });
     const { rows } = await pool.query<{ statement_timeout: string }>('SHOW statement_timeout');
     expect(rows[0]?.statement_timeout).toBe('10s');
+  });
+
+  it('upgrades a database that holds documents: search-word-ranks ranks what is already there', async () => {
+    const pool = await freshPool();
+    const before = MIGRATIONS.filter((migration) => migration.version < 5);
+    await migrate(pool, { logger: silent, migrations: before });
+    const documents = new DocumentsRepository(pool);
+    const docs = [
+      documentFixture({ title: 'Osprey', text: 'the osprey dives, the osprey rises with a fish' }),
+      documentFixture({ text: 'an osprey nest on a pole by the river' }),
+      documentFixture({ title: 'River birds', text: 'herons and kingfishers' }),
+    ];
+    for (const doc of docs) await documents.upsert(doc);
+
+    await migrate(pool, { logger: silent });
+    const { rows } = await pool.query<{ weights: string[]; expected: number; listed: number | null; floor: number }>(
+      `SELECT u.weights, ts_rank(d.search, quote_literal(u.lexeme)::tsquery, 1) AS expected, t.rank AS listed, d.rank_floor AS floor
+       FROM documents d CROSS JOIN LATERAL unnest(d.search) u LEFT JOIN document_terms t ON t.id = d.id AND t.lexeme = u.lexeme`,
+    );
+    expect(rows.length).toBeGreaterThan(10);
+    for (const row of rows) expect(row.weights.join('') === 'B' ? row.floor : row.listed).toBe(row.expected);
+    // and the search column is kept up to date by its trigger from now on
+    await documents.upsert({ ...docs[1]!, title: 'Osprey nest' });
+    const page = await documents.list({ q: 'nest', limit: 5 });
+    expect(page.items.map((item) => item.id)).toEqual([docs[1]!.id]);
+    expect(page.items[0]?.rank).toBe(
+      (await pool.query<{ rank: number }>(`SELECT ts_rank(search, 'nest'::tsquery, 1) AS rank FROM documents WHERE id = $1`, [docs[1]!.id])).rows[0]?.rank,
+    );
   });
 });
