@@ -250,13 +250,13 @@ function boundedRanked(keyset: Keyset | undefined, perTerm: string): string {
       SELECT t.id FROM document_terms t WHERE t.lexeme = words.lexeme ORDER BY t.rank DESC, t.id DESC LIMIT ${perTerm}
     ) best
   ),
-  -- fetched by id, materialized: the planner cannot estimate "search @@ (a CTE)" and would
-  -- rather scan every match with the GIN index and join the candidates to them
-  candidate_documents AS MATERIALIZED (SELECT d.id, d.search FROM candidates JOIN documents d USING (id)),
+  -- which candidates match is the GIN index's answer (a bitmap of the query's matches, ANDed
+  -- with the candidates' ids): only the matches' vectors are read, once each, by ts_rank
   ranked AS (
     SELECT m.id, m.rank, true AS locate
     FROM (
-      SELECT c.id, ts_rank(c.search, query.tsq, 1) AS rank FROM candidate_documents c CROSS JOIN query WHERE c.search @@ query.tsq
+      SELECT d.id, ts_rank(d.search, (SELECT tsq FROM query), 1) AS rank FROM documents d
+      WHERE d.id = ANY (ARRAY(SELECT id FROM candidates)) AND d.search @@ (SELECT tsq FROM query)
     ) m
     ${afterMatch}
     ORDER BY m.rank DESC, m.id DESC
