@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import { isUnrestrictable as isUnscopedAction } from '@docflow/guardrails';
 import { accountIdOf } from './account.js';
 
 export type Condition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
@@ -43,23 +44,11 @@ export function allow(actions: readonly string[], resources: readonly string[], 
 }
 
 /**
- * Actions that AWS does not scope to a resource, so their statement must say `Resource: "*"`. Only
- * these may be granted on `*`; everything else names its resources.
+ * Actions that AWS does not scope to a resource, so their statement must say `Resource: "*"`: the
+ * policy's list (CKV_AWS_355 reads the same one). Only these may be granted on `*`; everything else
+ * names its resources.
  */
-export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
-  'ecr:GetAuthorizationToken',
-  'ecs:RegisterTaskDefinition',
-  'ecs:DeregisterTaskDefinition',
-  'logs:PutResourcePolicy',
-  'logs:DeleteResourcePolicy',
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'route53:CreateHostedZone',
-  'servicediscovery:CreatePrivateDnsNamespace',
-]);
+export { isUnscopedAction };
 
 /** Problems with a set of statements (a wildcard action, a `*` resource for a scoped action). */
 export function statementProblems(statements: readonly PolicyStatement[]): string[] {
@@ -68,7 +57,7 @@ export function statementProblems(statements: readonly PolicyStatement[]): strin
     if (statement.Effect !== 'Allow') continue;
     for (const action of statement.Action) {
       if (action.includes('*')) problems.push(`action "${action}" is a wildcard; list the actions`);
-      if (statement.Resource.includes('*') && !UNSCOPED_ACTIONS.has(action)) {
+      if (statement.Resource.includes('*') && !isUnscopedAction(action)) {
         problems.push(`action "${action}" is granted on every resource ("*"); name the resources`);
       }
     }

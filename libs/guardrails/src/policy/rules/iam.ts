@@ -142,7 +142,8 @@ function isPermissionsBoundary(context: StackContext, policy: Resource): boolean
   return byName || byReference || byCondition;
 }
 
-const isUnrestrictable = (action: string) => UNRESTRICTABLE_ACTIONS.some((pattern) => actionCovers(pattern, action));
+/** Whether AWS scopes `action` to no resource, so that it can only be granted on `*`. */
+export const isUnrestrictable = (action: string) => UNRESTRICTABLE_ACTIONS.some((pattern) => actionCovers(pattern, action));
 
 const ACCOUNT_PRINCIPAL = /^AWS:(\d{12}|arn:aws:iam::\d{12}:root)$/;
 const ADMINISTRATOR_ACCESS = /:policy\/AdministratorAccess$/;

@@ -33,4 +33,4 @@ export const RULES: readonly Rule[] = [
 ];
 
 export { PRODUCTION_ENVIRONMENTS } from './rds.js';
-export { UNRESTRICTABLE_ACTIONS } from './iam.js';
+export { isUnrestrictable, UNRESTRICTABLE_ACTIONS } from './iam.js';
