@@ -49,12 +49,28 @@ export interface HttpConfig {
 
 export type DatabaseSsl = 'disable' | 'require' | 'verify-full';
 
+/**
+ * Where a connection's password comes from. `url`: the URL carries it (or needs none, as locally);
+ * `file`: a file that holds it, read again after an authentication failure; `secret`: a Secrets
+ * Manager secret (JSON with `username` and `password`), fetched when a connection opens and again
+ * after an authentication failure, so a rotation never needs a restart.
+ */
+export type DatabaseCredentials =
+  | { readonly kind: 'url' }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'secret'; readonly secretId: string; readonly aws: AwsConfig };
+
 export interface DatabaseConfig {
+  /** Host, port, database and user (and the password only for `credentials.kind` url). */
   readonly url: string;
+  /** @default { kind: 'url' } */
+  readonly credentials?: DatabaseCredentials;
   readonly ssl: DatabaseSsl;
   /** PEM bundle that signs the server certificate (verify-full), e.g. the RDS CA bundle. */
   readonly sslCaFile?: string;
   readonly poolMax: number;
+  /** Close a connection this long after it opened (when idle): new connections pick up a rotated password or a moved host. @default - never */
+  readonly maxLifetimeSeconds?: number;
   readonly statementTimeoutMs: number;
   /** Apply pending migrations at start-up (under an advisory lock, so replicas may race safely). */
   readonly migrate: boolean;
@@ -132,6 +148,8 @@ const queueVars = {
   DOCFLOW_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
 };
 
+const SECRET_ARN = z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN');
+
 const databaseVars = {
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DB_HOST: z.string().optional(),
@@ -139,9 +157,14 @@ const databaseVars = {
   DB_NAME: z.string().default('docflow'),
   DB_USER: z.string().optional(),
   DB_PASSWORD: z.string().optional(),
+  DB_PASSWORD_FILE: z.string().optional(),
+  DB_LOGIN_ARN: SECRET_ARN.optional(),
+  // another Secrets Manager (a stand-in in tests); AWS_ENDPOINT_URL stays the SQS/S3 emulator's
+  SECRETS_MANAGER_ENDPOINT_URL: z.url({ error: 'must be a URL' }).optional(),
   DB_SSL: z.enum(['disable', 'require', 'verify-full'], { error: 'must be disable, require or verify-full' }).optional(),
   DB_SSL_CA_FILE: z.string().optional(),
   DB_POOL_MAX: intVar(1, 100).default(10),
+  DB_POOL_MAX_LIFETIME_SECONDS: intVar(0, 86_400).default(0),
   DB_STATEMENT_TIMEOUT_MS: intVar(100, 600_000).default(15_000),
   DB_MIGRATE: boolVar().default(true),
 };
@@ -233,31 +256,88 @@ function bucket(vars: Vars<typeof queueVars>, isLocal: boolean, problems: Proble
   );
 }
 
-function database(vars: Vars<typeof databaseVars> & Vars<typeof commonVars>, isLocal: boolean, problems: Problems): DatabaseConfig {
+function databaseCredentials(vars: Vars<typeof databaseVars>, aws: AwsConfig, problems: Problems): DatabaseCredentials {
+  const given = (['DB_PASSWORD', 'DB_PASSWORD_FILE', 'DB_LOGIN_ARN'] as const).filter((name) => vars[name] !== undefined);
+  if (given.length > 1) problems.list.push(`${given.join(', ')}: set one (the password, a file that holds it, or the Secrets Manager secret with it)`);
+  if (vars.DB_LOGIN_ARN !== undefined) {
+    const endpoint = vars.SECRETS_MANAGER_ENDPOINT_URL ?? aws.endpoint;
+    return { kind: 'secret', secretId: vars.DB_LOGIN_ARN, aws: { ...aws, ...(endpoint !== undefined ? { endpoint } : {}) } };
+  }
+  if (vars.DB_PASSWORD_FILE !== undefined) return { kind: 'file', path: vars.DB_PASSWORD_FILE };
+  return { kind: 'url' };
+}
+
+function database(
+  vars: Vars<typeof databaseVars> & Vars<typeof commonVars>,
+  isLocal: boolean,
+  aws: AwsConfig,
+  problems: Problems,
+): DatabaseConfig {
+  const credentials = databaseCredentials(vars, aws, problems);
   let url = vars.DATABASE_URL;
   if (url === undefined && vars.DB_HOST !== undefined) {
     const user = problems.require(vars.DB_USER, 'DB_USER', 'when DB_HOST is set');
-    const password = problems.require(vars.DB_PASSWORD, 'DB_PASSWORD', 'when DB_HOST is set');
-    const auth = `${encodeURIComponent(user ?? '')}:${encodeURIComponent(password ?? '')}`;
-    url = `postgres://${auth}@${vars.DB_HOST}:${vars.DB_PORT}/${encodeURIComponent(vars.DB_NAME)}`;
+    if (credentials.kind === 'url') problems.require(vars.DB_PASSWORD, 'DB_PASSWORD', 'when DB_HOST is set (or DB_PASSWORD_FILE, or DB_LOGIN_ARN)');
+    const password = credentials.kind === 'url' ? `:${encodeURIComponent(vars.DB_PASSWORD ?? '')}` : '';
+    url = `postgres://${encodeURIComponent(user ?? '')}${password}@${vars.DB_HOST}:${vars.DB_PORT}/${encodeURIComponent(vars.DB_NAME)}`;
   }
   if (url === undefined && isLocal) url = localDatabaseUrl(vars.DOCFLOW_POSTGRES_PORT);
-  if (url === undefined) problems.list.push('DATABASE_URL: is required outside local mode (or DB_HOST, DB_USER, DB_PASSWORD)');
-  const ssl = vars.DB_SSL ?? (isLocal ? 'disable' : 'require');
-  if (ssl === 'verify-full') problems.require(vars.DB_SSL_CA_FILE, 'DB_SSL_CA_FILE', 'when DB_SSL is verify-full');
+  if (url === undefined) problems.list.push('DATABASE_URL: is required outside local mode (or DB_HOST, DB_USER and DB_PASSWORD, DB_PASSWORD_FILE or DB_LOGIN_ARN)');
+  // outside local mode the server's certificate is checked against a CA bundle (the images carry RDS's)
+  const ssl = vars.DB_SSL ?? (isLocal ? 'disable' : 'verify-full');
+  if (ssl === 'verify-full') problems.require(vars.DB_SSL_CA_FILE, 'DB_SSL_CA_FILE', 'when DB_SSL is verify-full (the default outside local mode)');
   return {
     url: url ?? '',
+    ...(credentials.kind !== 'url' ? { credentials } : {}),
     ssl,
     ...(vars.DB_SSL_CA_FILE ? { sslCaFile: vars.DB_SSL_CA_FILE } : {}),
     poolMax: vars.DB_POOL_MAX,
+    ...(vars.DB_POOL_MAX_LIFETIME_SECONDS > 0 ? { maxLifetimeSeconds: vars.DB_POOL_MAX_LIFETIME_SECONDS } : {}),
     statementTimeoutMs: vars.DB_STATEMENT_TIMEOUT_MS,
     migrate: vars.DB_MIGRATE,
   };
 }
 
+export interface DatabaseAdminConfig extends CommonConfig {
+  readonly aws: AwsConfig;
+  /** As the master user (its password from the RDS-managed secret, DB_LOGIN_ARN). */
+  readonly database: DatabaseConfig;
+  /** The Secrets Manager secret of each service's login role. */
+  readonly roleSecrets: { readonly api: string; readonly worker: string };
+  /** Where Secrets Manager answers (the regional endpoint unless SECRETS_MANAGER_ENDPOINT_URL names another). */
+  readonly secretsManager: AwsConfig;
+}
+
+const databaseAdminVars = {
+  DB_API_LOGIN_ARN: SECRET_ARN.optional(),
+  DB_WORKER_LOGIN_ARN: SECRET_ARN.optional(),
+};
+
 const ingestSchema = z.object({ ...commonVars, ...httpVars, ...awsVars, ...queueVars });
 const apiSchema = z.object({ ...commonVars, ...httpVars, ...databaseVars, ...awsVars, DOCFLOW_BUCKET: queueVars.DOCFLOW_BUCKET });
 const workerSchema = z.object({ ...commonVars, ...awsVars, ...queueVars, ...databaseVars, ...workerVars });
+
+const databaseAdminSchema = z.object({ ...commonVars, ...awsVars, ...databaseVars, ...databaseAdminVars });
+
+/** The database administration task (roles, migrations as the owner, password rotation): the master user's connection and the roles' secrets. */
+export function loadDatabaseAdminConfig(env: Env = process.env): DatabaseAdminConfig {
+  const vars = parseEnv('db-admin', databaseAdminSchema, env);
+  const problems = new Problems();
+  const base = common(vars);
+  const awsConfig = aws(vars, base.isLocal, problems);
+  const config: DatabaseAdminConfig = {
+    ...base,
+    aws: awsConfig,
+    database: database(vars, base.isLocal, awsConfig, problems),
+    secretsManager: { ...awsConfig, ...(vars.SECRETS_MANAGER_ENDPOINT_URL !== undefined ? { endpoint: vars.SECRETS_MANAGER_ENDPOINT_URL } : {}) },
+    roleSecrets: {
+      api: problems.require(vars.DB_API_LOGIN_ARN, 'DB_API_LOGIN_ARN', '(the api role\'s Secrets Manager secret)'),
+      worker: problems.require(vars.DB_WORKER_LOGIN_ARN, 'DB_WORKER_LOGIN_ARN', '(the worker role\'s Secrets Manager secret)'),
+    },
+  };
+  problems.throwIfAny('db-admin');
+  return config;
+}
 
 export function loadIngestConfig(env: Env = process.env): IngestConfig {
   const vars = parseEnv('ingest', ingestSchema, env);
@@ -278,11 +358,13 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
   const vars = parseEnv('api', apiSchema, env);
   const problems = new Problems();
   const base = common(vars);
+  const httpConfig = http(vars, base.isLocal, vars.DOCFLOW_API_PORT ?? LOCAL_DEFAULTS.apiPort, problems);
+  const awsConfig = aws(vars, base.isLocal, problems);
   const config: ApiConfig = {
     ...base,
-    http: http(vars, base.isLocal, vars.DOCFLOW_API_PORT ?? LOCAL_DEFAULTS.apiPort, problems),
-    database: database(vars, base.isLocal, problems),
-    aws: aws(vars, base.isLocal, problems),
+    http: httpConfig,
+    database: database(vars, base.isLocal, awsConfig, problems),
+    aws: awsConfig,
     bucket: bucket(vars, base.isLocal, problems),
   };
   problems.throwIfAny('api');
@@ -305,14 +387,15 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       `WORKER_CONCURRENCY: ${vars.WORKER_CONCURRENCY} messages at once need as many connections; DB_POOL_MAX is ${vars.DB_POOL_MAX}`,
     );
   }
+  const awsConfig = aws(vars, base.isLocal, problems);
   const config: WorkerConfig = {
     ...base,
     mode: vars.WORKER_MODE,
-    aws: aws(vars, base.isLocal, problems),
+    aws: awsConfig,
     queueUrl: queueUrl(vars, base.isLocal, problems),
     deadLetterQueueUrl,
     bucket: bucket(vars, base.isLocal, problems),
-    database: database(vars, base.isLocal, problems),
+    database: database(vars, base.isLocal, awsConfig, problems),
     concurrency: vars.WORKER_CONCURRENCY,
     maxAttempts: vars.WORKER_MAX_ATTEMPTS,
     visibilityTimeoutSeconds: vars.WORKER_VISIBILITY_TIMEOUT_SECONDS,

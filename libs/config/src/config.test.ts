@@ -31,6 +31,7 @@ const awsEnv = {
   DB_HOST: 'db.internal',
   DB_USER: 'docflow',
   DB_PASSWORD: 'p@ss word',
+  DB_SSL_CA_FILE: '/app/rds-ca-bundle.pem',
 };
 
 describe('local mode', () => {
@@ -74,7 +75,29 @@ describe('outside local mode', () => {
   it('builds the database URL from the parts ECS injects, escaping the password', () => {
     const api = loadApiConfig(awsEnv);
     expect(api.http.host).toBe('0.0.0.0');
-    expect(api.database).toMatchObject({ url: 'postgres://docflow:p%40ss%20word@db.internal:5432/docflow', ssl: 'require' });
+    expect(api.database).toMatchObject({ url: 'postgres://docflow:p%40ss%20word@db.internal:5432/docflow', ssl: 'verify-full', sslCaFile: '/app/rds-ca-bundle.pem' });
+  });
+
+  it('verifies the server certificate by default (verify-full) and names the CA bundle it needs', () => {
+    const { DB_SSL_CA_FILE: _ca, ...withoutCa } = awsEnv;
+    expect(problemsOf(() => loadApiConfig(withoutCa))).toEqual(['DB_SSL_CA_FILE: is required when DB_SSL is verify-full (the default outside local mode)']);
+    expect(loadApiConfig({ ...withoutCa, DB_SSL: 'require' }).database.ssl).toBe('require');
+  });
+
+  it('takes the password from a Secrets Manager secret (fetched per connection) or a file instead of the URL, one source only', () => {
+    const { DB_PASSWORD: _password, ...withoutPassword } = awsEnv;
+    const secretId = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:docflow-prod/db/api-AbCdEf';
+    const fromSecret = loadApiConfig({ ...withoutPassword, DB_USER: 'docflow_api', DB_LOGIN_ARN: secretId });
+    expect(fromSecret.database).toMatchObject({
+      url: 'postgres://docflow_api@db.internal:5432/docflow',
+      credentials: { kind: 'secret', secretId, aws: { region: 'eu-central-1' } },
+    });
+    expect(loadWorkerConfig({ ...withoutPassword, DB_PASSWORD_FILE: '/run/secrets/db' }).database.credentials).toEqual({ kind: 'file', path: '/run/secrets/db' });
+    expect(problemsOf(() => loadApiConfig({ ...awsEnv, DB_LOGIN_ARN: secretId }))).toEqual([
+      'DB_PASSWORD, DB_LOGIN_ARN: set one (the password, a file that holds it, or the Secrets Manager secret with it)',
+    ]);
+    expect(problemsOf(() => loadApiConfig({ ...withoutPassword, DB_LOGIN_ARN: 'docflow-prod/db/api' }))).toEqual(['DB_LOGIN_ARN: must be a Secrets Manager secret ARN (got "docflow-prod/db/api")']);
+    expect(problemsOf(() => loadApiConfig(withoutPassword))).toEqual(['DB_PASSWORD: is required when DB_HOST is set (or DB_PASSWORD_FILE, or DB_LOGIN_ARN)']);
   });
 
   it('accepts any environment of the infrastructure table, configured in full', () => {
@@ -101,7 +124,8 @@ describe('outside local mode', () => {
       'AWS_REGION: is required outside local mode',
       'DOCFLOW_QUEUE_URL: is required outside local mode',
       'DOCFLOW_BUCKET: is required outside local mode',
-      'DATABASE_URL: is required outside local mode (or DB_HOST, DB_USER, DB_PASSWORD)',
+      'DATABASE_URL: is required outside local mode (or DB_HOST, DB_USER and DB_PASSWORD, DB_PASSWORD_FILE or DB_LOGIN_ARN)',
+      'DB_SSL_CA_FILE: is required when DB_SSL is verify-full (the default outside local mode)',
     ]);
   });
 

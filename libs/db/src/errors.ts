@@ -1,7 +1,7 @@
 /**
  * Whether a database error means "PostgreSQL cannot serve right now" (unreachable, restarting,
- * out of connections, too slow) rather than "this query is wrong": the first is worth a 503 and
- * a retry, the second is a bug.
+ * out of connections, too slow, refusing credentials that are being rotated) rather than "this
+ * query is wrong": the first is worth a 503 and a retry, the second is a bug.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -23,6 +23,10 @@ const UNAVAILABLE_SQLSTATES = new Set([
   '57P03', // cannot_connect_now (starting up, failing over)
   '53300', // too_many_connections
   '57014', // query_canceled: the statement timeout
+  // credentials refused (a password rotated under a running service): the pool has already read
+  // the password again and retried once, so what is left is a source that has not caught up yet
+  '28P01', // invalid_password
+  '28000', // invalid_authorization_specification
 ]);
 
 const CONNECTION_MESSAGES = [

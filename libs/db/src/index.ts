@@ -18,3 +18,23 @@ export {
 export { InvalidCursorError } from './documents/cursor.js';
 export type { Ranking, SearchOptions } from './documents/search.js';
 export { isDatabaseUnavailable, localDatabaseHint } from './errors.js';
+export {
+  filePassword,
+  isAuthenticationFailure,
+  RotatingPassword,
+  secretPassword,
+  type PasswordReader,
+  type PasswordStage,
+} from './credentials.js';
+export {
+  DATABASE_ROLES,
+  grantRoles,
+  LOGIN_ROLES,
+  newPassword,
+  provisionRoles,
+  scramVerifier,
+  setRolePassword,
+  type DatabaseRoles,
+  type LoginRole,
+} from './roles.js';
+export { rotateCredentials, rotateRole, SecretsManagerCredentialStore, setupDatabase, type CredentialStore, type SetupResult } from './rotation.js';

@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { DatabaseConfig } from '@docflow/config';
 import { createLogger, type Logger } from '@docflow/observability';
 import pg from 'pg';
+import { isAuthenticationFailure, passwordSource, type RotatingPassword } from './credentials.js';
 import { isDatabaseUnavailable } from './errors.js';
 
 export type Pool = pg.Pool;
@@ -52,9 +53,64 @@ export class DatabaseConfigError extends Error {
 // libpq options that would silently override DB_SSL: node-postgres lets the URL win
 const SSL_URL_PARAMS = ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'sslcrl'];
 
+type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, release: (release?: unknown) => void) => void;
+
+/**
+ * The connection string's parts as separate options: node-postgres lets a connection string
+ * override every option it parses, a missing password included, which would hide the password
+ * function.
+ */
+function withoutConnectionString({ connectionString, ...options }: pg.PoolConfig): pg.PoolConfig {
+  if (connectionString === undefined) return options;
+  const url = new URL(connectionString);
+  return {
+    ...options,
+    host: decodeURIComponent(url.hostname),
+    port: url.port === '' ? 5432 : Number(url.port),
+    database: decodeURIComponent(url.pathname.slice(1)),
+    user: decodeURIComponent(url.username),
+  };
+}
+
+/**
+ * A pool whose password may change under it (a file or a Secrets Manager secret): every new
+ * connection asks the password source, and a connection refused for its credentials refreshes the
+ * source and is opened once more before the caller hears of it. Nothing has run on a connection
+ * that failed to open, so the retry repeats nothing; a rotation costs no request.
+ */
+class CredentialRefreshingPool extends pg.Pool {
+  constructor(
+    options: pg.PoolConfig,
+    private readonly password: RotatingPassword,
+    private readonly logger: Logger,
+  ) {
+    super({ ...withoutConnectionString(options), password: password.get });
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+    if (callback === undefined) {
+      return new Promise((resolve, reject) => this.connect((error, client) => (error || client === undefined ? reject(error) : resolve(client))));
+    }
+    const attempt = (retry: boolean) =>
+      super.connect((error, client, release) => {
+        if (error !== undefined && retry && isAuthenticationFailure(error)) {
+          this.logger.warn({ error: describeError(error) }, 'PostgreSQL refused the password; reading it again and reconnecting once');
+          this.password.refresh();
+          attempt(false);
+          return;
+        }
+        callback(error, client, release);
+      });
+    attempt(true);
+  }
+}
+
 /**
  * A pg pool configured from the environment: TLS per `DB_SSL`, a server-side statement timeout,
- * an application name, a bounded size and a bounded wait for a connection.
+ * an application name, a bounded size and a bounded wait for a connection; with a password file or
+ * secret (`credentials`), the password is read when a connection opens and again after a refusal.
  */
 export function createPool(config: DatabaseConfig, options: CreatePoolOptions = {}): Pool {
   const logger = options.logger ?? createLogger({ service: 'db' });
@@ -63,7 +119,8 @@ export function createPool(config: DatabaseConfig, options: CreatePoolOptions = 
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
 
   rejectSslInUrl(config.url);
-  const pool = new pg.Pool({
+  const password = passwordSource(config.credentials);
+  const poolOptions: pg.PoolConfig = {
     connectionString: config.url,
     ssl: sslOptions(config),
     max: config.poolMax,
@@ -71,9 +128,11 @@ export function createPool(config: DatabaseConfig, options: CreatePoolOptions = 
     application_name: applicationName,
     connectionTimeoutMillis: connectionTimeoutMs,
     idleTimeoutMillis: idleTimeoutMs,
+    ...(config.maxLifetimeSeconds !== undefined ? { maxLifetimeSeconds: config.maxLifetimeSeconds } : {}),
     keepAlive: true,
     ...(options.queryTimeoutMs !== undefined ? { query_timeout: options.queryTimeoutMs } : {}),
-  });
+  };
+  const pool = password !== undefined ? new CredentialRefreshingPool(poolOptions, password, logger) : new pg.Pool(poolOptions);
   pool.on('error', (error) => {
     // only the message and code: node-postgres attaches the client (and its settings) to the error
     if (isDatabaseUnavailable(error)) {

@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from '@docflow/observability';
 import type pg from 'pg';
 import { describeError, type Pool } from '../pool.js';
+import { grantRoles, type DatabaseRoles } from '../roles.js';
 import { MIGRATIONS } from './index.js';
 import { checksumOf, type Migration } from './migration.js';
 
@@ -24,6 +25,13 @@ export interface MigrateOptions {
    * @default 120_000
    */
   readonly lockTimeoutMs?: number;
+  /**
+   * Role the migrations run as (`SET ROLE`): what they create belongs to it. The connecting user
+   * must be a member (provisionRoles grants the owner to the master user). After migrating, the
+   * services' roles are granted what they need (grantRoles).
+   * @default - the connecting user, and no grants
+   */
+  readonly roles?: DatabaseRoles;
 }
 
 export interface AppliedMigration {
@@ -76,7 +84,10 @@ export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise
     ]);
     await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
     try {
-      return await applyPending(client, migrations, logger);
+      if (options.roles !== undefined) await client.query(`SET ROLE ${client.escapeIdentifier(options.roles.owner)}`);
+      const result = await applyPending(client, migrations, logger);
+      if (options.roles !== undefined) await grantRoles(client, options.roles);
+      return result;
     } finally {
       // closing the connection below releases the lock too; this only makes it prompt
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
