@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocumentMessage, serializeDocumentMessage, type DocumentMessage } from '@docflow/contracts';
@@ -163,26 +164,35 @@ describe('runPipe', () => {
     expect(parseDocumentMessage(queuedMessages('queue')[0]?.body ?? '')).toEqual({ ok: true, message: { ...message, attempt: 2 } });
   });
 
-  it('logs the whole message when it cannot be handed back (PostgreSQL and SQS unreachable), so it is not lost silently', async () => {
+  it('logs the claim check (never a body, never the caller\'s title) when it cannot be handed back (PostgreSQL and SQS unreachable), so it is not lost silently', async () => {
     const logs = captureLogs('worker');
-    const message: DocumentMessage = await pipeline.prepare('SQS is down too.', 'text/plain');
+    const message: DocumentMessage = await pipeline.prepare('SQS is down too.', 'text/plain', { title: 'Private minutes of the board' });
     const closedPort = await findFreePort();
     const sqs = createSqsClient({ ...emulator.aws, endpoint: `http://127.0.0.1:${closedPort}` });
     const unreachableQueue = (queueUrl: string) => new QueueProducer({ client: sqs, queueUrl, maxAttempts: 1 });
     const pool = createPool({ ...database.config, url: `postgres://docflow:x@127.0.0.1:${closedPort}/docflow` }, { logger: logs.logger });
+    const deps = {
+      blobs: pipeline.blobs,
+      documents: new DocumentsRepository(pool),
+      queue: unreachableQueue(emulator.queueUrl),
+      deadLetters: unreachableQueue(emulator.deadLetterQueueUrl),
+      logger: logs.logger,
+      maxAttempts: 5,
+    };
     try {
-      const outcome = await runPipe(serializeDocumentMessage(message), {
-        blobs: pipeline.blobs,
-        documents: new DocumentsRepository(pool),
-        queue: unreachableQueue(emulator.queueUrl),
-        deadLetters: unreachableQueue(emulator.deadLetterQueueUrl),
-        logger: logs.logger,
-        maxAttempts: 5,
+      expect(await runPipe(serializeDocumentMessage(message), deps)).toBe('lost');
+      const { title: _title, ...reference } = message;
+      const fatal = logs.lines.filter((line) => line['level'] === 'fatal');
+      expect(fatal).toEqual([expect.objectContaining({ lostMessage: reference, titleOmitted: true })]);
+      expect(JSON.stringify(logs.lines)).not.toContain('Private minutes');
+
+      // a body that breaks the contract, with the DLQ unreachable: its size and digest, not its content
+      const garbage = JSON.stringify({ v: 1, text: 'a pasted document that should never reach a log' });
+      expect(await runPipe(garbage, deps)).toBe('lost');
+      expect(logs.lines.filter((line) => line['level'] === 'fatal').at(-1)).toMatchObject({
+        unreadableMessage: { bytes: Buffer.byteLength(garbage), sha256: createHash('sha256').update(garbage).digest('hex') },
       });
-      expect(outcome).toBe('lost');
-      expect(logs.lines).toContainEqual(
-        expect.objectContaining({ level: 'fatal', messageBody: serializeDocumentMessage(message) }),
-      );
+      expect(JSON.stringify(logs.lines)).not.toContain('pasted document');
     } finally {
       sqs.destroy();
       await pool.end();

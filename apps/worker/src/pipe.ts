@@ -1,4 +1,5 @@
-import { MAX_DELAY_SECONDS, nextAttempt, parseDocumentMessage, retryDelaySeconds, serializeDocumentMessage } from '@docflow/contracts';
+import { createHash } from 'node:crypto';
+import { MAX_DELAY_SECONDS, nextAttempt, parseDocumentMessage, retryDelaySeconds, serializeDocumentMessage, type DocumentMessage } from '@docflow/contracts';
 import { isDatabaseUnavailable, type Pool } from '@docflow/db';
 import type { Logger } from '@docflow/observability';
 import type { QueueProducer } from '@docflow/queue';
@@ -41,7 +42,7 @@ export async function runPipe(body: string, deps: PipeDeps): Promise<PipeOutcome
   const parsed = parseDocumentMessage(body);
   if (!parsed.ok) {
     deps.logger.error({ reason: parsed.reason }, 'message breaks the contract; sending it to the dead-letter queue');
-    return handBack(deps, () => deadLetter(deps.deadLetters, body, parsed.reason), 'dead-lettered', body);
+    return handBack(deps, () => deadLetter(deps.deadLetters, body, parsed.reason), 'dead-lettered', unreadable(body, parsed.reason));
   }
   const message = parsed.message;
   const log = deps.logger.child({ correlationId: message.correlationId, documentId: message.documentId, attempt: message.attempt });
@@ -54,7 +55,7 @@ export async function runPipe(body: string, deps: PipeDeps): Promise<PipeOutcome
       if (slot === undefined) {
         const delaySeconds = slotRetryDelaySeconds();
         log.info({ maxTasks: deps.slots.maxTasks, delaySeconds }, 'every pipe task slot is taken; handed back without spending an attempt');
-        return await handBack(deps, () => deps.queue.send(serializeDocumentMessage(message), { delaySeconds }), 'deferred', body);
+        return await handBack(deps, () => deps.queue.send(serializeDocumentMessage(message), { delaySeconds }), 'deferred', claimCheck(message));
       }
     }
     const result = await Promise.race([processDocument(message, deps), interrupted(deps.signal)]);
@@ -75,26 +76,43 @@ export async function runPipe(body: string, deps: PipeDeps): Promise<PipeOutcome
     // an outage (or RDS stopped to save money) is not the message's fault: it waits without
     // spending an attempt, at the longest delay SQS allows, so it costs one task per 15 minutes
     log.warn({ err: failure, delaySeconds: MAX_DELAY_SECONDS }, 'PostgreSQL is unavailable; re-enqueued without spending an attempt');
-    return handBack(deps, () => deps.queue.send(serializeDocumentMessage(message), { delaySeconds: MAX_DELAY_SECONDS }), 'retry-enqueued', body);
+    return handBack(deps, () => deps.queue.send(serializeDocumentMessage(message), { delaySeconds: MAX_DELAY_SECONDS }), 'retry-enqueued', claimCheck(message));
   }
   if (message.attempt >= deps.maxAttempts) {
     log.error({ err: failure }, `processing failed on the last attempt (${deps.maxAttempts}); dead-lettering`);
     const final = `gave up after ${message.attempt} attempts: ${reason}`;
-    return handBack(deps, () => deadLetter(deps.deadLetters, serializeDocumentMessage(message), final), 'dead-lettered', body);
+    return handBack(deps, () => deadLetter(deps.deadLetters, serializeDocumentMessage(message), final), 'dead-lettered', claimCheck(message));
   }
   const retry = nextAttempt(message);
   const delaySeconds = retryDelaySeconds(message.attempt);
   log.warn({ err: failure, nextAttempt: retry.attempt, delaySeconds }, 'processing failed; re-enqueued for another attempt');
-  return handBack(deps, () => deps.queue.send(serializeDocumentMessage(retry), { delaySeconds }), 'retry-enqueued', body);
+  return handBack(deps, () => deps.queue.send(serializeDocumentMessage(retry), { delaySeconds }), 'retry-enqueued', claimCheck(message));
 }
 
-async function handBack(deps: PipeDeps, send: () => Promise<unknown>, outcome: PipeOutcome, body: string): Promise<PipeOutcome> {
+/**
+ * What the last-resort log line keeps of a message: its claim check (ids, the stored body's key and
+ * digest, the URL, the type, the times), enough to send it again by hand, and nothing the caller
+ * wrote as free text: the title stays out (re-sent without it, the worker takes the document's own).
+ * The document itself never travels in a message.
+ */
+function claimCheck(message: DocumentMessage): Record<string, unknown> {
+  const { title, ...reference } = message;
+  return { lostMessage: reference, ...(title !== undefined ? { titleOmitted: true } : {}) };
+}
+
+/** A body that broke the contract: how big it was and its digest, never its content. */
+function unreadable(body: string, reason: string): Record<string, unknown> {
+  return { unreadableMessage: { bytes: Buffer.byteLength(body), sha256: createHash('sha256').update(body).digest('hex'), reason } };
+}
+
+async function handBack(deps: PipeDeps, send: () => Promise<unknown>, outcome: PipeOutcome, lastCopy: Record<string, unknown>): Promise<PipeOutcome> {
   try {
     await send();
     return outcome;
   } catch (error) {
-    // the last copy of the message lives in this log line now: say so loudly, with the body
-    deps.logger.fatal({ err: error, messageBody: body }, 'could not hand the message back to SQS; it must be re-sent by hand');
+    // the task exits 1 and the task-stopped rule hands SQS_BODY back; this line is for the operator
+    // when that fails too: the message's reference, never a body
+    deps.logger.fatal({ err: error, ...lastCopy }, 'could not hand the message back to SQS; it must be re-sent by hand');
     return 'lost';
   }
 }
