@@ -46,7 +46,17 @@ export { WorkloadSecurityGroups, type WorkloadEgress, type WorkloadSecurityGroup
 
 // data
 export { DataLayer, type DataLayerProps } from './data/data-layer.js';
-export { Database, databaseConnection, POSTGRES_PORT, type DatabaseConnection, type DatabaseProps } from './data/database.js';
+export {
+  Database,
+  databaseAdminConnection,
+  databaseConnection,
+  DATABASE_LOGIN_ROLES,
+  POSTGRES_PORT,
+  RDS_CA_BUNDLE_PATH,
+  type DatabaseConnection,
+  type DatabaseLoginRole,
+  type DatabaseProps,
+} from './data/database.js';
 export { DocumentQueues, MAX_MESSAGE_SIZE_BYTES, type DocumentQueuesProps } from './data/document-queues.js';
 export { RAW_PREFIX, SecureBucket, type SecureBucketProps } from './data/secure-bucket.js';
 
@@ -77,6 +87,7 @@ export { Repositories, type RepositoriesProps } from './platform/repositories.js
 // services
 export { appEnvironment } from './services/app-environment.js';
 export { CONTAINER_PORT, containerDefinition, MAX_STOP_TIMEOUT_SECONDS, NON_ROOT_USER, TMP_VOLUME, type ContainerProps } from './services/container.js';
+export { DatabaseAdmin, DB_ADMIN_CONTAINER, SETUP_SCRIPT, type DatabaseAdminProps } from './services/database-admin.js';
 export { EdgeAttachment, type EdgeAttachmentProps } from './services/edge-attachment.js';
 export { FargateService, type FargateServiceProps } from './services/fargate-service.js';
 export { FargateTask, type FargateTaskProps, type SecretReference } from './services/fargate-task.js';

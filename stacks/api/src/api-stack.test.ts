@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { at, containerDefinitionsOf, environment, onlyResource, resourcesOf, rolePolicyStatements, synthApp, testApp } from '@docflow/infra/testing';
+import { at, containerDefinitionsOf, environment, findResource, onlyResource, resourcesOf, rolePolicyStatements, synthApp, testApp } from '@docflow/infra/testing';
 import { DataStack } from '@docflow/stack-data';
 import { FoundationStack } from '@docflow/stack-foundation';
 import { NetworkStack } from '@docflow/stack-network';
@@ -19,25 +19,29 @@ const synthFor = (name: 'dev' | 'prod') => {
 
 describe('ApiStack', () => {
   const prod = synthFor('prod');
-  const container = at(containerDefinitionsOf(onlyResource(prod, 'aws_ecs_task_definition')), 0);
+  const apiTask = findResource(prod, 'aws_ecs_task_definition', ({ block }) => block['family'] === 'docflow-prod-api').block;
+  const container = at(containerDefinitionsOf(apiTask), 0);
 
   it('GIVEN prod THEN 1 vCPU / 2 GiB, two tasks scaling to eight', () => {
-    expect(onlyResource(prod, 'aws_ecs_task_definition')).toMatchObject({ cpu: '1024', memory: '2048' });
+    expect(apiTask).toMatchObject({ cpu: '1024', memory: '2048' });
     expect(onlyResource(prod, 'aws_appautoscaling_target')).toMatchObject({ min_capacity: 2, max_capacity: 8 });
   });
 
-  it('THEN the database credentials and the API keys arrive as ECS secrets, the rest as plain settings', () => {
+  it('THEN the API keys arrive as an ECS secret; the api logs in as docflow_api, fetching its login when it connects; the rest are plain settings', () => {
     expect((container['secrets'] as { name: string; valueFrom: string }[]).map(({ name, valueFrom }) => [name, valueFrom.replace(/\$\{[^}]+\}/, '<arn>')])).toEqual([
-      ['DB_PASSWORD', '<arn>:password::'],
-      ['DB_USER', '<arn>:username::'],
       ['DOCFLOW_API_KEYS', '<arn>'],
     ]);
     expect((container['environment'] as { name: string }[]).map(({ name }) => name)).toEqual([
       'AWS_REGION',
       'DB_HOST',
+      'DB_LOGIN_ARN',
+      'DB_MIGRATE',
       'DB_NAME',
+      'DB_POOL_MAX_LIFETIME_SECONDS',
       'DB_PORT',
       'DB_SSL',
+      'DB_SSL_CA_FILE',
+      'DB_USER',
       'DOCFLOW_BUCKET',
       'DOCFLOW_ENV',
       'HOST',
@@ -47,13 +51,23 @@ describe('ApiStack', () => {
   });
 
   it('THEN the api may only read stored bodies: GetObject under raw/, ListBucket on the documents bucket, and in prod decrypt them with the data key', () => {
-    expect(rolePolicyStatements(prod, 'TaskRole').map((statement) => [statement['Action'], String(statement['Resource']).replace(/\$\{[^}]+\}/, '<arn>')])).toEqual([
+    const statements = rolePolicyStatements(prod, 'Service_Task_TaskRole');
+    expect(statements.map((statement) => [statement['Action'], String(statement['Resource']).replace(/\$\{[^}]+\}/, '<arn>')])).toEqual([
       [['s3:GetObject'], '<arn>/raw/*'],
       [['s3:ListBucket'], '<arn>'],
       [['kms:Decrypt'], '<arn>'],
+      [['secretsmanager:GetSecretValue'], '<arn>'],
+      [['kms:Decrypt'], '<arn>'],
     ]);
-    expect(String(rolePolicyStatements(prod, 'TaskRole')[2]?.['Resource'])).toContain('cross-stack-output-aws_kms_keyKeys_DataKey');
-    expect(resourcesOf(prod, 'aws_iam_role_policy').filter(({ name }) => String(name).includes('ExecutionRole'))).toHaveLength(1);
+    expect(String(statements[2]?.['Resource'])).toContain('cross-stack-output-aws_kms_keyKeys_DataKey');
+    expect(String(statements[3]?.['Resource'])).toContain('ApiLoginSecret');
+    expect(resourcesOf(prod, 'aws_iam_role_policy').filter(({ name }) => String(name).includes('Service_Task_ExecutionRole'))).toHaveLength(1);
+  });
+
+  it('THEN a deploy runs the database setup task to completion before the api service changes', () => {
+    const service = findResource(prod, 'aws_ecs_service', () => true).block;
+    expect(service['depends_on']).toEqual(expect.arrayContaining([expect.stringMatching(/^terraform_data\.DatabaseAdmin_Setup_\w+$/)]));
+    expect(onlyResource(prod, 'aws_scheduler_schedule')['schedule_expression']).toBe('rate(30 days)');
   });
 
   it('THEN the image tag is a required variable, and the ALB sends every method here (ingest takes POST first)', () => {

@@ -3,6 +3,7 @@ import {
   allow,
   appEnvironment,
   databaseConnection,
+  DatabaseAdmin,
   DocflowStack,
   FargateService,
   imageTagVariable,
@@ -28,12 +29,27 @@ export interface ApiStackProps extends WorkloadStackProps {
  */
 export class ApiStack extends DocflowStack {
   readonly service: FargateService;
+  readonly databaseAdmin: DatabaseAdmin;
 
   constructor(scope: Construct, props: ApiStackProps) {
     super(scope, 'api', props);
     const { env, network, data, platform } = props;
-    const database = databaseConnection(data.data.database);
+    const database = databaseConnection(data.data.database, 'api');
     const bucket = data.data.documents.bucket;
+    const imageTag = imageTagVariable(this);
+    this.databaseAdmin = new DatabaseAdmin(this, 'DatabaseAdmin', {
+      namePrefix: resourceName(env),
+      region: env.region,
+      cluster: platform.platform.cluster,
+      repository: platform.platform.repositories.of('api'),
+      imageTag,
+      logGroup: platform.platform.logGroups.of('api'),
+      placement: network.network.workloadPlacement,
+      securityGroup: network.securityGroups.of('api'),
+      database: data.data.database,
+      rotationDays: env.database.credentialRotationDays,
+      environment: appEnvironment(env),
+    });
     this.service = new FargateService(this, 'Service', {
       serviceName: 'api',
       namePrefix: resourceName(env),
@@ -42,7 +58,7 @@ export class ApiStack extends DocflowStack {
       placement: network.network.workloadPlacement,
       securityGroup: network.securityGroups.of('api'),
       repository: platform.platform.repositories.of('api'),
-      imageTag: imageTagVariable(this),
+      imageTag,
       logGroup: platform.platform.logGroups.of('api'),
       region: env.region,
       cpu: env.api.cpu,
@@ -50,8 +66,15 @@ export class ApiStack extends DocflowStack {
       desiredCount: env.api.desiredCount,
       maxCount: env.api.maxCount,
       environment: { ...appEnvironment(env), ...database.environment, DOCFLOW_BUCKET: bucket.bucket },
-      secrets: { ...database.secrets, DOCFLOW_API_KEYS: platform.platform.apiKeys.reference() },
-      taskStatements: [allow(['s3:GetObject'], [`${bucket.arn}/${RAW_PREFIX}*`]), allow(['s3:ListBucket'], [bucket.arn]), ...data.data.documents.readerKeyStatements()],
+      secrets: { DOCFLOW_API_KEYS: platform.platform.apiKeys.reference() },
+      taskStatements: [
+        allow(['s3:GetObject'], [`${bucket.arn}/${RAW_PREFIX}*`]),
+        allow(['s3:ListBucket'], [bucket.arn]),
+        ...data.data.documents.readerKeyStatements(),
+        ...database.taskStatements,
+      ],
+      // the roles, migrations and grants are in place before a new api starts
+      dependsOn: [this.databaseAdmin.setup],
       edge: platform.platform.edge,
       route: { priority: 200 },
     });

@@ -32,6 +32,8 @@ export class DataStack extends DocflowStack {
         backupRetentionDays: db.backupRetentionDays,
         multiAz: db.multiAz,
         deletionProtection: db.deletionProtection,
+        masterPasswordRotationDays: db.masterPasswordRotationDays,
+        secretRecoveryWindowDays: db.deletionProtection ? 30 : 7,
         enhancedMonitoring: standard,
         logRetentionDays: env.logRetentionDays,
       },

@@ -45,7 +45,7 @@ export class WorkerStack extends DocflowStack {
       queues: data.data.queues,
       processingTimeoutSeconds: settings.processingTimeoutSeconds,
       bucket: data.data.documents.bucket,
-      database: databaseConnection(data.data.database),
+      database: databaseConnection(data.data.database, 'worker'),
       environment: appEnvironment(env),
       ...(data.data.documents.kmsKeyArn !== undefined ? { bucketKmsKeyArn: data.data.documents.kmsKeyArn } : {}),
       ...(keys ? { logKmsKeyArn: keys.logsKeyArn } : {}),

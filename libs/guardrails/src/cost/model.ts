@@ -82,6 +82,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_route53_record: 'free (alias queries to AWS resources are free; validation records are read by ACM only)',
   aws_cloudtrail: 'free (the first copy of management events in an account; its files are priced through its bucket)',
   aws_guardduty_detector_feature: 'priced through the detector',
+  aws_scheduler_schedule: 'free tier (14 million invocations a month; the rotation runs monthly)',
+  aws_secretsmanager_secret_rotation: 'free (RDS rotates its own secret; the rotation is an API call)',
   aws_backup_selection: 'priced through its plan',
   aws_backup_vault: 'priced through its plan (storage)',
   terraform_data: 'free',

@@ -245,6 +245,15 @@ const ciRole = (sub: unknown, attachments: string[], denies: unknown[] = [], ope
   });
 const DATA_DENY = { Effect: 'Deny', Action: ['s3:GetObject', 'secretsmanager:GetSecretValue', 'logs:GetLogEvents'], Resource: '*' };
 
+/** A task whose role may read `secretArn`. */
+const taskReading = (family: string, secretArn: string) =>
+  one({
+    aws_iam_role: { TaskRole: {} },
+    aws_iam_role_policy: { TaskPolicy: { role: '${aws_iam_role.TaskRole.id}', policy: policy({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn] }) } },
+    aws_ecs_task_definition: { Task: { family, task_role_arn: '${aws_iam_role.TaskRole.arn}', container_definitions: json([{ name: 'app', secrets: [], environment: [] }]) } },
+  });
+const MASTER = '${aws_db_instance.Db.master_user_secret[0].secret_arn}';
+
 const CASES: Record<string, Case> = {
   CKV_AWS_16: { pass: db({ storage_encrypted: true }), fail: db({ storage_encrypted: false }), because: 'storage_encrypted is false', unreadable: db({ storage_encrypted: '${var.encrypt}' }) },
   CKV_AWS_17: { pass: db({ publicly_accessible: false }), fail: db({ publicly_accessible: true }), because: 'publicly_accessible is true' },
@@ -526,6 +535,11 @@ const CASES: Record<string, Case> = {
     because: "the bucket's default encryption is aws:kms: ELB delivers access logs only to SSE-S3 (AES256) buckets",
   },
   DOCFLOW_ALB_DOMAIN: { pass: aliased('a.acme.dev'), fail: aliased('b.acme.dev'), because: 'a.acme.dev points at it but no certificate of the environment names it' },
+  DOCFLOW_DB_MASTER_SECRET: {
+    pass: taskReading('docflow-prod-db-admin', MASTER),
+    fail: taskReading('docflow-prod-api', MASTER),
+    because: "the docflow-prod-api task can read the RDS master user's secret (granted to its role)",
+  },
   DOCFLOW_CLOUDTRAIL: {
     pass: trail({}, TRAIL_POLICY),
     fail: trail({ enable_log_file_validation: false }, TRAIL_POLICY),

@@ -81,6 +81,10 @@ export const WORKLOAD_BOUNDARY_ACTIONS: readonly string[] = [
   'logs:PutLogEvents',
   'logs:DescribeLogStreams',
   'secretsmanager:GetSecretValue',
+  // the db-admin task writes the services' login secrets (a rotation)
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
   's3:GetObject',
   's3:PutObject',
   's3:ListBucket',

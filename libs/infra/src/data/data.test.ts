@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkStack } from '@docflow/guardrails';
 import { at, findResource, onlyResource, parsePolicy, resourcesOf, synthScope, testNetwork } from '../testing/index.js';
-import { Database, databaseConnection, type DatabaseProps } from './database.js';
+import { Database, databaseAdminConnection, databaseConnection, type DatabaseProps } from './database.js';
 import { DocumentQueues, type DocumentQueuesProps } from './document-queues.js';
 import { SecureBucket, type SecureBucketProps } from './secure-bucket.js';
 
@@ -90,17 +90,42 @@ describe('Database', () => {
     );
   });
 
-  it('gives apps plain DB_* settings and the credentials as secrets from the RDS-managed secret', () => {
+  it('gives each service its own role: plain DB_* settings with verify-full TLS, the role\'s login secret to fetch (never the master\'s), no migrations', () => {
     synthScope((scope) => {
       const { network, securityGroups } = testNetwork(scope);
       const database = new Database(scope, 'Database', { namePrefix: 'd', vpc: network.vpc, subnets: network.databaseSubnets, clients: [securityGroups.of('api')] });
-      const connection = databaseConnection(database);
-      expect(Object.keys(connection.environment)).toEqual(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_SSL']);
-      expect(connection.environment['DB_SSL']).toBe('require');
-      expect(connection.secrets.DB_USER.jsonKey).toBe('username');
-      expect(connection.secrets.DB_PASSWORD.jsonKey).toBe('password');
-      expect(connection.secrets.DB_PASSWORD.secretArn).toBe(database.masterUserSecretArn);
+      const api = databaseConnection(database, 'api');
+      expect(api.environment).toEqual({
+        DB_HOST: expect.stringContaining('TfToken'),
+        DB_PORT: '5432',
+        DB_NAME: 'docflow',
+        DB_SSL: 'verify-full',
+        DB_SSL_CA_FILE: '/app/rds-ca-bundle.pem',
+        DB_USER: 'docflow_api',
+        DB_LOGIN_ARN: expect.stringContaining('TfToken'),
+        DB_MIGRATE: 'false',
+        DB_POOL_MAX_LIFETIME_SECONDS: '900',
+      });
+      expect(api.taskStatements).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [expect.stringContaining('TfToken')] }]);
+      expect(databaseConnection(database, 'worker').environment['DB_USER']).toBe('docflow_worker');
+      const admin = databaseAdminConnection(database);
+      expect(Object.keys(admin.environment)).toEqual(expect.arrayContaining(['DB_LOGIN_ARN', 'DB_API_LOGIN_ARN', 'DB_WORKER_LOGIN_ARN']));
+      expect(admin.environment['DB_USER']).toBe('docflow');
     });
+  });
+
+  it('keeps a login secret per service role (no value in Terraform), and the master password\'s rotation schedule explicit', () => {
+    const json = synthDatabase({ masterPasswordRotationDays: 14, keys: { dataKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/data', logsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/logs' } });
+    expect(resourcesOf(json, 'aws_secretsmanager_secret').map(({ block }) => [block['name'], block['kms_key_id']])).toEqual([
+      ['docflow-test/db/api', 'arn:aws:kms:eu-west-1:123456789012:key/data'],
+      ['docflow-test/db/worker', 'arn:aws:kms:eu-west-1:123456789012:key/data'],
+    ]);
+    expect(resourcesOf(json, 'aws_secretsmanager_secret_version')).toEqual([]);
+    expect(onlyResource(json, 'aws_secretsmanager_secret_rotation')).toMatchObject({
+      secret_id: expect.stringContaining('master_user_secret[0].secret_arn'),
+      rotation_rules: { automatically_after_days: 14 },
+    });
+    expect(onlyResource(json, 'aws_db_instance')['master_user_secret_kms_key_id']).toBe('arn:aws:kms:eu-west-1:123456789012:key/data');
   });
 });
 

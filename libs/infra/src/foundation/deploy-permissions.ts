@@ -219,6 +219,19 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
     resources: (scope) => [arn('ecs', scope, `cluster/${prefix(scope)}`), arn('ecs', scope, `service/${prefix(scope)}/*`), arn('ecs', scope, `task-definition/${prefix(scope)}-*:*`)],
   },
   {
+    sid: 'DatabaseSetupTask',
+    resourceTypes: ['terraform_data'],
+    // the api stack's apply runs the db-admin setup task and waits for it (database-admin.ts)
+    actions: ['ecs:RunTask'],
+    resources: (scope) => [arn('ecs', scope, `task-definition/${prefix(scope)}-db-admin:*`)],
+  },
+  {
+    sid: 'Schedules',
+    resourceTypes: ['aws_scheduler_schedule'],
+    actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:TagResource', 'scheduler:UntagResource'],
+    resources: (scope) => [arn('scheduler', scope, `schedule/default/${prefix(scope)}-*`)],
+  },
+  {
     sid: 'TaskDefinitions',
     resourceTypes: ['aws_ecs_task_definition'],
     // AWS scopes task definition registration to no resource

@@ -23,6 +23,8 @@ export interface ContainerProps {
   /** HTTP path the container health check requests on `port`. @default - no container health check */
   readonly healthCheckPath?: string;
   readonly stopTimeoutSeconds: number;
+  /** Replaces the image's CMD. @default - the image's CMD (`node main.js`) */
+  readonly command?: readonly string[];
 }
 
 /**
@@ -53,6 +55,7 @@ export function containerDefinition(props: ContainerProps): Record<string, unkno
     mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: '/tmp', readOnly: false }],
     linuxParameters: { initProcessEnabled: true, capabilities: { drop: ['ALL'] } },
     stopTimeout: props.stopTimeoutSeconds,
+    ...(props.command !== undefined ? { command: [...props.command] } : {}),
     environment: Object.entries(props.environment)
       .map(([name, value]) => ({ name, value }))
       .sort(byName),

@@ -1,3 +1,4 @@
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy/index.js';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target/index.js';
@@ -54,6 +55,8 @@ export interface FargateServiceProps {
   readonly edge?: Edge;
   /** Which requests the edge sends here; needs `edge`. @default - none */
   readonly route?: EdgeRoute;
+  /** What must be done before the service changes (the database setup a deploy runs first). @default [] */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -133,7 +136,9 @@ export class FargateService extends Construct {
       ...(attachment?.discoveryService
         ? { serviceRegistries: { registryArn: attachment.discoveryService.arn, containerName: props.serviceName, containerPort: port } }
         : {}),
-      ...(attachment?.listenerRule ? { dependsOn: [attachment.listenerRule] } : {}),
+      ...(attachment?.listenerRule || props.dependsOn?.length
+        ? { dependsOn: [...(attachment?.listenerRule ? [attachment.listenerRule] : []), ...(props.dependsOn ?? [])] }
+        : {}),
       ...(autoscaled ? { lifecycle: { ignoreChanges: ['desired_count'] } } : {}),
     });
 

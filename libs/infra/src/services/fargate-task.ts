@@ -42,6 +42,8 @@ export interface FargateTaskProps {
   readonly cpuArchitecture?: 'X86_64' | 'ARM64';
   /** Tags of the task definition, besides the provider's default tags. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** Replaces the image's CMD. @default - the image's CMD */
+  readonly command?: readonly string[];
 }
 
 /**
@@ -104,6 +106,7 @@ export class FargateTask extends Construct {
       logGroupName: props.logGroup.name,
       region: props.region,
       stopTimeoutSeconds,
+      ...(props.command !== undefined ? { command: props.command } : {}),
       ...(props.port !== undefined ? { port: props.port } : {}),
       ...(props.healthCheckPath !== undefined ? { healthCheckPath: props.healthCheckPath } : {}),
     });

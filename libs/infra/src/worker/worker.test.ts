@@ -54,7 +54,7 @@ function synthWorker(mode: WorkerMode, overrides: WorkerOverrides = {}): Terrafo
     queues: data.queues,
     processingTimeoutSeconds: 120,
     bucket: data.documents.bucket,
-    database: databaseConnection(data.database),
+    database: databaseConnection(data.database, 'worker'),
     environment: { DOCFLOW_ENV: 'dev' },
     ...overrides,
   });
@@ -106,15 +106,16 @@ describe('Worker', () => {
         { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [expect.stringMatching(/\.arn\}\/raw\/\*$/)] },
         { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [expect.stringMatching(/\.arn\}$/)] },
         { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [expect.stringContaining('Queues_Queue_'), expect.stringContaining('Queues_DeadLetterQueue_')] },
+        { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [expect.stringContaining('WorkerLoginSecret')] },
       ]);
     });
 
-    it('THEN the container runs in pipe mode with the queue URLs, bucket and database settings, and the credentials as secrets', () => {
+    it('THEN the container runs in pipe mode with the queue URLs, bucket and database settings, and fetches its own role\'s login (no secret injected)', () => {
       const definition = at(containerDefinitionsOf(onlyResource(json, 'aws_ecs_task_definition')), 0);
       const environment = Object.fromEntries((definition['environment'] as { name: string; value: string }[]).map(({ name, value }) => [name, value]));
-      expect(environment).toMatchObject({ WORKER_MODE: 'pipe', WORKER_MAX_ATTEMPTS: '5', WORKER_VISIBILITY_TIMEOUT_SECONDS: '720', DB_SSL: 'require', DB_POOL_MAX: '2' });
+      expect(environment).toMatchObject({ WORKER_MODE: 'pipe', WORKER_MAX_ATTEMPTS: '5', WORKER_VISIBILITY_TIMEOUT_SECONDS: '720', DB_SSL: 'verify-full', DB_USER: 'docflow_worker', DB_POOL_MAX: '2' });
       expect(Object.keys(environment)).toEqual(expect.arrayContaining(['DOCFLOW_QUEUE_URL', 'DOCFLOW_DLQ_URL', 'DOCFLOW_BUCKET', 'DB_HOST']));
-      expect((definition['secrets'] as { name: string }[]).map(({ name }) => name)).toEqual(['DB_PASSWORD', 'DB_USER']);
+      expect(definition['secrets']).toEqual([]);
       expect(definition['stopTimeout']).toBe(120);
       expect(checkStack(json, ['DOCFLOW_CONTAINER_SECRETS']).problems).toEqual([]);
     });
@@ -243,7 +244,7 @@ describe('Worker', () => {
     });
 
     it('THEN the task may also receive, delete and extend visibility on the queue', () => {
-      expect(taskPolicy(json)[3]).toEqual({
+      expect(taskPolicy(json)[4]).toEqual({
         Effect: 'Allow',
         Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
         Resource: [expect.stringContaining('Queues_Queue_')],

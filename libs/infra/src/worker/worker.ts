@@ -131,7 +131,6 @@ export class Worker extends Construct {
         // and Pipes cannot cap them: at most maxCount process at once (a gate of advisory locks)
         ...(props.mode === 'pipe' ? { DB_POOL_MAX: '2', WORKER_PIPE_MAX_TASKS: String(maxCount) } : {}),
       },
-      secrets: props.database.secrets,
       tags: { [PROCESSING_TIMEOUT_TAG]: String(props.processingTimeoutSeconds) },
       taskStatements: [
         allow(['s3:GetObject'], [`${props.bucket.arn}/${RAW_PREFIX}*`]),
@@ -139,6 +138,7 @@ export class Worker extends Construct {
         // as a failed document) from "not allowed" (retried until the DLQ)
         allow(['s3:ListBucket'], [props.bucket.arn]),
         allow(['sqs:SendMessage'], [queue.arn, deadLetterQueue.arn]),
+        ...props.database.taskStatements,
         ...(props.bucketKmsKeyArn !== undefined ? [allow(['kms:Decrypt'], [props.bucketKmsKeyArn])] : []),
         ...pollStatements,
       ],
