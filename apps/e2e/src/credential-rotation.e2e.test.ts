@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobStore, createS3Client } from '@docflow/blobs';
 import { documentIdFor, serializeDocumentMessage, type DocumentMessage } from '@docflow/contracts';
-import { createPool, type Pool } from '@docflow/db';
+import { createPool, newPassword, setRolePassword, type Pool } from '@docflow/db';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '@docflow/db/testing';
 import { findFreePort, startPostgres, type RunningPostgres } from '@docflow/local';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
@@ -164,7 +164,8 @@ describe('database passwords rotated under the running api and worker (a stand-i
     // the api serves throughout: statistics and a page of documents, one request after the other
     const traffic = (async () => {
       while (!stop) {
-        for (const path of ['/v1/stats', '/v1/documents?limit=5']) {
+        // readiness included: it must not go down when the password changes
+        for (const path of ['/readyz', '/v1/stats', '/v1/documents?limit=5']) {
           const response = await fetch(`${api.baseUrl}${path}`, { headers: { 'x-api-key': API_KEY } });
           requests += 1;
           if (response.status !== 200) failures.push(`${path}: ${response.status} ${await response.text()}`);
@@ -204,5 +205,38 @@ describe('database passwords rotated under the running api and worker (a stand-i
     expect(worker.lines.filter((line) => String(line['msg']).startsWith('processing failed'))).toEqual([]);
     expect(emulator.messages('deadLetterQueue')).toEqual([]);
     expect([...errorLines(api), ...errorLines(worker)]).toEqual([]);
+  });
+
+  it('a password changed under the services with no secret holding it, for 12 s (longer than the visibility timeout): the worker holds its queue instead of spending receives, the api answers 503, both recover after the next db-admin rotate, nothing in the DLQ', async () => {
+    const [api, worker] = processes as [BundleProcess, BundleProcess];
+    const before = await processedCount();
+    // the roles change to passwords no secret holds (a rotation that died after ALTER ROLE, or a hand-made change)
+    for (const role of ['api', 'worker'] as const) await setRolePassword(master, `docflow_${role}`, newPassword());
+    // connections opened before the change stay good (PostgreSQL checks a password at login only):
+    // wait until the pools have recycled them, so that the documents below meet the change
+    const sessions = async () => (await master.query(`SELECT count(*)::int AS count FROM pg_stat_activity WHERE usename IN ('docflow_api', 'docflow_worker')`)).rows[0]?.count as number;
+    await vi.waitUntil(async () => (await sessions()) === 0, { timeout: WAIT_MS, interval: 100 });
+    const statuses = new Set<number>();
+    const lag = Date.now() + 12_000;
+    const queued = await queueDocuments(10, 'lagging-store');
+    while (Date.now() < lag) {
+      statuses.add((await fetch(`${api.baseUrl}/v1/stats`, { headers: { 'x-api-key': API_KEY } })).status);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(worker.lines.some((line) => String(line['msg']).includes('holding the queue'))).toBe(true);
+    expect(statuses.has(503)).toBe(true);
+    expect([...statuses].filter((status) => status !== 200 && status !== 503)).toEqual([]);
+
+    // the next rotation puts role and secret back in step
+    const rotation = await dbAdmin('rotate');
+    expect(rotation.code, rotation.output).toBe(0);
+    await vi.waitUntil(async () => (await processedCount()) === before + queued.length, { timeout: WAIT_MS, interval: 250 });
+    await vi.waitUntil(async () => (await fetch(`${api.baseUrl}/readyz`)).status === 200, { timeout: WAIT_MS, interval: 250 });
+
+    const processed = worker.lines.filter((line) => line['msg'] === 'document processed' && String(line['correlationId']).startsWith('rotation-lagging-store-'));
+    expect(processed).toHaveLength(queued.length);
+    // only the messages in flight when the change hit were received again; the rest waited in the queue
+    expect(processed.filter((line) => Number(line['receiveCount']) > 1).length).toBeLessThanOrEqual(2);
+    expect(emulator.messages('deadLetterQueue')).toEqual([]);
   });
 });
