@@ -33,6 +33,8 @@ describe('GIVEN three bad changes to the dev stacks', () => {
     expect(report.blocking.map(({ rule, env, stack, address, constructPath }) => ({ rule, env, stack, address, constructPath }))).toEqual([
       { rule: 'CKV_AWS_17', env: 'dev', stack: 'data', address: expect.stringMatching(/^aws_db_instance\.Data_Database_Instance_/), constructPath: 'dev-data/Data/Database/Instance' },
       { rule: 'DOCFLOW_CONTAINER_SECRETS', env: 'dev', stack: 'worker', address: expect.stringMatching(/^aws_ecs_task_definition\./), constructPath: 'dev-worker/Worker/Task/TaskDefinition' },
+      // a password fixed at start is also one the next rotation would lock out
+      { rule: 'DOCFLOW_DB_CONNECTION', env: 'dev', stack: 'worker', address: expect.stringMatching(/^aws_ecs_task_definition\./), constructPath: 'dev-worker/Worker/Task/TaskDefinition' },
       { rule: 'DOCFLOW_PIPE_LAUNCH_TYPE', env: 'dev', stack: 'worker', address: expect.stringMatching(/^aws_pipes_pipe\./), constructPath: 'dev-worker/Worker/Pipe/Pipe' },
     ]);
     expect(report.blocking.find((finding) => finding.rule === 'DOCFLOW_CONTAINER_SECRETS')?.message).toBe(

@@ -254,6 +254,38 @@ const taskReading = (family: string, secretArn: string) =>
   });
 const MASTER = '${aws_db_instance.Db.master_user_secret[0].secret_arn}';
 
+/** A service reading its login secret, and the db-admin task that writes it, on a schedule or not. */
+function databaseAccess(options: { ssl?: string; fixedPassword?: boolean; scheduled?: boolean } = {}): Stacks {
+  // the options change the api's container; the db-admin task's stays right
+  const env = (login: string, service: boolean) => [
+    { name: 'DB_HOST', value: 'db.example' },
+    { name: 'DB_SSL', value: (service ? options.ssl : undefined) ?? 'verify-full' },
+    { name: 'DB_SSL_CA_FILE', value: '/app/rds-ca-bundle.pem' },
+    { name: 'DB_LOGIN_ARN', value: login },
+    ...(service && options.fixedPassword ? [{ name: 'DB_PASSWORD', value: 'x' }] : []),
+  ];
+  return one({
+    aws_secretsmanager_secret: { Login: { name: 'docflow-dev/db/api' } },
+    aws_iam_role: { ApiRole: {}, AdminRole: {}, SchedulerRole: {} },
+    aws_iam_role_policy: {
+      ApiPolicy: { role: '${aws_iam_role.ApiRole.id}', policy: policy({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${aws_secretsmanager_secret.Login.arn}'] }) },
+      AdminPolicy: { role: '${aws_iam_role.AdminRole.id}', policy: policy({ Effect: 'Allow', Action: ['secretsmanager:PutSecretValue'], Resource: ['${aws_secretsmanager_secret.Login.arn}'] }) },
+    },
+    aws_ecs_task_definition: {
+      Api: { family: 'docflow-dev-api', task_role_arn: '${aws_iam_role.ApiRole.arn}', container_definitions: json([{ name: 'api', environment: env('${aws_secretsmanager_secret.Login.arn}', true) }]) },
+      Admin: { family: 'docflow-dev-db-admin', task_role_arn: '${aws_iam_role.AdminRole.arn}', container_definitions: json([{ name: 'db-admin', environment: env(MASTER, false) }]) },
+    },
+    ...(options.scheduled === false
+      ? {}
+      : { aws_scheduler_schedule: { Rotation: { schedule_expression: 'rate(30 days)', target: { arn: 'c', role_arn: '${aws_iam_role.SchedulerRole.arn}', ecs_parameters: { task_definition_arn: '${aws_ecs_task_definition.Admin.arn}' } } } } }),
+  });
+}
+const masterRotation = (rules: Record<string, unknown>) =>
+  one({
+    aws_db_instance: { Db: { engine: 'postgres', manage_master_user_password: true } },
+    aws_secretsmanager_secret_rotation: { MasterRotation: { secret_id: MASTER, rotation_rules: rules } },
+  });
+
 const CASES: Record<string, Case> = {
   CKV_AWS_16: { pass: db({ storage_encrypted: true }), fail: db({ storage_encrypted: false }), because: 'storage_encrypted is false', unreadable: db({ storage_encrypted: '${var.encrypt}' }) },
   CKV_AWS_17: { pass: db({ publicly_accessible: false }), fail: db({ publicly_accessible: true }), because: 'publicly_accessible is true' },
@@ -540,6 +572,17 @@ const CASES: Record<string, Case> = {
     fail: taskReading('docflow-prod-api', MASTER),
     because: "the docflow-prod-api task can read the RDS master user's secret (granted to its role)",
   },
+  DOCFLOW_DB_CONNECTION: {
+    pass: databaseAccess(),
+    fail: databaseAccess({ ssl: 'require' }),
+    because: "container api connects with DB_SSL=require, not verify-full: the server's certificate is not checked",
+    unreadable: task({ family: 'docflow-dev-api', container_definitions: '${jsonencode(local.containers)}' }),
+  },
+  DOCFLOW_DB_MASTER_ROTATION: {
+    pass: masterRotation({ automatically_after_days: 7 }),
+    fail: masterRotation({ automatically_after_days: 7, schedule_expression: 'rate(7 days)' }),
+    because: 'aws_secretsmanager_secret_rotation.MasterRotation sets both automatically_after_days and schedule_expression (Secrets Manager takes one)',
+  },
   DOCFLOW_CLOUDTRAIL: {
     pass: trail({}, TRAIL_POLICY),
     fail: trail({ enable_log_file_validation: false }, TRAIL_POLICY),
@@ -655,6 +698,21 @@ describe('rules that follow references or keep secrets', () => {
     expect(checkStacks(db({ engine_version: '17' }), ['CKV2_AWS_69']).problems).toEqual([]);
     expect(checkStacks(db({ engine_version: '14.9' }), ['CKV2_AWS_69']).problems).toEqual([
       'FAIL CKV2_AWS_69 aws_db_instance.Db: no parameter group, so rds.force_ssl keeps its default (0): clients may connect without TLS',
+    ]);
+  });
+
+  it('GIVEN a service whose login secret no schedule rotates, or a password fixed at start, or an RDS master secret without a written rotation THEN the database rules say which', () => {
+    expect(checkStacks(databaseAccess({ scheduled: false }), ['DOCFLOW_DB_CONNECTION']).problems).toEqual([
+      "FAIL DOCFLOW_DB_CONNECTION aws_ecs_task_definition.Api: container api's login secret aws_secretsmanager_secret.Login is rotated by no scheduled task (no aws_scheduler_schedule runs a task whose role may PutSecretValue on it)",
+    ]);
+    expect(checkStacks(databaseAccess({ fixedPassword: true }), ['DOCFLOW_DB_CONNECTION']).problems).toEqual([
+      'FAIL DOCFLOW_DB_CONNECTION aws_ecs_task_definition.Api: container api gets DB_PASSWORD when the task starts: the next password rotation locks it out (fetch it per connection through DB_LOGIN_ARN)',
+    ]);
+    expect(checkStacks(db({ manage_master_user_password: true }), ['DOCFLOW_DB_MASTER_ROTATION']).problems).toEqual([
+      'FAIL DOCFLOW_DB_MASTER_ROTATION aws_db_instance.Db: its RDS-managed master secret has no aws_secretsmanager_secret_rotation: RDS rotates it every 7 days unless the schedule is written down',
+    ]);
+    expect(checkStacks(masterRotation({ automatically_after_days: 0 }), ['DOCFLOW_DB_MASTER_ROTATION']).problems).toEqual([
+      'FAIL DOCFLOW_DB_MASTER_ROTATION aws_db_instance.Db: aws_secretsmanager_secret_rotation.MasterRotation rotates every 0 days (Secrets Manager takes 1 to 1000)',
     ]);
   });
 

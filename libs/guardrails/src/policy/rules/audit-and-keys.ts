@@ -3,7 +3,6 @@ import { evaluationOf, fail, pass, resourceRule, unknown, type Resource, type Ru
 import { blocks, flag, strings } from '../../values.js';
 import { permissionsOf } from '../../iam/roles.js';
 import { statementsOf, type Statement } from '../../iam/statements.js';
-import { containerDefinitionsOf } from '../../terraform-json.js';
 import { PRODUCTION_ENVIRONMENTS } from './rds.js';
 
 /**
@@ -125,31 +124,7 @@ function ciRoleVerdict(context: StackContext, role: Resource): Verdict {
   return problems.length === 0 ? pass('pinned trust, no broad managed policy, data reads denied') : fail(problems.join('; '));
 }
 
-/** How the synthesized JSON names the RDS-managed master secret (a reference to the instance's master_user_secret). */
-const MASTER_SECRET = /master_user_secret/;
-/** The one task family that logs in as the master user. */
-const DATABASE_ADMIN_FAMILY = /-db-admin$/;
-
-function masterSecretVerdict(context: StackContext, task: Resource): Verdict | undefined {
-  const family = String(task.block['family'] ?? '');
-  let containers: TerraformBlock[];
-  try {
-    containers = containerDefinitionsOf(task.block);
-  } catch {
-    return unknown('container_definitions cannot be read');
-  }
-  const injected = containers.some((container) => blocks(container['secrets']).some((secret) => MASTER_SECRET.test(String(secret['valueFrom']))) || blocks(container['environment']).some((variable) => MASTER_SECRET.test(String(variable['value']))));
-  const roles = [task.block['task_role_arn'], task.block['execution_role_arn']].map((value) => context.lookup(context.referenced(value, task))).filter((role): role is Resource => role !== undefined);
-  const granted = roles.some((role) =>
-    permissionsOf(context, role).statements.some((statement) => statement.effect === 'Allow' && statement.actions.includes('secretsmanager:GetSecretValue') && statement.resources.some((resource) => MASTER_SECRET.test(resource))),
-  );
-  if (!injected && !granted) return pass('never touches the master user\'s secret');
-  if (DATABASE_ADMIN_FAMILY.test(family)) return pass('the database administration task, the one that logs in as the master user');
-  return fail(`the ${family} task can read the RDS master user's secret (${injected ? 'injected into its container' : 'granted to its role'}): services log in as their own roles; only the db-admin task uses the master`);
-}
-
 export const auditAndKeyRules: readonly Rule[] = [
-  resourceRule({ id: 'DOCFLOW_DB_MASTER_SECRET', title: 'Only the database administration task reads the RDS master user\'s secret', types: ['aws_ecs_task_definition'], check: (task, context) => masterSecretVerdict(context, task) }),
   resourceRule({ id: 'DOCFLOW_CLOUDTRAIL', title: 'CloudTrail trails cover every region, validate their files and write only to a bucket that admits only them', types: ['aws_cloudtrail'], check: (trail, context) => trailVerdict(context, trail) }),
   {
     id: 'DOCFLOW_AUDIT_IN_PRODUCTION',

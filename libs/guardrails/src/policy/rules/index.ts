@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import { auditAndKeyRules } from './audit-and-keys.js';
+import { databaseAccessRules } from './database-access.js';
 import { ecsRules } from './ecs.js';
 import { edgeProtectionRules } from './edge-protection.js';
 import { encryptionAndLogRules } from './encryption-and-logs.js';
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   ...rdsRules,
   ...queueRules,
   ...ecsRules,
+  ...databaseAccessRules,
   ...pipeRules,
   ...loadBalancerRules,
   ...edgeProtectionRules,
