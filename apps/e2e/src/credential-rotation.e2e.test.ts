@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobStore, createS3Client } from '@docflow/blobs';
-import { documentIdFor, serializeDocumentMessage, type DocumentMessage } from '@docflow/contracts';
+import type { DocumentMessage } from '@docflow/contracts';
 import { createPool, newPassword, setRolePassword, type Pool } from '@docflow/db';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '@docflow/db/testing';
 import { findFreePort, startPostgres, type RunningPostgres } from '@docflow/local';
@@ -13,6 +13,7 @@ import { QueueProducer, createSqsClient } from '@docflow/queue';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_KEY, environmentOf, errorLines, startBundle, type BundleProcess } from './bundles.js';
 import { WORKSPACE_ROOT } from './docflow-process.js';
+import { processedCount as processedCountIn, queueDocuments as queueDocumentsOf } from './documents.js';
 
 /**
  * Database passwords rotated under the running api and worker bundles, on a real PostgreSQL
@@ -72,30 +73,8 @@ function dbAdmin(command: 'setup' | 'rotate'): Promise<{ code: number | null; ou
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
-async function queueDocuments(count: number, tag: string): Promise<DocumentMessage[]> {
-  const stored = await blobs.putDocument(`Notes on ${tag}: tides, harbours and ferries.`, 'text/plain');
-  const messages = Array.from({ length: count }, (_, i): DocumentMessage => {
-    const url = `https://example.com/${tag}/${i}`;
-    return {
-      v: 1,
-      documentId: documentIdFor(url, stored.sha256),
-      blobKey: stored.key,
-      sha256: stored.sha256,
-      url,
-      contentType: 'text/plain',
-      receivedAt: new Date().toISOString(),
-      attempt: 1,
-      correlationId: `rotation-${tag}-${i}`,
-    };
-  });
-  await queue.sendBatch(messages.map(serializeDocumentMessage));
-  return messages;
-}
-
-async function processedCount(): Promise<number> {
-  const { rows } = await master.query<{ count: number }>(`SELECT count(*)::int AS count FROM documents WHERE status = 'processed'`);
-  return rows[0]?.count ?? 0;
-}
+const queueDocuments = (count: number, tag: string) => queueDocumentsOf(blobs, queue, count, tag, 'rotation');
+const processedCount = () => processedCountIn(master);
 
 const refusals = (process: BundleProcess) => process.lines.filter((line) => line['msg'] === PASSWORD_REFUSED).length;
 

@@ -8,10 +8,8 @@ import {
   ErrorResponseSchema,
   PIPE_TASK_EXIT,
   handedBack,
-  documentIdFor,
   parseDocumentMessage,
   serializeDocumentMessage,
-  type DocumentMessage,
 } from '@docflow/contracts';
 import { createPool, migrate, type Pool } from '@docflow/db';
 import { LocalPipe, findFreePort, handBackStoppedTask, startPostgres, type RunningPostgres } from '@docflow/local';
@@ -21,6 +19,7 @@ import { QueueProducer, createSqsClient } from '@docflow/queue';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_KEY, environmentOf, errorLines, startBundle, type BundleProcess } from './bundles.js';
 import { WORKSPACE_ROOT } from './docflow-process.js';
+import { processedCount as processedCountIn, queueDocuments as queueDocumentsOf } from './documents.js';
 
 /**
  * Faults on real processes: the worker, ingest and api bundles as their containers run them,
@@ -94,31 +93,8 @@ async function startWorker(): Promise<BundleProcess> {
   return worker;
 }
 
-/** Stores one body and queues `count` messages for it, each its own document (its own URL). */
-async function queueDocuments(count: number, tag: string): Promise<DocumentMessage[]> {
-  const stored = await blobs.putDocument(`A short note about ${tag}: tides, harbours and ferries.`, 'text/plain');
-  const messages = Array.from({ length: count }, (_, i): DocumentMessage => {
-    const url = `https://example.com/${tag}/${i}`;
-    return {
-      v: 1,
-      documentId: documentIdFor(url, stored.sha256),
-      blobKey: stored.key,
-      sha256: stored.sha256,
-      url,
-      contentType: 'text/plain',
-      receivedAt: new Date().toISOString(),
-      attempt: 1,
-      correlationId: `faults-${tag}-${i}`,
-    };
-  });
-  await queue.sendBatch(messages.map(serializeDocumentMessage));
-  return messages;
-}
-
-async function processedCount(): Promise<number> {
-  const { rows } = await pool.query<{ count: number }>(`SELECT count(*)::int AS count FROM documents WHERE status = 'processed'`);
-  return rows[0]?.count ?? 0;
-}
+const queueDocuments = (count: number, tag: string) => queueDocumentsOf(blobs, queue, count, tag, 'faults');
+const processedCount = () => processedCountIn(pool);
 
 async function storedIds(): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>('SELECT id FROM documents ORDER BY id');
