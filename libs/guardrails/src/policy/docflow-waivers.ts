@@ -86,7 +86,7 @@ export const DOCFLOW_WAIVERS: readonly Waiver[] = [
   {
     rule: 'CKV_AWS_338',
     profiles: ALL_PROFILES,
-    reason: 'log retention is 7 days (dev), 30 (staging) and 90 (prod) to keep CloudWatch storage cheap; audit trails with a year of retention are the security issue (CloudTrail)',
+    reason: 'log retention is 7 days (dev), 30 (staging) and 90 (prod) to keep CloudWatch storage cheap; the audit trail lives longer in the CloudTrail bucket (trailRetentionDays in the table)',
     until: { date: REVIEW_BY },
   },
 ];
