@@ -56,7 +56,8 @@ function workerStack(env: string, environment: { name: string; value: string }[]
   return { provider: provider(env, 'worker'), resource: { aws_ecs_task_definition: { Task: { container_definitions: JSON.stringify([container]), execution_role_arn: 'a', task_role_arn: 'b' } } } };
 }
 
-const clean = cdktfOut('clean', { 'prod-data': dataStack('prod'), 'prod-worker': workerStack('prod', [{ name: 'DB_HOST', value: 'db' }]) });
+// the worker's container names no database (DOCFLOW_DB_CONNECTION would want the whole login set-up)
+const clean = cdktfOut('clean', { 'prod-data': dataStack('prod'), 'prod-worker': workerStack('prod', [{ name: 'DOCFLOW_BUCKET', value: 'docs' }]) });
 const bad = cdktfOut('bad', {
   'prod-data': dataStack('prod', { publicly_accessible: true }),
   'prod-worker': workerStack('prod', [{ name: 'DB_PASSWORD', value: SECRET }]),
