@@ -100,7 +100,9 @@ export { PIPE_BODY_VARIABLE, WorkerPipe, type WorkerPipeProps } from './worker/w
 export { TaskStoppedHandBack, taskStoppedRulePrefix, type TaskStoppedHandBackProps } from './worker/task-stopped-hand-back.js';
 
 // observability
-export { Alerts, type AlertsProps, type MetricAlarmSpec } from './observability/alerts.js';
+export { Alerts, type AlarmMetric, type AlertsProps, type MathAlarmSpec, type MetricAlarmSpec, type MissingData } from './observability/alerts.js';
+export { burstableClass, type BurstableClass } from './observability/burstable-classes.js';
+export { EVENTS_LOG_GROUP_PREFIX, SERVICE_TASK_FAILURE_STOP_CODES, ServiceTaskFailures, type ServiceTaskFailuresProps } from './observability/service-task-failures.js';
 export { MonthlyBudget, type MonthlyBudgetProps } from './observability/budget.js';
 export { Observability, type ObservabilityProps } from './observability/observability.js';
 

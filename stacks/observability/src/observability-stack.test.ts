@@ -32,14 +32,22 @@ describe('ObservabilityStack', () => {
       'docflow-prod-alb-5xx',
       'docflow-prod-alb-target-5xx',
       'docflow-prod-api-cpu',
+      'docflow-prod-api-running-below-desired',
+      'docflow-prod-api-unhealthy-hosts',
       'docflow-prod-database-connections',
       'docflow-prod-database-cpu',
+      'docflow-prod-database-cpu-credits',
       'docflow-prod-database-free-storage',
+      'docflow-prod-database-freeable-memory',
       'docflow-prod-dead-letters',
       'docflow-prod-ingest-cpu',
+      'docflow-prod-ingest-running-below-desired',
+      'docflow-prod-ingest-unhealthy-hosts',
       'docflow-prod-queue-depth',
       'docflow-prod-queue-oldest-message',
+      'docflow-prod-service-task-failures',
       'docflow-prod-worker-cpu',
+      'docflow-prod-worker-running-below-desired',
     ]);
     expect(onlyResource(prod, 'aws_budgets_budget')['limit_amount']).toBe('800.00');
     expect(onlyResource(prod, 'aws_sns_topic_subscription')['endpoint']).toBe(environment('prod').alarmEmail);
@@ -50,5 +58,7 @@ describe('ObservabilityStack', () => {
     expect(names).toContain('docflow-dev-worker-pipe-failures');
     expect(names).toContain('docflow-dev-http-api-5xx');
     expect(names).not.toContain('docflow-dev-worker-cpu');
+    expect(names).toContain('docflow-dev-task-stopped-hand-back-matched');
+    expect(names).toContain('docflow-dev-task-stopped-dead-letter-failed-invocations');
   });
 });

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { DocflowStack, Observability, resourceName } from '@docflow/infra';
+import { DocflowStack, Observability, resourceName, type FargateService } from '@docflow/infra';
 import { encryptionKeys, type WorkloadStackProps } from '@docflow/stack-foundation';
 import type { ApiStack } from '@docflow/stack-api';
 import type { DataStack } from '@docflow/stack-data';
@@ -25,6 +25,7 @@ export class ObservabilityStack extends DocflowStack {
     const keys = encryptionKeys(props.foundation);
     const pollService = worker.worker.service;
     const pipe = worker.worker.pipe?.pipe;
+    const taskStopped = worker.worker.taskStopped;
     this.observability = new Observability(this, 'Observability', {
       namePrefix: resourceName(env),
       region: env.region,
@@ -33,15 +34,25 @@ export class ObservabilityStack extends DocflowStack {
       monthlyBudgetUsd: env.monthlyBudgetUsd,
       cluster: platform.platform.cluster,
       services: [
-        { label: 'api', service: api.service.service },
-        { label: 'ingest', service: ingest.service.service },
+        { label: 'api', service: api.service.service, ...targetGroupOf(api.service) },
+        { label: 'ingest', service: ingest.service.service, ...targetGroupOf(ingest.service) },
         ...(pollService ? [{ label: 'worker', service: pollService }] : []),
       ],
       queues: data.data.queues,
       database: data.data.database,
       edge: platform.platform.edge,
       connectionsAlarmThreshold: env.database.connectionsAlarmThreshold,
+      databaseInstanceClass: env.database.instanceClass,
+      logRetentionDays: env.logRetentionDays,
+      ...(keys ? { logKmsKeyArn: keys.logsKeyArn } : {}),
       ...(pipe ? { pipe } : {}),
+      ...(taskStopped ? { taskStoppedRules: taskStopped.ruleNames } : {}),
     });
   }
+}
+
+/** The service's load balancer target group, when it is behind the ALB (standard profile). */
+function targetGroupOf(service: FargateService) {
+  const targetGroup = service.edgeAttachment?.targetGroup;
+  return targetGroup ? { targetGroup } : {};
 }

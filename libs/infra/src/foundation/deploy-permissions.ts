@@ -163,6 +163,7 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
       arn('logs', scope, `log-group:/${prefix(scope)}/*`),
       arn('logs', scope, `log-group:/aws/rds/instance/${prefix(scope)}-*`),
       arn('logs', scope, `log-group:aws-waf-logs-${prefix(scope)}*`),
+      arn('logs', scope, `log-group:/aws/events/${prefix(scope)}-*`),
     ],
   },
   {

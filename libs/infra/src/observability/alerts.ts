@@ -12,26 +12,55 @@ export interface AlertsProps {
   readonly kmsKeyArn?: string;
 }
 
-/** One metric alarm, as simple as CloudWatch allows (one metric, one threshold). */
-export interface MetricAlarmSpec {
-  /** Suffix of the alarm name. */
-  readonly name: string;
-  readonly description: string;
+/**
+ * What a period without data means for an alarm (CloudWatch's `treat_missing_data`), stated per
+ * alarm: `notBreaching` where silence means nothing happened (an idle queue stops publishing, AWS/Events
+ * publishes only non-zero counts), `breaching` where silence is itself the failure.
+ */
+export type MissingData = 'notBreaching' | 'breaching' | 'ignore' | 'missing';
+
+export type AlarmStatistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum';
+
+/** One metric of a metric-math alarm, referred to by `id` in the expression. */
+export interface AlarmMetric {
+  readonly id: string;
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: Readonly<Record<string, string>>;
-  readonly statistic: 'Average' | 'Maximum' | 'Minimum' | 'Sum';
+  readonly statistic: AlarmStatistic;
+}
+
+interface AlarmSpecBase {
+  /** Suffix of the alarm name. */
+  readonly name: string;
+  readonly description: string;
   readonly comparison: 'GreaterThanThreshold' | 'LessThanThreshold' | 'GreaterThanOrEqualToThreshold';
   readonly threshold: number;
+  /** Required: each alarm says what silence means for it (see MissingData). */
+  readonly treatMissingData: MissingData;
   /** @default 300 */
   readonly periodSeconds?: number;
   /** @default 2 */
   readonly evaluationPeriods?: number;
 }
 
+/** An alarm on one metric. */
+export interface MetricAlarmSpec extends AlarmSpecBase {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly statistic: AlarmStatistic;
+}
+
+/** An alarm on a metric-math expression over several metrics (e.g. `desired - FILL(running, 0)`). */
+export interface MathAlarmSpec extends AlarmSpecBase {
+  readonly metrics: readonly AlarmMetric[];
+  readonly expression: string;
+}
+
 /**
- * The alarm topic with its email subscription, and a factory for alarms that notify it on ALARM and
- * on OK. Missing data is not breaching: a service scaled to zero is not an incident.
+ * The alarm topic with its email subscription, and the one factory for docflow's alarms: each
+ * notifies the topic on ALARM and on OK (so whoever was paged hears when it is over).
  */
 export class Alerts extends Construct {
   readonly topic: SnsTopic;
@@ -53,19 +82,29 @@ export class Alerts extends Construct {
     }
   }
 
-  alarm(id: string, spec: MetricAlarmSpec): CloudwatchMetricAlarm {
+  alarm(id: string, spec: MetricAlarmSpec | MathAlarmSpec): CloudwatchMetricAlarm {
+    const period = spec.periodSeconds ?? 300;
+    const what =
+      'expression' in spec
+        ? {
+            metricQuery: [
+              ...spec.metrics.map((metric) => ({
+                id: metric.id,
+                returnData: false,
+                metric: { namespace: metric.namespace, metricName: metric.metricName, dimensions: { ...metric.dimensions }, period, stat: metric.statistic },
+              })),
+              { id: 'alarmed', expression: spec.expression, label: spec.description, returnData: true },
+            ],
+          }
+        : { namespace: spec.namespace, metricName: spec.metricName, dimensions: { ...spec.dimensions }, statistic: spec.statistic, period };
     const alarm = new CloudwatchMetricAlarm(this, id, {
       alarmName: `${this.namePrefix}-${spec.name}`,
       alarmDescription: spec.description,
-      namespace: spec.namespace,
-      metricName: spec.metricName,
-      dimensions: { ...spec.dimensions },
-      statistic: spec.statistic,
+      ...what,
       comparisonOperator: spec.comparison,
       threshold: spec.threshold,
-      period: spec.periodSeconds ?? 300,
       evaluationPeriods: spec.evaluationPeriods ?? 2,
-      treatMissingData: 'notBreaching',
+      treatMissingData: spec.treatMissingData,
       alarmActions: [this.topic.arn],
       okActions: [this.topic.arn],
     });

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js';
 import type { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
+import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
 import type { PipesPipe } from '@cdktf/provider-aws/lib/pipes-pipe/index.js';
 import type { Database } from '../data/database.js';
 import type { DocumentQueues } from '../data/document-queues.js';
@@ -8,6 +9,8 @@ import type { Cluster } from '../platform/cluster.js';
 import type { Edge } from '../platform/edge.js';
 import { Alerts } from './alerts.js';
 import { MonthlyBudget } from './budget.js';
+import { burstableClass } from './burstable-classes.js';
+import { ServiceTaskFailures } from './service-task-failures.js';
 import { pascalCase } from '../core/naming.js';
 
 const GIB = 1024 ** 3;
@@ -20,13 +23,24 @@ export interface ObservabilityProps {
   readonly topicKmsKeyArn?: string;
   readonly monthlyBudgetUsd: number;
   readonly cluster: Cluster;
-  /** Long-running ECS services (api, ingest, the poll-mode worker), by a short label for alarm names. */
-  readonly services: readonly { readonly label: string; readonly service: EcsService }[];
+  /**
+   * Long-running ECS services (api, ingest, the poll-mode worker), by a short label for alarm names,
+   * with the load balancer target group of those behind the ALB (unhealthy hosts alarm).
+   */
+  readonly services: readonly { readonly label: string; readonly service: EcsService; readonly targetGroup?: LbTargetGroup }[];
   readonly queues: DocumentQueues;
   readonly database: Database;
   readonly edge: Edge;
+  /** The database's RDS class: burstable classes (db.t3, db.t4g) get CPU credit and freeable memory alarms. */
+  readonly databaseInstanceClass: string;
   /** The pipe-mode worker's pipe. @default - no pipe alarm */
   readonly pipe?: PipesPipe;
+  /** Names of the pipe's task-stopped rules by a short label (hand-back, dead-letter): their matches and failed deliveries alarm. @default - none */
+  readonly taskStoppedRules?: Readonly<Record<string, string>>;
+  /** Retention of the service task failures' log group. */
+  readonly logRetentionDays: number;
+  /** Encrypts that log group. @default - the CloudWatch Logs service key */
+  readonly logKmsKeyArn?: string;
   /** @default 80 */
   readonly cpuAlarmPercent?: number;
   /** Visible messages that mean the worker is behind. @default 100 */
@@ -49,6 +63,7 @@ export class Observability extends Construct {
   readonly alerts: Alerts;
   readonly dashboard: CloudwatchDashboard;
   readonly budget: MonthlyBudget;
+  readonly serviceTaskFailures: ServiceTaskFailures;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -79,6 +94,8 @@ export class Observability extends Construct {
         statistic: 'Average',
         comparison: 'GreaterThanThreshold',
         threshold: cpuAlarmPercent,
+        // a service at zero tasks (the poll worker when idle) publishes nothing: not an incident
+        treatMissingData: 'notBreaching',
       });
     });
     this.alerts.alarm('QueueDepth', {
@@ -90,6 +107,8 @@ export class Observability extends Construct {
       statistic: 'Maximum',
       comparison: 'GreaterThanThreshold',
       threshold: queueDepthAlarm,
+      // an idle queue stops publishing after 6 h: nothing waits; once messages arrive it publishes again
+      treatMissingData: 'notBreaching',
     });
     this.alerts.alarm('QueueOldestMessage', {
       name: 'queue-oldest-message',
@@ -100,6 +119,8 @@ export class Observability extends Construct {
       statistic: 'Maximum',
       comparison: 'GreaterThanThreshold',
       threshold: oldestMessageAlarmSeconds,
+      // as queue depth: silence is an idle queue, and a waiting message makes it publish again (up to 15 min late)
+      treatMissingData: 'notBreaching',
     });
     this.alerts.alarm('DeadLetters', {
       name: 'dead-letters',
@@ -111,6 +132,8 @@ export class Observability extends Construct {
       comparison: 'GreaterThanThreshold',
       threshold: 0,
       evaluationPeriods: 1,
+      // an empty DLQ goes idle; a dead letter is an action on it, which makes it publish again
+      treatMissingData: 'notBreaching',
     });
     for (const errors of edgeMetrics.errors) {
       this.alerts.alarm(errors.id, {
@@ -122,6 +145,8 @@ export class Observability extends Construct {
         statistic: 'Sum',
         comparison: 'GreaterThanThreshold',
         threshold: edge5xxAlarm,
+        // the edge publishes error counts only when there are errors
+        treatMissingData: 'notBreaching',
       });
     }
     this.alerts.alarm('DatabaseCpu', {
@@ -133,6 +158,8 @@ export class Observability extends Construct {
       statistic: 'Average',
       comparison: 'GreaterThanThreshold',
       threshold: cpuAlarmPercent,
+      // RDS publishes every minute while the instance runs; silence is reported by the free storage alarm
+      treatMissingData: 'notBreaching',
     });
     this.alerts.alarm('DatabaseConnections', {
       name: 'database-connections',
@@ -143,6 +170,7 @@ export class Observability extends Construct {
       statistic: 'Maximum',
       comparison: 'GreaterThanThreshold',
       threshold: props.connectionsAlarmThreshold,
+      treatMissingData: 'notBreaching',
     });
     this.alerts.alarm('DatabaseFreeStorage', {
       name: 'database-free-storage',
@@ -153,6 +181,8 @@ export class Observability extends Construct {
       statistic: 'Minimum',
       comparison: 'LessThanThreshold',
       threshold: Math.round(props.database.allocatedStorageGiB * GIB * freeStorageAlarmRatio),
+      // the one database alarm that pages on silence: RDS stops publishing only when the instance is stopped or gone
+      treatMissingData: 'breaching',
     });
     if (props.pipe) {
       this.alerts.alarm('PipeFailures', {
@@ -165,8 +195,33 @@ export class Observability extends Construct {
         comparison: 'GreaterThanThreshold',
         threshold: 0,
         evaluationPeriods: 1,
+        // Pipes publishes failures only when there are some
+        treatMissingData: 'notBreaching',
       });
     }
+    this.alarmRunningBelowDesired(props.services, clusterName);
+    this.alarmUnhealthyHosts(props.services, edgeMetrics.loadBalancer);
+    this.alarmBurstableDatabase(props.databaseInstanceClass, dbInstance);
+    this.serviceTaskFailures = new ServiceTaskFailures(this, 'ServiceTaskFailures', {
+      namePrefix: props.namePrefix,
+      cluster: props.cluster.cluster,
+      logRetentionDays: props.logRetentionDays,
+      ...(props.logKmsKeyArn !== undefined ? { logKmsKeyArn: props.logKmsKeyArn } : {}),
+    });
+    this.alerts.alarm('ServiceTaskFailures', {
+      name: 'service-task-failures',
+      description: `An ECS service task failed to start or its container exited by itself (the events are in ${this.serviceTaskFailures.logGroup.name})`,
+      namespace: 'AWS/Events',
+      metricName: 'TriggeredRules',
+      dimensions: { RuleName: this.serviceTaskFailures.rule.name },
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 1,
+      // EventBridge publishes rule counts only when they are not zero
+      treatMissingData: 'notBreaching',
+    });
+    for (const [label, ruleName] of Object.entries(props.taskStoppedRules ?? {})) this.alarmTaskStoppedRule(label, ruleName);
 
     const widget = (title: string, metrics: unknown[][], extra: Record<string, unknown> = {}) => ({
       type: 'metric',
@@ -212,6 +267,111 @@ export class Observability extends Construct {
       email: props.alarmEmail,
     });
   }
+
+  /** Per service: fewer tasks running than desired for 5 minutes (tasks failing to start or to stay up). */
+  private alarmRunningBelowDesired(services: ObservabilityProps['services'], clusterName: string) {
+    for (const { label, service } of services) {
+      const dimensions = { ClusterName: clusterName, ServiceName: service.name };
+      this.alerts.alarm(`${pascalCase(label)}RunningBelowDesired`, {
+        name: `${label}-running-below-desired`,
+        description: `${label}: fewer tasks running than desired for 5 minutes (tasks fail to start or keep stopping)`,
+        metrics: [
+          { id: 'desired', namespace: 'ECS/ContainerInsights', metricName: 'DesiredTaskCount', dimensions, statistic: 'Minimum' },
+          { id: 'running', namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions, statistic: 'Minimum' },
+        ],
+        // a service whose tasks all stopped may publish no RunningTaskCount: that is 0 running
+        expression: 'desired - FILL(running, 0)',
+        comparison: 'GreaterThanThreshold',
+        threshold: 0,
+        periodSeconds: 60,
+        evaluationPeriods: 5,
+        // no DesiredTaskCount at all means no service to watch (Container Insights publishes it while the service exists)
+        treatMissingData: 'notBreaching',
+      });
+    }
+  }
+
+  /** Per target group behind the ALB: a target failing its health checks for 3 minutes. */
+  private alarmUnhealthyHosts(services: ObservabilityProps['services'], loadBalancer: string | undefined) {
+    for (const { label, targetGroup } of services) {
+      if (targetGroup === undefined || loadBalancer === undefined) continue;
+      this.alerts.alarm(`${pascalCase(label)}UnhealthyHosts`, {
+        name: `${label}-unhealthy-hosts`,
+        description: `${label}: a load balancer target has failed its health checks for 3 minutes`,
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'UnHealthyHostCount',
+        dimensions: { TargetGroup: targetGroup.arnSuffix, LoadBalancer: loadBalancer },
+        statistic: 'Maximum',
+        comparison: 'GreaterThanThreshold',
+        threshold: 0,
+        periodSeconds: 60,
+        evaluationPeriods: 3,
+        // the ALB publishes the count (0 included) every minute for a target group in use
+        treatMissingData: 'notBreaching',
+      });
+    }
+  }
+
+  /** Burstable classes only: the CPU credit balance below one hour of earnings, and freeable memory below 10 %. */
+  private alarmBurstableDatabase(instanceClass: string, dbInstance: string) {
+    const burstable = burstableClass(instanceClass);
+    if (burstable === undefined) return;
+    this.alerts.alarm('DatabaseCpuCredits', {
+      name: 'database-cpu-credits',
+      description: `Database CPU credit balance below ${burstable.creditsPerHour} (one hour of earnings of ${instanceClass}): past zero, CPU is billed as surplus credits`,
+      namespace: 'AWS/RDS',
+      metricName: 'CPUCreditBalance',
+      dimensions: { DBInstanceIdentifier: dbInstance },
+      statistic: 'Minimum',
+      comparison: 'LessThanThreshold',
+      threshold: burstable.creditsPerHour,
+      evaluationPeriods: 3,
+      treatMissingData: 'notBreaching',
+    });
+    this.alerts.alarm('DatabaseFreeableMemory', {
+      name: 'database-freeable-memory',
+      description: `Database freeable memory below 10 % of the ${burstable.memoryGiB} GiB of ${instanceClass} for 10 minutes`,
+      namespace: 'AWS/RDS',
+      metricName: 'FreeableMemory',
+      dimensions: { DBInstanceIdentifier: dbInstance },
+      statistic: 'Minimum',
+      comparison: 'LessThanThreshold',
+      threshold: Math.round(burstable.memoryGiB * GIB * 0.1),
+      treatMissingData: 'notBreaching',
+    });
+  }
+
+  /** A pipe task-stopped rule: each match is a task that died without finishing its message; a failed delivery lost the hand-back to the DLQ. */
+  private alarmTaskStoppedRule(label: string, ruleName: string) {
+    const id = `TaskStopped${pascalCase(label)}`;
+    const dimensions = { RuleName: ruleName };
+    const what = ruleName;
+    this.alerts.alarm(`${id}Matched`, {
+      name: `task-stopped-${label}-matched`,
+      description: `${what}: a worker task stopped without finishing with its message (the rule handed it back or dead-lettered it; the stop reason is in the ECS task events)`,
+      namespace: 'AWS/Events',
+      metricName: 'TriggeredRules',
+      dimensions,
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 1,
+      // EventBridge publishes rule counts only when they are not zero
+      treatMissingData: 'notBreaching',
+    });
+    this.alerts.alarm(`${id}FailedInvocations`, {
+      name: `task-stopped-${label}-failed-invocations`,
+      description: `${what}: EventBridge could not deliver a hand-back (the whole event went to the DLQ)`,
+      namespace: 'AWS/Events',
+      metricName: 'FailedInvocations',
+      dimensions,
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+    });
+  }
 }
 
 /** The edge's error and latency metrics: ALB (its own and the targets' 5xx) or HTTP API. */
@@ -239,6 +399,7 @@ function edgeMetricsOf(edge: Edge) {
       ],
       latency: ['AWS/ApplicationELB', 'TargetResponseTime', 'LoadBalancer', dimensions.LoadBalancer],
       latencyUnit: 's',
+      loadBalancer: dimensions.LoadBalancer,
     };
   }
   const dimensions = { ApiId: edge.api.id };
@@ -246,5 +407,6 @@ function edgeMetricsOf(edge: Edge) {
     errors: [{ id: 'HttpApi5xx', name: 'http-api-5xx', what: 'HTTP API 5xx', namespace: 'AWS/ApiGateway', metricName: '5xx', dimensions }],
     latency: ['AWS/ApiGateway', 'Latency', 'ApiId', dimensions.ApiId],
     latencyUnit: 'ms',
+    loadBalancer: undefined,
   };
 }

@@ -25,13 +25,16 @@ export interface TaskStoppedHandBackProps extends PipeTaskTarget {
 export class TaskStoppedHandBack extends Construct {
   readonly handBackRule: CloudwatchEventRule;
   readonly deadLetterRule: CloudwatchEventRule;
+  /** The rules' names by label, as plain strings (alarms in other stacks name them without a cross-stack reference). */
+  readonly ruleNames: Readonly<Record<'hand-back' | 'dead-letter', string>>;
 
   constructor(scope: Construct, id: string, props: TaskStoppedHandBackProps) {
     super(scope, id);
     const rules = taskStoppedRules(props);
     const prefix = taskStoppedRulePrefix(props.namePrefix);
-    this.handBackRule = this.rule('HandBack', `${prefix}hand-back`, 'A pipe task stopped before finishing with its message: put the message back on the queue', rules.handBack, props.queue, props.deadLetterQueue);
-    this.deadLetterRule = this.rule('DeadLetter', `${prefix}dead-letter`, 'A pipe task stopped before finishing with a message handed back too often: dead-letter it', rules.deadLetter, props.deadLetterQueue, props.deadLetterQueue);
+    this.ruleNames = { 'hand-back': `${prefix}hand-back`, 'dead-letter': `${prefix}dead-letter` };
+    this.handBackRule = this.rule('HandBack', this.ruleNames['hand-back'], 'A pipe task stopped before finishing with its message: put the message back on the queue', rules.handBack, props.queue, props.deadLetterQueue);
+    this.deadLetterRule = this.rule('DeadLetter', this.ruleNames['dead-letter'], 'A pipe task stopped before finishing with a message handed back too often: dead-letter it', rules.deadLetter, props.deadLetterQueue, props.deadLetterQueue);
   }
 
   private rule(id: string, name: string, description: string, definition: EventRuleDefinition, target: SqsQueue, deadLetterQueue: SqsQueue): CloudwatchEventRule {
