@@ -208,19 +208,8 @@ export class Observability extends Construct {
       logRetentionDays: props.logRetentionDays,
       ...(props.logKmsKeyArn !== undefined ? { logKmsKeyArn: props.logKmsKeyArn } : {}),
     });
-    this.alerts.alarm('ServiceTaskFailures', {
-      name: 'service-task-failures',
-      description: `An ECS service task failed to start or its container exited by itself (the events are in ${this.serviceTaskFailures.logGroup.name})`,
-      namespace: 'AWS/Events',
-      metricName: 'TriggeredRules',
-      dimensions: { RuleName: this.serviceTaskFailures.rule.name },
-      statistic: 'Sum',
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
-      evaluationPeriods: 1,
-      // EventBridge publishes rule counts only when they are not zero
-      treatMissingData: 'notBreaching',
-    });
+    this.ruleCountAlarm('ServiceTaskFailures', 'service-task-failures', this.serviceTaskFailures.rule.name, 'TriggeredRules',
+      `An ECS service task failed to start or its container exited by itself (the events are in ${this.serviceTaskFailures.logGroup.name})`);
     for (const [label, ruleName] of Object.entries(props.taskStoppedRules ?? {})) this.alarmTaskStoppedRule(label, ruleName);
 
     const widget = (title: string, metrics: unknown[][], extra: Record<string, unknown> = {}) => ({
@@ -344,31 +333,25 @@ export class Observability extends Construct {
   /** A pipe task-stopped rule: each match is a task that died without finishing its message; a failed delivery lost the hand-back to the DLQ. */
   private alarmTaskStoppedRule(label: string, ruleName: string) {
     const id = `TaskStopped${pascalCase(label)}`;
-    const dimensions = { RuleName: ruleName };
-    const what = ruleName;
-    this.alerts.alarm(`${id}Matched`, {
-      name: `task-stopped-${label}-matched`,
-      description: `${what}: a worker task stopped without finishing with its message (the rule handed it back or dead-lettered it; the stop reason is in the ECS task events)`,
+    this.ruleCountAlarm(`${id}Matched`, `task-stopped-${label}-matched`, ruleName, 'TriggeredRules',
+      `${ruleName}: a worker task stopped without finishing with its message (the rule handed it back or dead-lettered it; the stop reason is in the ECS task events)`);
+    this.ruleCountAlarm(`${id}FailedInvocations`, `task-stopped-${label}-failed-invocations`, ruleName, 'FailedInvocations',
+      `${ruleName}: EventBridge could not deliver a hand-back (the whole event went to the DLQ)`);
+  }
+
+  /** Any count of an EventBridge rule's metric in 5 minutes. */
+  private ruleCountAlarm(id: string, name: string, ruleName: string, metricName: 'TriggeredRules' | 'FailedInvocations', description: string) {
+    this.alerts.alarm(id, {
+      name,
+      description,
       namespace: 'AWS/Events',
-      metricName: 'TriggeredRules',
-      dimensions,
+      metricName,
+      dimensions: { RuleName: ruleName },
       statistic: 'Sum',
       comparison: 'GreaterThanThreshold',
       threshold: 0,
       evaluationPeriods: 1,
       // EventBridge publishes rule counts only when they are not zero
-      treatMissingData: 'notBreaching',
-    });
-    this.alerts.alarm(`${id}FailedInvocations`, {
-      name: `task-stopped-${label}-failed-invocations`,
-      description: `${what}: EventBridge could not deliver a hand-back (the whole event went to the DLQ)`,
-      namespace: 'AWS/Events',
-      metricName: 'FailedInvocations',
-      dimensions,
-      statistic: 'Sum',
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
-      evaluationPeriods: 1,
       treatMissingData: 'notBreaching',
     });
   }
