@@ -14,7 +14,7 @@ const ACCEPTANCE: Readonly<Record<string, readonly string[]>> = {
   'HTTPS on the domain, HTTP only redirects': ['DOCFLOW_HTTPS_CERTIFICATE', 'DOCFLOW_ALB_DOMAIN', 'CKV_AWS_2', 'CKV2_AWS_20'],
   'WAF with managed groups, a rate limit, the scoped body-size exception and logs': ['CKV2_AWS_28', 'DOCFLOW_WAF_MANAGED_RULES', 'DOCFLOW_WAF_RATE_LIMIT', 'DOCFLOW_WAF_BODY_SIZE', 'DOCFLOW_WAF_LOGGING'],
   'ALB access logs': ['CKV_AWS_91', 'DOCFLOW_ALB_ACCESS_LOG_BUCKET'],
-  'database users that survive rotation, verified TLS': ['DOCFLOW_DB_MASTER_SECRET', 'DOCFLOW_DB_CONNECTION', 'DOCFLOW_DB_MASTER_ROTATION', 'CKV2_AWS_69'],
+  'database users that survive rotation, verified TLS': ['DOCFLOW_DB_MASTER_SECRET', 'DOCFLOW_DB_CONNECTION', 'DOCFLOW_DB_MASTER_ROTATION', 'DOCFLOW_SCHEDULE', 'CKV2_AWS_69'],
   'CI roles that cannot read data': ['DOCFLOW_CI_ROLES'],
   'audit trail and keys': ['DOCFLOW_CLOUDTRAIL', 'DOCFLOW_AUDIT_IN_PRODUCTION', 'DOCFLOW_KMS_KEY_USERS'],
 };

@@ -280,6 +280,23 @@ function databaseAccess(options: { ssl?: string; fixedPassword?: boolean; schedu
       : { aws_scheduler_schedule: { Rotation: { schedule_expression: 'rate(30 days)', target: { arn: 'c', role_arn: '${aws_iam_role.SchedulerRole.arn}', ecs_parameters: { task_definition_arn: '${aws_ecs_task_definition.Admin.arn}' } } } } }),
   });
 }
+/** A rotation schedule like the db-admin one: Fargate with a network, a flexible window, bounded retries. */
+const schedule = (expression: string, target: Record<string, unknown> = {}, window: Record<string, unknown> = { mode: 'FLEXIBLE', maximum_window_in_minutes: 60 }) =>
+  one({
+    aws_scheduler_schedule: {
+      Rotation: {
+        schedule_expression: expression,
+        flexible_time_window: window,
+        target: {
+          arn: 'c',
+          role_arn: 'r',
+          ecs_parameters: { launch_type: 'FARGATE', task_definition_arn: 't', network_configuration: { subnets: ['s'], assign_public_ip: false } },
+          retry_policy: { maximum_retry_attempts: 3, maximum_event_age_in_seconds: 3600 },
+          ...target,
+        },
+      },
+    },
+  });
 const masterRotation = (rules: Record<string, unknown>) =>
   one({
     aws_db_instance: { Db: { engine: 'postgres', manage_master_user_password: true } },
@@ -583,6 +600,11 @@ const CASES: Record<string, Case> = {
     fail: masterRotation({ automatically_after_days: 7, schedule_expression: 'rate(7 days)' }),
     because: 'aws_secretsmanager_secret_rotation.MasterRotation sets both automatically_after_days and schedule_expression (Secrets Manager takes one)',
   },
+  DOCFLOW_SCHEDULE: {
+    pass: schedule('rate(1 day)'),
+    fail: schedule('rate(1 days)'),
+    because: 'schedule_expression "rate(1 days)" must use the singular unit for 1 (rate(1 day))',
+  },
   DOCFLOW_CLOUDTRAIL: {
     pass: trail({}, TRAIL_POLICY),
     fail: trail({ enable_log_file_validation: false }, TRAIL_POLICY),
@@ -713,6 +735,17 @@ describe('rules that follow references or keep secrets', () => {
     ]);
     expect(checkStacks(masterRotation({ automatically_after_days: 0 }), ['DOCFLOW_DB_MASTER_ROTATION']).problems).toEqual([
       'FAIL DOCFLOW_DB_MASTER_ROTATION aws_db_instance.Db: aws_secretsmanager_secret_rotation.MasterRotation rotates every 0 days (Secrets Manager takes 1 to 1000)',
+    ]);
+  });
+
+  it('GIVEN schedules AWS would refuse at apply THEN DOCFLOW_SCHEDULE names each rule they break', () => {
+    const problems = (stacks: Stacks) => checkStacks(stacks, ['DOCFLOW_SCHEDULE']).problems.map((problem) => problem.replace(/^FAIL DOCFLOW_SCHEDULE aws_scheduler_schedule\.Rotation: /, ''));
+    expect(problems(schedule('rate(30 day)'))).toEqual(['schedule_expression "rate(30 day)" must use the plural unit above 1']);
+    expect(problems(schedule('rate(30 days)', {}, { mode: 'FLEXIBLE' }))).toEqual(['a FLEXIBLE time window needs maximum_window_in_minutes from 1 to 1440']);
+    expect(problems(schedule('rate(30 days)', {}, { mode: 'OFF', maximum_window_in_minutes: 5 }))).toEqual(['an OFF time window takes no maximum_window_in_minutes']);
+    expect(problems(schedule('rate(30 days)', { ecs_parameters: { launch_type: 'FARGATE', task_definition_arn: 't' } }))).toEqual(['an ECS target on FARGATE needs network_configuration with subnets (awsvpc)']);
+    expect(problems(schedule('rate(30 days)', { retry_policy: { maximum_retry_attempts: 200, maximum_event_age_in_seconds: 30 } }))).toEqual([
+      'retry_policy.maximum_event_age_in_seconds must be 60 to 86400; retry_policy.maximum_retry_attempts must be 0 to 185',
     ]);
   });
 

@@ -9,7 +9,7 @@ import { DataLayer } from '../data/data-layer.js';
 import { at, containerDefinitionsOf, findResource, onlyResource, parsePolicy, resourcesOf, rolePolicyStatements, synthStack, testApp, testNetwork, testPlatform } from '../testing/index.js';
 import { DatabaseAdmin, SETUP_SCRIPT } from './database-admin.js';
 
-function synthAdmin() {
+function synthAdmin(rotationDays = 30) {
   const stack = new TerraformStack(testApp(), 'test');
   const { network, securityGroups } = testNetwork(stack);
   const platform = testPlatform(stack, network, 'standard');
@@ -24,7 +24,7 @@ function synthAdmin() {
     placement: network.workloadPlacement,
     securityGroup: securityGroups.of('api'),
     database: data.database,
-    rotationDays: 30,
+    rotationDays,
     environment: { DOCFLOW_ENV: 'test', AWS_REGION: 'eu-west-1', LOG_LEVEL: 'info' },
   });
   return synthStack(stack);
@@ -66,6 +66,13 @@ describe('DatabaseAdmin', () => {
     const role = findResource(json, 'aws_iam_role', ({ block }) => block['name'] === 'docflow-test-db-rotation').block;
     expect(at(parsePolicy(role['assume_role_policy']).Statement, 0)['Principal']).toEqual({ Service: 'scheduler.amazonaws.com' });
     expect(rolePolicyStatements(json, 'SchedulerRole').map((statement) => statement['Action'])).toEqual([['ecs:RunTask'], ['iam:PassRole']]);
+  });
+
+  it('GIVEN a daily rotation THEN the rate uses the singular unit, as EventBridge requires (DOCFLOW_SCHEDULE checks both)', () => {
+    const daily = synthAdmin(1);
+    expect(onlyResource(daily, 'aws_scheduler_schedule')['schedule_expression']).toBe('rate(1 day)');
+    expect(checkStack(daily, ['DOCFLOW_SCHEDULE']).problems).toEqual([]);
+    expect(checkStack(json, ['DOCFLOW_SCHEDULE']).problems).toEqual([]);
   });
 
   it('THEN the deploy runs the setup task again whenever the task definition changes, overriding the command with `setup`', () => {

@@ -87,7 +87,8 @@ export class DatabaseAdmin extends Construct {
     this.schedule = new SchedulerSchedule(this, 'Rotation', {
       name: `${props.namePrefix}-db-rotation`,
       description: `New passwords for the api and worker database roles every ${props.rotationDays} days`,
-      scheduleExpression: `rate(${props.rotationDays} days)`,
+      // EventBridge wants the singular unit for 1 (`rate(1 day)`) and the plural above
+      scheduleExpression: `rate(${props.rotationDays} ${props.rotationDays === 1 ? 'day' : 'days'})`,
       flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 60 },
       target: {
         arn: props.cluster.cluster.arn,

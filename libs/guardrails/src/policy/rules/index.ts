@@ -12,6 +12,7 @@ import { pipeRules } from './pipes.js';
 import { queueRules } from './queues.js';
 import { rdsRules } from './rds.js';
 import { s3Rules } from './s3.js';
+import { scheduleRules } from './schedules.js';
 import { securityGroupRules } from './security-groups.js';
 import { tagRules } from './tags.js';
 
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   ...queueRules,
   ...ecsRules,
   ...databaseAccessRules,
+  ...scheduleRules,
   ...pipeRules,
   ...loadBalancerRules,
   ...edgeProtectionRules,
