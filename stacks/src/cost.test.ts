@@ -35,6 +35,10 @@ describe('the cost estimate of the shipped environments', () => {
     expect(env?.notPricedResources, name).toBeGreaterThan(0);
   });
 
+  it.each(ENVIRONMENTS.map((env) => [env.name, env.monthlyBudgetUsd]))('gives %s a budget (%d USD) at or above its estimate, so that a normal month notifies no one', (name, budgetUsd) => {
+    expect(budgetUsd).toBeGreaterThanOrEqual(monthlyTotal(estimate, name));
+  });
+
   it('charges the worker as each profile runs it: one Spot task per message in lean, a service in standard', () => {
     const items = (name: string) => estimate.environments.find((env) => env.env === name)?.stacks.find((stack) => stack.stack === 'worker')?.resources.flatMap((resource) => resource.lines.map((line) => line.item));
     expect(items('dev')).toContain('one task per message: Fargate Spot x86 vCPU');

@@ -45,6 +45,7 @@ export { Network, type NetworkProps, type WorkloadPlacement } from './network/ne
 export { WorkloadSecurityGroups, type WorkloadEgress, type WorkloadSecurityGroupsProps } from './network/workload-security-groups.js';
 
 // data
+export { BACKUP_SERVICE_POLICIES, BackupVaults, backupRoleName, DatabaseBackup, type BackupVaultsProps, type DatabaseBackupProps } from './data/backup.js';
 export { DataLayer, type DataLayerProps } from './data/data-layer.js';
 export {
   Database,
@@ -103,7 +104,7 @@ export { TaskStoppedHandBack, taskStoppedRulePrefix, type TaskStoppedHandBackPro
 export { Alerts, type AlarmMetric, type AlertsProps, type MathAlarmSpec, type MetricAlarmSpec, type MissingData } from './observability/alerts.js';
 export { burstableClass, type BurstableClass } from './observability/burstable-classes.js';
 export { EVENTS_LOG_GROUP_PREFIX, SERVICE_TASK_FAILURE_STOP_CODES, ServiceTaskFailures, type ServiceTaskFailuresProps } from './observability/service-task-failures.js';
-export { MonthlyBudget, type MonthlyBudgetProps } from './observability/budget.js';
+export { COST_ALLOCATION_TAG, MonthlyBudget, tagKeyValue, type MonthlyBudgetProps } from './observability/budget.js';
 export { Observability, type ObservabilityProps } from './observability/observability.js';
 
 // foundation

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { DataLayer, DocflowStack, resourceName, taskStoppedRulePrefix, visibilityTimeoutFor } from '@docflow/infra';
+import { DataLayer, DatabaseBackup, DocflowStack, resourceName, taskStoppedRulePrefix, visibilityTimeoutFor } from '@docflow/infra';
 import { encryptionKeys, type WorkloadStackProps } from '@docflow/stack-foundation';
 import type { NetworkStack } from '@docflow/stack-network';
 
@@ -14,6 +14,8 @@ export interface DataStackProps extends WorkloadStackProps {
  */
 export class DataStack extends DocflowStack {
   readonly data: DataLayer;
+  /** The database's AWS Backup plan (backup in the table). */
+  readonly backup?: DatabaseBackup;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
@@ -32,6 +34,9 @@ export class DataStack extends DocflowStack {
         backupRetentionDays: db.backupRetentionDays,
         multiAz: db.multiAz,
         deletionProtection: db.deletionProtection,
+        // standard environments keep a final snapshot and their point-in-time backups when the instance goes
+        finalSnapshot: standard,
+        keepAutomatedBackups: standard,
         masterPasswordRotationDays: db.masterPasswordRotationDays,
         secretRecoveryWindowDays: db.deletionProtection ? 30 : 7,
         enhancedMonitoring: standard,
@@ -45,5 +50,16 @@ export class DataStack extends DocflowStack {
       forceDestroyBucket: !db.deletionProtection && !standard,
       ...(keys ? { keys } : {}),
     });
+    const vaults = props.foundation.backupVaults;
+    if (env.backup !== undefined && vaults !== undefined) {
+      this.backup = new DatabaseBackup(this, 'Backup', {
+        namePrefix: resourceName(env),
+        settings: env.backup,
+        databaseArn: this.data.database.instance.arn,
+        vaultName: vaults.vault.name,
+        ...(vaults.copyVault ? { copyVaultArn: vaults.copyVault.arn } : {}),
+        roleArn: vaults.role.arn,
+      });
+    }
   }
 }

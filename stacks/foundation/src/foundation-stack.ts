@@ -1,7 +1,10 @@
 import { TerraformOutput } from 'cdktf';
+import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag/index.js';
 import type { Construct } from 'constructs';
 import {
   AuditTrail,
+  BackupVaults,
+  COST_ALLOCATION_TAG,
   DocflowStack,
   DomainZone,
   EnvironmentKeys,
@@ -48,6 +51,10 @@ export class FoundationStack extends DocflowStack implements Foundation {
   readonly auditTrail?: AuditTrail;
   /** The account's GuardDuty detector (audit.guardDuty). */
   readonly threatDetection?: ThreatDetection;
+  /** The database's backup vaults and AWS Backup's role (backup in the table). */
+  readonly backupVaults?: BackupVaults;
+  /** The `env` tag, activated for cost allocation (account-level): the environment's budget filters on it. */
+  readonly costAllocationTag: CeCostAllocationTag;
 
   constructor(scope: Construct, props: FoundationStackProps) {
     super(scope, 'foundation', { ...props, workloadIam: false });
@@ -69,6 +76,15 @@ export class FoundationStack extends DocflowStack implements Foundation {
       new TerraformOutput(this, 'audit_trail', { value: this.auditTrail.trail.arn, description: 'The account\'s multi-region CloudTrail trail' });
     }
     if (env.audit.guardDuty) this.threatDetection = new ThreatDetection(this, 'ThreatDetection');
+    if (env.backup !== undefined) {
+      this.backupVaults = new BackupVaults(this, 'BackupVaults', {
+        envName: env.name,
+        settings: env.backup,
+        ...(this.keys ? { kmsKeyArn: this.keys.dataKey.arn, copyRegionKey: true } : {}),
+      });
+    }
+    // the budgets filter on the env tag (the provider's default tags put it on every resource); Billing counts a tag only once it is active
+    this.costAllocationTag = new CeCostAllocationTag(this, 'CostAllocationTag', { tagKey: COST_ALLOCATION_TAG, status: 'Active' });
     new TerraformOutput(this, 'workload_boundary_arn', { value: this.workloadBoundary.arn, description: 'Permissions boundary of every workload role' });
     if (env.domain !== undefined && 'createZone' in env.domain.hostedZone) {
       this.domainZone = new DomainZone(this, 'DomainZone', { domainName: env.domain.name });

@@ -32,6 +32,7 @@ export class ObservabilityStack extends DocflowStack {
       alarmEmail: env.alarmEmail,
       ...(keys ? { topicKmsKeyArn: keys.logsKeyArn } : {}),
       monthlyBudgetUsd: env.monthlyBudgetUsd,
+      envName: env.name,
       cluster: platform.platform.cluster,
       services: [
         { label: 'api', service: api.service.service, ...targetGroupOf(api.service) },

@@ -85,6 +85,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_scheduler_schedule: 'free tier (14 million invocations a month; the rotation runs monthly)',
   aws_secretsmanager_secret_rotation: 'free (RDS rotates its own secret; the rotation is an API call)',
   aws_backup_selection: 'priced through its plan',
+  aws_ce_cost_allocation_tag: 'free (activating a tag for cost allocation)',
   aws_backup_vault: 'priced through its plan (storage)',
   terraform_data: 'free',
 };
@@ -371,9 +372,19 @@ const MODELS: Readonly<Record<string, Model>> = {
     ],
   }),
   aws_backup_plan: (plan, { usage }) => ({
-    lines: blocks(plan.block['rule']).map((rule) => {
+    lines: blocks(plan.block['rule']).flatMap((rule) => {
+      const name = String(rule['rule_name'] ?? '');
       const days = numberOf(blocks(rule['lifecycle'])[0]?.['delete_after']) ?? 35;
-      return line(`backups of rule ${String(rule['rule_name'] ?? '')} (${days} days kept; assumes it backs up the database)`, usage.databaseGb * (1 + usage.databaseDailyChange * days), 'GB-months', 'backupGbMonth', 'usage');
+      const storedGb = usage.databaseGb * (1 + usage.databaseDailyChange * days);
+      // each copy holds as much again in the other region, and every change crosses regions once (incremental copies)
+      const copies = blocks(rule['copy_action']).flatMap((copy) => {
+        const copyDays = numberOf(blocks(copy['lifecycle'])[0]?.['delete_after']) ?? days;
+        return [
+          line(`copies of rule ${name} in the copy region (${copyDays} days kept)`, usage.databaseGb * (1 + usage.databaseDailyChange * copyDays), 'GB-months', 'backupGbMonth', 'usage'),
+          line(`copies of rule ${name}: changes sent to the copy region`, usage.databaseGb * usage.databaseDailyChange * DAYS_PER_MONTH, 'GB', 'interRegionTransferGb', 'usage'),
+        ];
+      });
+      return [line(`backups of rule ${name} (${days} days kept; assumes it backs up the database)`, storedGb, 'GB-months', 'backupGbMonth', 'usage'), ...copies];
     }),
   }),
 };

@@ -72,6 +72,7 @@ export const PRICES = {
   wafWebAclMonth: { usd: 5, per: 'web ACL-month', source: 'https://aws.amazon.com/waf/pricing/', check: 'aws-page' },
   wafRuleMonth: { usd: 1, per: 'rule-month', source: 'https://aws.amazon.com/waf/pricing/', check: 'aws-page' },
   wafMillion: { usd: 0.6, per: 'million requests', source: 'https://aws.amazon.com/waf/pricing/', check: 'aws-page' },
+  interRegionTransferGb: { usd: 0.02, per: 'GB sent to another AWS region', source: 'https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer', check: 'aws-page', note: 'eu-west-1 to another EU region' },
   backupGbMonth: { usd: 0.095, per: 'GB-month (AWS Backup, RDS snapshots, warm)', source: 'https://aws.amazon.com/backup/pricing/', check: 'aws-page' },
   kmsKeyMonth: { usd: 1, per: 'key-month', source: 'https://aws.amazon.com/kms/pricing/', check: 'aws-page', note: 'each yearly rotation adds $1 a month for the first two rotations, so $1 the first year, $2 the second, $3 from then on (not applied)' },
   guardDutyEventsMillion: { usd: 4, per: 'million CloudTrail management events analysed', source: 'https://aws.amazon.com/guardduty/pricing/', check: 'derived', note: 'first-tier list price as published for us-east-1 (factualminds.com GuardDuty pricing, 2026-06); eu-west-1 not re-read' },

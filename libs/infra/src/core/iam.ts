@@ -182,3 +182,6 @@ export class ServiceRole extends Construct {
     }
   }
 }
+
+/** The path of the roles the foundation itself holds (deployers, AWS Backup's): outside the workload path and boundary. */
+export const FOUNDATION_ROLE_PATH = '/docflow-foundation/';

@@ -52,6 +52,8 @@ export interface DatabaseProps {
   readonly deletionProtection?: boolean;
   /** Take a final snapshot when the instance is deleted. @default - same as deletionProtection */
   readonly finalSnapshot?: boolean;
+  /** Keep the automated (point-in-time) backups when the instance is deleted (RDS deletes them by default). @default - same as finalSnapshot */
+  readonly keepAutomatedBackups?: boolean;
   /** Export the PostgreSQL and upgrade logs to CloudWatch and turn on Performance Insights. @default false */
   readonly enhancedMonitoring?: boolean;
   /** Retention of the exported logs (enhancedMonitoring). @default 30 */
@@ -98,6 +100,7 @@ export class Database extends Construct {
     const multiAz = props.multiAz ?? false;
     const deletionProtection = props.deletionProtection ?? true;
     const finalSnapshot = props.finalSnapshot ?? deletionProtection;
+    const keepAutomatedBackups = props.keepAutomatedBackups ?? finalSnapshot;
     const enhancedMonitoring = props.enhancedMonitoring ?? false;
     const logRetentionDays = props.logRetentionDays ?? 30;
     const databaseName = props.databaseName ?? 'docflow';
@@ -188,6 +191,7 @@ export class Database extends Construct {
       caCertIdentifier: 'rds-ca-rsa2048-g1',
       deletionProtection,
       skipFinalSnapshot: !finalSnapshot,
+      deleteAutomatedBackups: !keepAutomatedBackups,
       ...(finalSnapshot ? { finalSnapshotIdentifier: `${identifier}-final` } : {}),
       ...(enhancedMonitoring
         ? {

@@ -39,6 +39,16 @@ describe('defineEnvironments (validation)', () => {
     );
   });
 
+  it('GIVEN a backup copied to its own region, or kept no days THEN it names the field', () => {
+    expect(environmentProblems(environmentWith('prod', { backup: { dailyRetentionDays: 0, hourlyRetentionDays: 1.5, copyRegion: 'eu-west-1' } }))).toEqual([
+      'backup.dailyRetentionDays: must be a whole number of days, 1 to 36500, got 0',
+      'backup.hourlyRetentionDays: must be a whole number of days, 1 to 36500, got 1.5',
+      "backup.copyRegion: must be another region than the environment's (eu-west-1), or a copy survives nothing",
+    ]);
+    expect(environmentProblems(environmentWith('prod', { backup: { dailyRetentionDays: 7, copyRegion: 'Frankfurt' } }))).toEqual(['backup.copyRegion: "Frankfurt" is not an AWS region name']);
+    expect(environmentProblems(environmentWith('prod', {}))).toEqual([]);
+  });
+
   it('GIVEN one AZ THEN it explains that RDS needs two', () => {
     expect(environmentProblems(environmentWith('prod', { azCount: 1 }))).toEqual([
       'azCount: must be 2, 3 or 4 (an RDS subnet group needs two AZs), got 1',

@@ -37,7 +37,7 @@ export const ENVIRONMENTS = defineEnvironments([
       capacityProvider: 'FARGATE_SPOT',
     },
     alarmEmail: 'docflow-alerts@example.com',
-    monthlyBudgetUsd: 50,
+    monthlyBudgetUsd: 90,
     logRetentionDays: 7,
     // the HTTP API's own https URL; a custom domain is optional here
     keys: 'aws-managed',
@@ -83,13 +83,15 @@ export const ENVIRONMENTS = defineEnvironments([
       capacityProvider: 'FARGATE_SPOT',
     },
     alarmEmail: 'docflow-alerts@example.com',
-    monthlyBudgetUsd: 250,
+    monthlyBudgetUsd: 400,
     logRetentionDays: 30,
     // placeholders (a reserved example domain): synth warns, deploy refuses until they are real
     domain: { name: 'staging.docflow.example.com', hostedZone: { createZone: true } },
     firewall: { requestsPerIpPer5Minutes: 2000 },
     keys: 'aws-managed',
     audit: { cloudTrail: true, guardDuty: true, trailRetentionDays: 365 },
+    // daily snapshots that outlive the instance (RDS's point-in-time backups go with it)
+    backup: { dailyRetentionDays: 14 },
     gcp: {
       projectId: 'docflow-staging-example',
       region: 'europe-west1',
@@ -134,6 +136,8 @@ export const ENVIRONMENTS = defineEnvironments([
     firewall: { requestsPerIpPer5Minutes: 2000 },
     keys: 'customer-managed',
     audit: { cloudTrail: true, guardDuty: true, trailRetentionDays: 365 },
+    // hourly and daily snapshots, each copied to eu-central-1: region loss costs at most the last hour (docs/infrastructure.md, "Restore")
+    backup: { dailyRetentionDays: 35, hourlyRetentionDays: 2, copyRegion: 'eu-central-1' },
     gcp: {
       projectId: 'docflow-prod-example',
       region: 'europe-west1',

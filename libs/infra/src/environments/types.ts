@@ -106,6 +106,19 @@ export interface AuditSettings {
   readonly trailRetentionDays: number;
 }
 
+/**
+ * AWS Backup of the database, beside RDS's own point-in-time backups (database.backupRetentionDays):
+ * snapshots that outlive the instance, and with `copyRegion` copies that outlive the region.
+ */
+export interface BackupSettings {
+  /** Daily snapshots (03:00 UTC) kept this many days (1 to 35 000). */
+  readonly dailyRetentionDays: number;
+  /** Hourly snapshots kept this many days. @default - none */
+  readonly hourlyRetentionDays?: number;
+  /** A second region every snapshot is copied to (kept as long), for the loss of the environment's region. @default - none */
+  readonly copyRegion?: string;
+}
+
 export interface EnvironmentConfig {
   /** Lower-case name; stack ids are `<name>-<stack>`. */
   readonly name: string;
@@ -130,6 +143,8 @@ export interface EnvironmentConfig {
   readonly firewall?: FirewallSettings;
   readonly keys: KeyMode;
   readonly audit: AuditSettings;
+  /** AWS Backup plan of the database (staging, prod). @default - RDS point-in-time backups only */
+  readonly backup?: BackupSettings;
   /** The off-site archive in Google Cloud; without it the environment has no GCP stacks. */
   readonly gcp?: GcpSettings;
 }

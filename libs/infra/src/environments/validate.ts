@@ -7,6 +7,7 @@ import {
   NAT_MODES,
   PROFILES,
   WORKER_MODES,
+  type BackupSettings,
   type EnvironmentConfig,
   type TaskSize,
 } from './types.js';
@@ -142,6 +143,24 @@ export function environmentProblems(env: EnvironmentConfig): string[] {
   const trailDays = env.audit.trailRetentionDays;
   if (!Number.isInteger(trailDays) || trailDays < 1) add(`audit.trailRetentionDays: must be a whole number of days, at least 1, got ${trailDays}`);
   if (env.gcp !== undefined) problems.push(...gcpProblems({ ...env, gcp: env.gcp }));
+  if (env.backup !== undefined) problems.push(...backupProblems(env, env.backup));
+  return problems;
+}
+
+/** AWS Backup's limits on a plan's lifecycle, and a copy region that is another region. */
+function backupProblems(env: EnvironmentConfig, backup: BackupSettings): string[] {
+  const problems: string[] = [];
+  const days = (field: string, value: number | undefined) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > MAX_BACKUP_RETENTION_DAYS)) {
+      problems.push(`backup.${field}: must be a whole number of days, 1 to ${MAX_BACKUP_RETENTION_DAYS}, got ${value}`);
+    }
+  };
+  days('dailyRetentionDays', backup.dailyRetentionDays);
+  days('hourlyRetentionDays', backup.hourlyRetentionDays);
+  if (backup.copyRegion !== undefined) {
+    if (!REGION_PATTERN.test(backup.copyRegion)) problems.push(`backup.copyRegion: "${backup.copyRegion}" is not an AWS region name`);
+    else if (backup.copyRegion === env.region) problems.push(`backup.copyRegion: must be another region than the environment's (${env.region}), or a copy survives nothing`);
+  }
   return problems;
 }
 
@@ -204,6 +223,8 @@ export class EnvironmentConfigError extends Error {
 }
 
 /** Validates the table (each entry and unique names) and returns it unchanged. */
+/** AWS Backup's longest lifecycle (days). */
+export const MAX_BACKUP_RETENTION_DAYS = 36_500;
 export function defineEnvironments<const T extends readonly EnvironmentConfig[]>(environments: T): T {
   const problems: string[] = [];
   const seen = new Set<string>();

@@ -1,4 +1,4 @@
-import type { Condition } from '../core/iam.js';
+import { FOUNDATION_ROLE_PATH, type Condition } from '../core/iam.js';
 
 /** Where the deploy role works: one environment in one account and region. */
 export interface DeployScope {
@@ -250,6 +250,29 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
     resourceTypes: ['aws_cloudwatch_metric_alarm'],
     actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'],
     resources: (scope) => [arn('cloudwatch', scope, `alarm:${prefix(scope)}-*`)],
+  },
+  {
+    sid: 'BackupPlansCreate',
+    resourceTypes: ['aws_backup_plan'],
+    // plans are addressed by a generated id, not their name: their writes go by the environment's tags
+    actions: ['backup:CreateBackupPlan', 'backup:TagResource'],
+    resources: (scope) => [arn('backup', scope, 'backup-plan:*')],
+    condition: requestsEnv,
+  },
+  {
+    sid: 'BackupPlansChange',
+    resourceTypes: ['aws_backup_plan', 'aws_backup_selection'],
+    actions: ['backup:UpdateBackupPlan', 'backup:DeleteBackupPlan', 'backup:CreateBackupSelection', 'backup:DeleteBackupSelection', 'backup:TagResource', 'backup:UntagResource'],
+    resources: (scope) => [arn('backup', scope, 'backup-plan:*')],
+    condition: taggedEnv,
+  },
+  {
+    sid: 'BackupRole',
+    resourceTypes: ['aws_backup_selection'],
+    // the foundation's backup role (data/backup.ts), handed to AWS Backup only
+    actions: ['iam:PassRole'],
+    resources: (scope) => [arn('iam', scope, `role${FOUNDATION_ROLE_PATH}${prefix(scope)}-backup`, { region: false })],
+    condition: () => ({ StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } }),
   },
   {
     sid: 'Dashboards',

@@ -68,11 +68,11 @@ describe('GithubDeployRoles', () => {
       const resources: string[] = statement['Resource'];
       for (const resource of resources) {
         if (resource === '*') continue;
-        expect(resource, statement['Sid']).toMatch(/docflow-prod|^arn:aws:(ec2|acm|apigateway|application-autoscaling|servicediscovery|route53|wafv2):|:aws-service-role\/|:og:default:postgres-\*$|:secret:rds!db-\*$/);
+        expect(resource, statement['Sid']).toMatch(/docflow-prod|^arn:aws:(ec2|acm|backup|apigateway|application-autoscaling|servicediscovery|route53|wafv2):|:aws-service-role\/|:og:default:postgres-\*$|:secret:rds!db-\*$/);
       }
       const tagged = JSON.stringify(statement['Condition'] ?? {});
-      // EC2 and ACM name resources by generated ids: their writes go by the environment's tags
-      if (statement['Action'].some((action: string) => /^(ec2|acm):/.test(action)) && statement['Sid'] !== 'Ec2Images') {
+      // EC2, ACM and AWS Backup plans name resources by generated ids: their writes go by the environment's tags
+      if (statement['Action'].some((action: string) => /^(ec2|acm|backup):/.test(action)) && statement['Sid'] !== 'Ec2Images') {
         expect(tagged, statement['Sid']).toMatch(/"aws:(Resource|Request)Tag\/env":"prod"|ec2:CreateAction/);
       }
       if (resources.includes('*')) for (const action of statement['Action']) expect(isUnscopedAction(action), action).toBe(true);

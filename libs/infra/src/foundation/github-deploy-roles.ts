@@ -9,6 +9,7 @@ import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { accountIdOf } from '../core/account.js';
 import {
   allow,
+  FOUNDATION_ROLE_PATH,
   policyDocument,
   statementProblems,
   workloadRolePath,
@@ -186,7 +187,7 @@ export class GithubDeployRoles extends Construct {
 
     this.deployRole = new IamRole(this, 'DeployRole', {
       name: `docflow-${props.envName}-github-deploy`,
-      path: '/docflow-foundation/',
+      path: FOUNDATION_ROLE_PATH,
       description: `GitHub Actions deploys docflow ${props.envName} (environment "${props.envName}")`,
       assumeRolePolicy: policyDocument([trust(`repo:${props.repository}:environment:${props.envName}`)]),
       maxSessionDuration: 7200,
@@ -206,7 +207,7 @@ export class GithubDeployRoles extends Construct {
     this.deployPolicies = packDocuments(writes).map((statements, index) => {
       const policy = new IamPolicy(this, `DeployResources${index + 1}`, {
         name: `docflow-${props.envName}-github-deploy-${index + 1}`,
-        path: '/docflow-foundation/',
+        path: FOUNDATION_ROLE_PATH,
         description: `What GitHub Actions may change in docflow ${props.envName} (part ${index + 1})`,
         policy: policyDocument(statements),
       });
@@ -216,7 +217,7 @@ export class GithubDeployRoles extends Construct {
 
     this.planRole = new IamRole(this, 'PlanRole', {
       name: `docflow-${props.envName}-github-plan`,
-      path: '/docflow-foundation/',
+      path: FOUNDATION_ROLE_PATH,
       description: `GitHub Actions plans docflow ${props.envName} for pull requests and the nightly drift run (read-only)`,
       // pull requests (pr-diff.yml) and the main branch (the nightly drift.yml)
       assumeRolePolicy: policyDocument([trust([`repo:${props.repository}:pull_request`, `repo:${props.repository}:ref:refs/heads/main`])]),

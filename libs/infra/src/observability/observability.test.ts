@@ -4,7 +4,7 @@ import { DataLayer } from '../data/data-layer.js';
 import { FargateService } from '../services/fargate-service.js';
 import { at, findResource, onlyResource, resourcesOf, synthStack, testApp, testNetwork, testPlatform, type TerraformJson } from '../testing/index.js';
 import { Alerts } from './alerts.js';
-import { MonthlyBudget } from './budget.js';
+import { MonthlyBudget, tagKeyValue } from './budget.js';
 import { Observability } from './observability.js';
 
 function synthObservability(profile: 'lean' | 'standard', databaseInstanceClass = 'db.t3.small'): TerraformJson {
@@ -39,6 +39,7 @@ function synthObservability(profile: 'lean' | 'standard', databaseInstanceClass 
     region: 'eu-west-1',
     alarmEmail: 'ops@example.com',
     monthlyBudgetUsd: 50,
+    envName: 'test',
     cluster: platform.cluster,
     services: [{ label: 'api', service: api.service, ...(api.edgeAttachment?.targetGroup ? { targetGroup: api.edgeAttachment.targetGroup } : {}) }],
     queues: data.queues,
@@ -177,6 +178,8 @@ describe('Observability', () => {
     it('THEN the monthly budget notifies at 50, 80 and 100 % of actual spend, and at 100 % forecast', () => {
       const budget = onlyResource(json, 'aws_budgets_budget');
       expect(budget).toMatchObject({ budget_type: 'COST', limit_amount: '50.00', limit_unit: 'USD', time_unit: 'MONTHLY' });
+      // the env cost-allocation tag, in AWS Budgets' user:<key>$<value> form; a literal "$", never "${"
+      expect(budget['cost_filter']).toEqual([{ name: 'TagKeyValue', values: ['user:env$test'] }]);
       expect(budget['notification'].map((notification: { threshold: number; notification_type: string }) => [notification.threshold, notification.notification_type])).toEqual([
         [50, 'ACTUAL'],
         [80, 'ACTUAL'],
@@ -200,6 +203,10 @@ describe('Observability', () => {
       'Alerts: the alarm email "docflow-alerts@example.com" is a placeholder (a reserved example domain), so no alarm reaches anyone; set alarmEmail in the environment table',
     ]);
     expect(warnings('oncall@docflow.io')).toEqual([]);
+  });
+
+  it('GIVEN a tag value Terraform would interpolate THEN the filter refuses it', () => {
+    expect(() => tagKeyValue('env', '${x}')).toThrow('tagKeyValue: "env" = "${x}" would be read as a Terraform interpolation');
   });
 
   it('GIVEN a budget of zero THEN it refuses', () => {

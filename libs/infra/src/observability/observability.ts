@@ -22,6 +22,8 @@ export interface ObservabilityProps {
   /** Encrypts the alarm topic (a key whose policy admits CloudWatch alarms). @default - unencrypted */
   readonly topicKmsKeyArn?: string;
   readonly monthlyBudgetUsd: number;
+  /** The environment's name: the budget counts the resources whose `env` cost-allocation tag has it. */
+  readonly envName: string;
   readonly cluster: Cluster;
   /**
    * Long-running ECS services (api, ingest, the poll-mode worker), by a short label for alarm names,
@@ -254,6 +256,7 @@ export class Observability extends Construct {
       budgetName: `${props.namePrefix}-monthly`,
       limitUsd: props.monthlyBudgetUsd,
       email: props.alarmEmail,
+      envTag: props.envName,
     });
   }
 
