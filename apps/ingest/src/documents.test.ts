@@ -1,25 +1,15 @@
 import { MAX_DOCUMENT_BYTES, documentIdFor, parseDocumentMessage, sha256Hex } from '@docflow/contracts';
-import type { HttpApp } from '@docflow/http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DOCUMENT_REQUEST_LIMIT_BYTES } from './body-limits.js';
-import { headers, htmlPage, startHarness, type Harness } from './test/harness.js';
+import { headers, htmlPage, useIngestApp } from './test/harness.js';
 
 const CONTRACT_FIELDS = ['attempt', 'blobKey', 'contentType', 'correlationId', 'documentId', 'receivedAt', 'sha256', 'url', 'v'];
 
 describe('POST /v1/documents', () => {
-  let h: Harness;
-  let app: HttpApp;
-  beforeAll(async () => {
-    h = await startHarness();
-    app = await h.build();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  beforeEach(() => h.emulator.reset());
+  const ctx = useIngestApp();
 
   const post = (payload: unknown, extraHeaders: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url: '/v1/documents', headers: { ...headers, ...extraHeaders }, payload: payload as object });
+    ctx.app.inject({ method: 'POST', url: '/v1/documents', headers: { ...headers, ...extraHeaders }, payload: payload as object });
 
   it('stores the body, queues a claim check with exactly the contract fields, and answers 202', async () => {
     const body = htmlPage(2_000, 'Claim check');
@@ -30,7 +20,7 @@ describe('POST /v1/documents', () => {
     const documentId = documentIdFor('https://example.com/a', sha256);
     expect(response.json()).toEqual({ documentId, status: 'queued' });
 
-    const [raw, ...others] = h.emulator.messages('queue');
+    const [raw, ...others] = ctx.h.emulator.messages('queue');
     expect(others).toEqual([]);
     const message = JSON.parse(raw?.body ?? '{}') as Record<string, unknown>;
     expect(Object.keys(message).sort()).toEqual([...CONTRACT_FIELDS, 'title'].sort());
@@ -48,20 +38,20 @@ describe('POST /v1/documents', () => {
     expect(raw?.body).not.toContain('Claim check');
     expect(parseDocumentMessage(raw?.body ?? '').ok).toBe(true);
 
-    const stored = await h.blobs.getDocument(`raw/${sha256}`);
+    const stored = await ctx.h.blobs.getDocument(`raw/${sha256}`);
     expect(stored).toEqual({ body, contentType: 'text/html' });
   });
 
   it('leaves title out of the message when none is given', async () => {
     await post({ url: 'https://example.com/t', contentType: 'text/plain', body: 'plain words' });
-    expect(Object.keys(h.queued()[0] ?? {}).sort()).toEqual(CONTRACT_FIELDS);
+    expect(Object.keys(ctx.h.queued()[0] ?? {}).sort()).toEqual(CONTRACT_FIELDS);
   });
 
   it('puts the correlation id of the request into the message and the answer', async () => {
     const response = await post({ url: 'https://example.com/c', contentType: 'text/markdown', body: '# Hi' }, { 'x-correlation-id': 'trace-ingest-1' });
     expect(response.headers['x-correlation-id']).toBe('trace-ingest-1');
-    expect(h.queued()[0]?.['correlationId']).toBe('trace-ingest-1');
-    expect(h.logLines.some((line) => line.msg === 'document accepted' && line.correlationId === 'trace-ingest-1')).toBe(true);
+    expect(ctx.h.queued()[0]?.['correlationId']).toBe('trace-ingest-1');
+    expect(ctx.h.logLines.some((line) => line.msg === 'document accepted' && line.correlationId === 'trace-ingest-1')).toBe(true);
   });
 
   it('gives the same document the same id, and another URL or body another id', async () => {
@@ -72,14 +62,14 @@ describe('POST /v1/documents', () => {
     const otherBody = (await post({ ...document, body: 'other words' })).json().documentId;
     expect(again).toBe(first);
     expect(new Set([first, otherUrl, otherBody]).size).toBe(3);
-    expect(h.queued().map((message) => message['documentId'])).toEqual([first, first, otherUrl, otherBody]);
+    expect(ctx.h.queued().map((message) => message['documentId'])).toEqual([first, first, otherUrl, otherBody]);
   });
 
   it('accepts a 200 KB HTML page', async () => {
     const body = htmlPage(200 * 1024);
     const response = await post({ url: 'https://example.com/big', contentType: 'text/html', body });
     expect(response.statusCode).toBe(202);
-    expect((await h.blobs.getDocument(`raw/${sha256Hex(body)}`)).body).toBe(body);
+    expect((await ctx.h.blobs.getDocument(`raw/${sha256Hex(body)}`)).body).toBe(body);
   });
 
   it('accepts a body of exactly 1 MiB, even when JSON escaping doubles it', async () => {
@@ -97,11 +87,11 @@ describe('POST /v1/documents', () => {
       message: expect.stringContaining('limit of 1048576 bytes (1 MiB)'),
       issues: [{ path: 'body', message: 'is 1048577 bytes; the limit is 1048576 bytes (1 MiB) of UTF-8' }],
     });
-    expect(h.emulator.messages('queue')).toEqual([]);
+    expect(ctx.h.emulator.messages('queue')).toEqual([]);
   });
 
   it('answers a request larger than the JSON limit with 413 naming that limit', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/v1/documents',
       headers: { ...headers, 'content-type': 'application/json' },
@@ -112,7 +102,7 @@ describe('POST /v1/documents', () => {
   });
 
   it('answers malformed JSON with 400', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/v1/documents',
       headers: { ...headers, 'content-type': 'application/json' },
@@ -136,7 +126,7 @@ describe('POST /v1/documents', () => {
     const answer = response.json();
     expect(answer.issues).toEqual([{ path: field, message: expect.stringContaining(hint) }]);
     expect(answer.message).toContain(`${field}:`);
-    expect(h.emulator.messages('queue')).toEqual([]);
+    expect(ctx.h.emulator.messages('queue')).toEqual([]);
   });
 
   it('refuses a URL too long for the queue message with 400 naming url, before storing anything', async () => {
@@ -145,7 +135,7 @@ describe('POST /v1/documents', () => {
     const response = await post({ url, contentType: 'text/plain', body: 'never stored', title: '€'.repeat(1_000) });
     expect(response.statusCode).toBe(400);
     expect(response.json().issues).toEqual([{ path: 'url', message: expect.stringContaining('too long for the queue message') }]);
-    await expect(h.blobs.getDocument(`raw/${sha256Hex('never stored')}`)).rejects.toThrow();
+    await expect(ctx.h.blobs.getDocument(`raw/${sha256Hex('never stored')}`)).rejects.toThrow();
   });
 
   it('queues a title with characters SQS or the emulator refuse, and the message carries it intact', async () => {
@@ -153,7 +143,7 @@ describe('POST /v1/documents', () => {
     const title = 'Zebra 🦓 \uFFFE notes';
     const response = await post({ url: 'https://example.com/🦓', contentType: 'text/plain', body: 'stripes', title });
     expect(response.statusCode, response.body).toBe(202);
-    const [queued] = h.emulator.messages('queue');
+    const [queued] = ctx.h.emulator.messages('queue');
     const parsed = parseDocumentMessage(queued?.body ?? '');
     expect(parsed.ok && parsed.message).toMatchObject({ title, url: 'https://example.com/🦓' });
   });
@@ -170,7 +160,7 @@ describe('POST /v1/documents', () => {
     ['missing', {}],
     ['wrong', { 'x-api-key': 'not-the-key' }],
   ])('answers a %s API key with 401 and queues nothing', async (_name, keyHeader) => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/v1/documents',
       headers: keyHeader,
@@ -178,11 +168,11 @@ describe('POST /v1/documents', () => {
     });
     expect(response.statusCode).toBe(401);
     expect(response.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
-    expect(h.emulator.messages('queue')).toEqual([]);
+    expect(ctx.h.emulator.messages('queue')).toEqual([]);
   });
 
   it('answers an unknown route with 404 JSON', async () => {
-    const response = await app.inject({ method: 'POST', url: '/v1/document', headers, payload: {} });
+    const response = await ctx.app.inject({ method: 'POST', url: '/v1/document', headers, payload: {} });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ statusCode: 404, error: 'Not Found', message: 'Route POST /v1/document not found' });
   });

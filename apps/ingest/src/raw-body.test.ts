@@ -1,22 +1,12 @@
 import { documentIdFor, sha256Hex } from '@docflow/contracts';
-import type { HttpApp } from '@docflow/http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { API_KEY, htmlPage, startHarness, type Harness } from './test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { API_KEY, htmlPage, useIngestApp } from './test/harness.js';
 
 describe('POST /v1/documents with the document sent as it is', () => {
-  let h: Harness;
-  let app: HttpApp;
-  beforeAll(async () => {
-    h = await startHarness();
-    app = await h.build();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  beforeEach(() => h.emulator.reset());
+  const ctx = useIngestApp();
 
   const postRaw = (url: string, contentType: string, payload: string) =>
-    app.inject({ method: 'POST', url, headers: { 'x-api-key': API_KEY, 'content-type': contentType }, payload });
+    ctx.app.inject({ method: 'POST', url, headers: { 'x-api-key': API_KEY, 'content-type': contentType }, payload });
 
   it.each([
     ['text/html; charset=utf-8', 'text/html', htmlPage(500, 'Raw page')],
@@ -28,8 +18,8 @@ describe('POST /v1/documents with the document sent as it is', () => {
     expect(response.statusCode).toBe(202);
     const documentId = documentIdFor(url, sha256Hex(body));
     expect(response.json()).toEqual({ documentId, status: 'queued' });
-    expect(h.queued()).toEqual([expect.objectContaining({ documentId, url, contentType, title: 'Given' })]);
-    expect(await h.blobs.getDocument(`raw/${sha256Hex(body)}`)).toEqual({ body, contentType });
+    expect(ctx.h.queued()).toEqual([expect.objectContaining({ documentId, url, contentType, title: 'Given' })]);
+    expect(await ctx.h.blobs.getDocument(`raw/${sha256Hex(body)}`)).toEqual({ body, contentType });
   });
 
   it('names url, and where it belongs, when the query does not give one', async () => {
@@ -38,7 +28,7 @@ describe('POST /v1/documents with the document sent as it is', () => {
     expect(response.json().issues).toEqual([
       { path: 'url', message: expect.stringMatching(/^url is required in the query string when the document is sent as it is/) },
     ]);
-    expect(h.queued()).toEqual([]);
+    expect(ctx.h.queued()).toEqual([]);
   });
 
   it('refuses a URL cut at an unencoded &, showing the encoded form', async () => {
@@ -46,7 +36,7 @@ describe('POST /v1/documents with the document sent as it is', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toContain('the query string has parameters other than url and title ("b")');
     expect(response.json().message).toContain('?url=https%3A%2F%2Fexample.com%2Fx%3Fa%3D1%26b%3D2');
-    expect(h.queued()).toEqual([]);
+    expect(ctx.h.queued()).toEqual([]);
   });
 
   it('refuses url given twice', async () => {
@@ -61,15 +51,15 @@ describe('POST /v1/documents with the document sent as it is', () => {
     ['text/html; charset=utf-16', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<p>café</p>', 'utf16le')])],
     ['text/markdown; charset=UTF-8', Buffer.from('# café', 'utf8')],
   ])('honours %s', async (contentType, payload) => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/v1/documents?url=https://example.com/charset',
       headers: { 'x-api-key': API_KEY, 'content-type': contentType },
       payload,
     });
     expect(response.statusCode, response.body).toBe(202);
-    const [message] = h.queued();
-    const stored = await h.blobs.getDocument(String(message?.['blobKey']));
+    const [message] = ctx.h.queued();
+    const stored = await ctx.h.blobs.getDocument(String(message?.['blobKey']));
     expect(stored.body).toContain('café');
     expect(stored.body).not.toContain('\uFFFD');
     if (contentType.includes('1252')) expect(stored.body).toBe('“café” €');
@@ -79,7 +69,7 @@ describe('POST /v1/documents with the document sent as it is', () => {
     const refused = await postRaw('/v1/documents?url=https://example.com/x', 'text/plain; charset=koi8-r', 'words');
     expect(refused.statusCode).toBe(415);
     expect(refused.json().message).toMatch(/^Unsupported charset "koi8-r" in Content-Type; send utf-8 \(the default\), iso-8859-1/);
-    const invalid = await app.inject({
+    const invalid = await ctx.app.inject({
       method: 'POST',
       url: '/v1/documents?url=https://example.com/x',
       headers: { 'x-api-key': API_KEY, 'content-type': 'text/plain' },
@@ -87,7 +77,7 @@ describe('POST /v1/documents with the document sent as it is', () => {
     });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().message).toMatch(/^Request body is not valid UTF-8 \(first bad byte at offset 3\)/);
-    expect(h.queued()).toEqual([]);
+    expect(ctx.h.queued()).toEqual([]);
   });
 
   it('answers 413 naming the limit for a raw body over 1 MiB', async () => {
@@ -100,6 +90,6 @@ describe('POST /v1/documents with the document sent as it is', () => {
     const response = await postRaw('/v1/documents?url=https://example.com/x', 'application/pdf', '%PDF');
     expect(response.statusCode).toBe(415);
     expect(response.json()).toMatchObject({ statusCode: 415, message: 'Unsupported Content-Type "application/pdf" for POST /v1/documents' });
-    expect(h.queued()).toEqual([]);
+    expect(ctx.h.queued()).toEqual([]);
   });
 });

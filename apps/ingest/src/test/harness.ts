@@ -2,6 +2,7 @@ import { BlobStore, createS3Client } from '@docflow/blobs';
 import type { HttpApp } from '@docflow/http';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { captureLogs } from '@docflow/observability/testing';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { QueueProducer, createSqsClient } from '@docflow/queue';
 import { buildIngestApp, type IngestAppOptions } from '../app.js';
 
@@ -49,6 +50,35 @@ export async function startHarness(): Promise<Harness> {
       s3.destroy();
       sqs.destroy();
       await emulator.stop();
+    },
+  };
+}
+
+/**
+ * The harness and one app built on it for the tests of a `describe` block: started before them,
+ * stopped after them, the emulator emptied before each. Read `h` and `app` inside the tests.
+ */
+export function useIngestApp(): { readonly h: Harness; readonly app: HttpApp } {
+  let harness: Harness | undefined;
+  let built: HttpApp | undefined;
+  beforeAll(async () => {
+    harness = await startHarness();
+    built = await harness.build();
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
+  beforeEach(() => harness?.emulator.reset());
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useIngestApp: read h and app inside a test, after beforeAll');
+    return value;
+  };
+  return {
+    get h() {
+      return started(harness);
+    },
+    get app() {
+      return started(built);
     },
   };
 }
