@@ -289,6 +289,8 @@ function pageSql(ranked: string): string {
                     ELSE ' ' || d.text END AS body
         OFFSET 0
       ) b
+      -- OFFSET 0: "at" is computed once, not once per use in the window
+      OFFSET 0
     ) t
   ) excerpt
   ORDER BY page.rank DESC, page.id DESC`;
