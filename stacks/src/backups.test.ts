@@ -64,6 +64,22 @@ describe.each(ENVIRONMENTS.map((env): [string, EnvironmentConfig] => [env.name, 
     ]);
   });
 
+  it('replicate the point-in-time backups to the copy region (prod), with that region\'s key, as long as RDS keeps them here', () => {
+    const replications = resourcesOf(data, 'aws_db_instance_automated_backups_replication');
+    const copyRegion = env.backup?.copyRegion;
+    if (copyRegion === undefined) {
+      expect(replications).toEqual([]);
+      return;
+    }
+    const replication = replications[0]?.block ?? {};
+    expect(replications).toHaveLength(1);
+    expect(replication['region']).toBe(copyRegion);
+    expect(replication['retention_period']).toBe(env.database.backupRetentionDays);
+    expect(replication['source_db_instance_arn']).toBe(`\${aws_db_instance.${resourcesOf(data, 'aws_db_instance')[0]?.name}.arn}`);
+    expect(replication['kms_key_id']).toMatch(/^\$\{data\.terraform_remote_state\.[^}]+\}$/);
+    expect(resourcesOf(foundation, 'aws_kms_key').filter(({ block }) => block['region'] === copyRegion)).toHaveLength(1);
+  });
+
   it('copy every rule to a vault in another region when the table names one (prod), and nowhere else', () => {
     const rules = resourcesOf(data, 'aws_backup_plan').flatMap(({ block }) => blocksOf(block['rule']));
     const copies = rules.flatMap((rule) => blocksOf(rule['copy_action']));
@@ -77,10 +93,8 @@ describe.each(ENVIRONMENTS.map((env): [string, EnvironmentConfig] => [env.name, 
     const copyVault = onlyResourceNamed(foundation, 'aws_backup_vault', `docflow-${name}-dr`);
     expect(copyVault['region']).toBe(copyRegion);
     // the copy vault's key lives in the copy region too (a KMS key cannot leave its region)
-    if (env.keys === 'customer-managed') {
-      const key = resourcesOf(foundation, 'aws_kms_key').find(({ block }) => block['region'] === copyRegion);
-      expect(copyVault['kms_key_arn']).toBe(`\${aws_kms_key.${key?.name}.arn}`);
-    }
+    const key = resourcesOf(foundation, 'aws_kms_key').find(({ block }) => block['region'] === copyRegion);
+    expect(copyVault['kms_key_arn']).toBe(`\${aws_kms_key.${key?.name}.arn}`);
     for (const [index, rule] of rules.entries()) {
       const copy = blocksOf(rule['copy_action'])[0] ?? {};
       expect(copy['destination_vault_arn']).toMatch(/^\$\{data\.terraform_remote_state\.[^}]+\}$/);

@@ -57,7 +57,8 @@ export class DataStack extends DocflowStack {
         settings: env.backup,
         databaseArn: this.data.database.instance.arn,
         vaultName: vaults.vault.name,
-        ...(vaults.copyVault ? { copyVaultArn: vaults.copyVault.arn } : {}),
+        ...(vaults.copyVault && vaults.copyRegionKey ? { copyVaultArn: vaults.copyVault.arn, copyRegionKeyArn: vaults.copyRegionKey.arn } : {}),
+        replicatedRetentionDays: db.backupRetentionDays,
         roleArn: vaults.role.arn,
       });
     }

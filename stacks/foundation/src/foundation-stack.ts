@@ -80,7 +80,7 @@ export class FoundationStack extends DocflowStack implements Foundation {
       this.backupVaults = new BackupVaults(this, 'BackupVaults', {
         envName: env.name,
         settings: env.backup,
-        ...(this.keys ? { kmsKeyArn: this.keys.dataKey.arn, copyRegionKey: true } : {}),
+        ...(this.keys ? { kmsKeyArn: this.keys.dataKey.arn } : {}),
       });
     }
     // the budgets filter on the env tag (the provider's default tags put it on every resource); Billing counts a tag only once it is active
@@ -101,7 +101,9 @@ export class FoundationStack extends DocflowStack implements Foundation {
       region: env.region,
       repository: props.githubRepository,
       ...(env.domain !== undefined ? { domainName: env.domain.name } : {}),
-      ...(this.keys ? { keyArns: [this.keys.dataKey.arn, this.keys.logsKey.arn] } : {}),
+      ...(this.keys || this.backupVaults?.copyRegionKey
+        ? { keyArns: [...(this.keys ? [this.keys.dataKey.arn, this.keys.logsKey.arn] : []), ...(this.backupVaults?.copyRegionKey ? [this.backupVaults.copyRegionKey.arn] : [])] }
+        : {}),
       stateBucket: this.stateBucket.bucket,
       boundary: this.workloadBoundary.policy,
       ...(props.existingOidcProviderArn !== undefined ? { existingOidcProviderArn: props.existingOidcProviderArn } : {}),

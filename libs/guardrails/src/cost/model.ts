@@ -371,6 +371,17 @@ const MODELS: Readonly<Record<string, Model>> = {
       line('WAF requests', requestsPerMonth(usage) / 1e6, 'million requests', 'wafMillion', 'usage'),
     ],
   }),
+  aws_db_instance_automated_backups_replication: (replication, { usage }) => {
+    const days = numberOf(replication.block['retention_period']) ?? 7;
+    const storedGb = usage.databaseGb * (1 + usage.databaseDailyChange * days);
+    return {
+      lines: [
+        // no free allowance in the copy region: every replicated GB is billed
+        line(`point-in-time backups replicated to ${String(replication.block['region'] ?? 'another region')} (${days} days)`, storedGb, 'GB-months', 'rdsBackupGbMonth', 'usage'),
+        line('database changes sent to the copy region', usage.databaseGb * usage.databaseDailyChange * DAYS_PER_MONTH, 'GB', 'interRegionTransferGb', 'usage'),
+      ],
+    };
+  },
   aws_backup_plan: (plan, { usage }) => ({
     lines: blocks(plan.block['rule']).flatMap((rule) => {
       const name = String(rule['rule_name'] ?? '');

@@ -115,7 +115,11 @@ export interface BackupSettings {
   readonly dailyRetentionDays: number;
   /** Hourly snapshots kept this many days. @default - none */
   readonly hourlyRetentionDays?: number;
-  /** A second region every snapshot is copied to (kept as long), for the loss of the environment's region. @default - none */
+  /**
+   * A second region every snapshot is copied to (kept as long), and the database's point-in-time
+   * backups replicated to (database.backupRetentionDays, at most 35), for the loss of the
+   * environment's region. @default - none
+   */
   readonly copyRegion?: string;
 }
 

@@ -319,6 +319,13 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
     ],
   },
   {
+    sid: 'DatabaseBackupReplication',
+    resourceTypes: ['aws_db_instance_automated_backups_replication'],
+    // called in the copy region on the source instance; the replicated backups get a generated id there
+    actions: ['rds:StartDBInstanceAutomatedBackupsReplication', 'rds:StopDBInstanceAutomatedBackupsReplication'],
+    resources: (scope) => [`arn:aws:rds:*:${scope.account}:db:${prefix(scope)}-*`, `arn:aws:rds:*:${scope.account}:auto-backup:*`],
+  },
+  {
     sid: 'Secrets',
     resourceTypes: ['aws_secretsmanager_secret', 'aws_secretsmanager_secret_rotation'],
     // `rds!db-*`: the master user's secret, which RDS creates with the caller's permissions

@@ -68,7 +68,7 @@ describe('GithubDeployRoles', () => {
       const resources: string[] = statement['Resource'];
       for (const resource of resources) {
         if (resource === '*') continue;
-        expect(resource, statement['Sid']).toMatch(/docflow-prod|^arn:aws:(ec2|acm|backup|apigateway|application-autoscaling|servicediscovery|route53|wafv2):|:aws-service-role\/|:og:default:postgres-\*$|:secret:rds!db-\*$/);
+        expect(resource, statement['Sid']).toMatch(/docflow-prod|^arn:aws:(ec2|acm|backup|apigateway|application-autoscaling|servicediscovery|route53|wafv2):|:aws-service-role\/|:og:default:postgres-\*$|:secret:rds!db-\*$|:auto-backup:\*$/);
       }
       const tagged = JSON.stringify(statement['Condition'] ?? {});
       // EC2, ACM and AWS Backup plans name resources by generated ids: their writes go by the environment's tags
