@@ -80,7 +80,7 @@ export function defineEnvironment(app: App, env: EnvironmentConfig, settings: Sy
   const platform = new PlatformStack(app, { ...base, network });
   const api = new ApiStack(app, { ...base, network, data, platform });
   const ingest = new IngestStack(app, { ...base, network, data, platform });
-  const worker = new WorkerStack(app, { ...base, network, data, platform });
+  const worker = new WorkerStack(app, { ...base, network, data, platform, api });
   const observability = new ObservabilityStack(app, { ...base, data, platform, api, ingest, worker });
   const gcp = env.gcp !== undefined ? defineGcpStacks(app, env, settings) : undefined;
   return { foundation, network, data, platform, api, ingest, worker, observability, ...(gcp ? { gcp } : {}) };

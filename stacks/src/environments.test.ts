@@ -41,7 +41,8 @@ describe('the cdktf app', () => {
     expect(dependencies('prod-platform')).toEqual(['prod-foundation', 'prod-network']);
     expect(dependencies('prod-api')).toEqual(['prod-data', 'prod-foundation', 'prod-network', 'prod-platform']);
     expect(dependencies('prod-ingest')).toEqual(['prod-data', 'prod-foundation', 'prod-network', 'prod-platform']);
-    expect(dependencies('prod-worker')).toEqual(['prod-data', 'prod-foundation', 'prod-network', 'prod-platform']);
+    // the api stack's deploy migrates the database; the worker's follows it
+    expect(dependencies('prod-worker')).toEqual(['prod-api', 'prod-data', 'prod-foundation', 'prod-network', 'prod-platform']);
     expect(dependencies('prod-observability')).toEqual(['prod-api', 'prod-data', 'prod-foundation', 'prod-ingest', 'prod-platform', 'prod-worker']);
     expect(manifest.stacks['dev-api']?.synthesizedStackPath).toBe('stacks/dev-api/cdk.tf.json');
   });

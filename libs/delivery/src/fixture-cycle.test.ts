@@ -57,6 +57,11 @@ describe('the fixture cycle through the real targets (nx, terraform init/plan/ap
     for (const stack of AWS_STACKS.slice(1)) expect(order.indexOf(stack), stack).toBeGreaterThan(order.indexOf('foundation'));
     for (const stack of GCP_STACKS.slice(1)) expect(order.indexOf(stack), stack).toBeGreaterThan(order.indexOf('gcp-foundation'));
     expect(order.indexOf('observability')).toBeGreaterThan(Math.max(...['api', 'ingest', 'worker'].map((stack) => order.indexOf(stack))));
+    expect(order.indexOf('worker')).toBeGreaterThan(order.indexOf('api'));
+    // the fixture's manifest carries the same edge as docflow's (stacks/src/environments.test.ts)
+    const manifest = JSON.parse(readFileSync(join(dir, 'cdktf.out', 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
+    expect(manifest.stacks['dev-worker']?.dependencies).toContain('dev-api');
+    expect(manifest.stacks['dev-ingest']?.dependencies).not.toContain('dev-api');
     for (const service of ['api', 'ingest', 'worker']) {
       expect(summary.stacks.find((entry) => entry.id === `dev-${service}`)?.result?.imageTag, service).toBe(imageTag(join(root, 'apps', service)));
     }
@@ -86,6 +91,36 @@ describe('the fixture cycle through the real targets (nx, terraform init/plan/ap
       worker: 'applied',
       observability: 'applied',
     });
+  });
+
+  it('GIVEN a libs/db change whose api deploy (the migrations) fails THEN the worker stack is skipped, not rolled out; once the api applies, the worker follows', () => {
+    // the fixture stands for a new migration and the worker that needs it with new revisions of both
+    setInputs({ revision: { platform: '2', 'gcp-export': '2', api: '2', worker: '2' }, failApply: ['api'] });
+    const failed = run('deploy', ['libs/db/src/pool.ts']);
+    expect(failed.ok).toBe(false);
+    // ingest and the GCP stacks but gcp-dns are in the run as upstream of affected stacks
+    // (observability, the exporter's gcp-export); ingest, beside the api, is untouched by its failure
+    expect(statusOf(failed)).toEqual({
+      foundation: 'unchanged',
+      network: 'unchanged',
+      data: 'unchanged',
+      platform: 'unchanged',
+      api: 'failed',
+      ingest: 'unchanged',
+      worker: 'skipped',
+      observability: 'skipped',
+      ...unchanged(['gcp-foundation', 'gcp-registry', 'gcp-archive', 'gcp-export']),
+    });
+
+    // the migration fixed: the api applies, then the worker. (Inputs never used before: the
+    // fixture's synth output lives outside the workspace, so a cache hit on inputs an earlier test
+    // used would leave the failing configuration in place.)
+    setInputs({ revision: { platform: '2', 'gcp-export': '2', api: '2', worker: '2' } });
+    const fixed = run('deploy', ['libs/db/src/pool.ts']);
+    expect(fixed.ok, tail(fixed)).toBe(true);
+    expect(statusOf(fixed)).toMatchObject({ api: 'applied', worker: 'applied', observability: 'applied' });
+    const order = fixed.stacks.map((entry) => entry.id);
+    expect(order.indexOf('dev-worker')).toBeGreaterThan(order.indexOf('dev-api'));
   });
 
   it('shows the state of a stack by construct, with secret-looking outputs masked', () => {
@@ -150,6 +185,7 @@ describe('the fixture cycle through the real targets (nx, terraform init/plan/ap
       ['observability', 'api'],
       ['observability', 'ingest'],
       ['observability', 'worker'],
+      ['worker', 'api'],
       ...['api', 'ingest', 'worker'].flatMap((service) => [
         [service, 'data'],
         [service, 'platform'],

@@ -56,7 +56,7 @@ describe('the deploy task graph (nx run-many -t deploy -c dev --graph)', { timeo
     expect([...deploy.order].sort()).toEqual(STACKS.map((stack) => task(stack)).sort());
   });
 
-  it('orders foundation -> network -> data and platform -> api, ingest, worker -> observability', () => {
+  it('orders foundation -> network -> data and platform -> api, ingest, worker -> observability, the worker after the api', () => {
     for (const stack of AWS_STACKS.filter((name) => name !== 'foundation')) expect(waits(deploy, task(stack), task('foundation')), stack).toBe(true);
     expect(waits(deploy, task('data'), task('network'))).toBe(true);
     expect(waits(deploy, task('platform'), task('network'))).toBe(true);
@@ -67,7 +67,18 @@ describe('the deploy task graph (nx run-many -t deploy -c dev --graph)', { timeo
     }
     // independent stacks stay independent (so Nx may run them in parallel)
     expect(waits(deploy, task('data'), task('platform')) || waits(deploy, task('platform'), task('data'))).toBe(false);
-    expect(waits(deploy, task('api'), task('worker')) || waits(deploy, task('worker'), task('api'))).toBe(false);
+    expect(waits(deploy, task('ingest'), task('api')) || waits(deploy, task('api'), task('ingest'))).toBe(false);
+    expect(waits(deploy, task('ingest'), task('worker')) || waits(deploy, task('worker'), task('ingest'))).toBe(false);
+    // the api stack's deploy runs the migrations (db-admin setup): the worker's never starts before it ends
+    expect(waits(deploy, task('worker'), task('api'))).toBe(true);
+    expect(waits(deploy, task('api'), task('worker'))).toBe(false);
+    expect(deploy.order.indexOf(task('worker'))).toBeGreaterThan(deploy.order.indexOf(task('api')));
+  });
+
+  it("makes a single stack's deploy bring the stacks it waits for: the worker's brings the api's and the api image", () => {
+    const worker = nxTaskGraph(['run', 'stack-worker:deploy:dev'], root);
+    expect(targetGraph(worker, 'deploy').waitsFor.get(task('worker'))).toContain(task('api'));
+    expect(Object.keys(worker.tasks.tasks)).toEqual(expect.arrayContaining(['api:image:dev', 'worker:image:dev']));
   });
 
   it('orders the GCP stacks gcp-foundation -> gcp-registry, gcp-archive, gcp-dns; registry and archive -> gcp-export, apart from the AWS stacks', () => {
@@ -106,6 +117,18 @@ describe('what a change affects (nx affected)', { timeout: NX_TIMEOUT }, () => {
     const projects = affectedProjects('libs/db/src/pool.ts');
     expect(projects).toEqual(expect.arrayContaining(['api', 'worker', 'stack-api', 'stack-worker']));
     for (const stack of ['stack-network', 'stack-data', 'stack-platform', 'stack-foundation', 'stack-ingest']) expect(projects).not.toContain(stack);
+  });
+
+  it('GIVEN an edit in libs/db (say, a migration the worker needs) THEN the affected deploy runs the api stack (which migrates) before the worker stack', () => {
+    const affected = targetGraph(nxTaskGraph(['affected', '--files=libs/db/src/pool.ts', '-t', 'deploy', '-c', 'prod'], root), 'deploy');
+    expect(affected.order).toEqual(expect.arrayContaining([task('api', 'deploy', 'prod'), task('worker', 'deploy', 'prod')]));
+    expect(waits(affected, task('worker', 'deploy', 'prod'), task('api', 'deploy', 'prod'))).toBe(true);
+    expect(affected.order.indexOf(task('worker', 'deploy', 'prod'))).toBeGreaterThan(affected.order.indexOf(task('api', 'deploy', 'prod')));
+  });
+
+  it('GIVEN an edit in the api app only THEN the worker stack is affected too (it deploys after the api stack; its plan shows no change)', () => {
+    expect(affectedProjects('apps/api/src/app.ts')).toEqual(expect.arrayContaining(['stack-api', 'stack-worker']));
+    expect(affectedProjects('apps/worker/src/main.ts')).not.toContain('stack-api');
   });
 
   it('GIVEN an edit in the exporter THEN its GCP stack is affected and no AWS stack; an edit in an AWS stack reaches no GCP stack', () => {

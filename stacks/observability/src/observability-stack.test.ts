@@ -18,7 +18,7 @@ const synthFor = (name: 'dev' | 'prod') => {
   const platform = new PlatformStack(app, { env, foundation, network });
   const api = new ApiStack(app, { env, foundation, network, data, platform });
   const ingest = new IngestStack(app, { env, foundation, network, data, platform });
-  const worker = new WorkerStack(app, { env, foundation, network, data, platform });
+  const worker = new WorkerStack(app, { env, foundation, network, data, platform, api });
   new ObservabilityStack(app, { env, foundation, data, platform, api, ingest, worker });
   return synthApp(app)[`${name}-observability`] ?? {};
 };
