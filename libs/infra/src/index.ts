@@ -46,6 +46,14 @@ export { WorkloadSecurityGroups, type WorkloadEgress, type WorkloadSecurityGroup
 
 // data
 export { BACKUP_SERVICE_POLICIES, BackupVaults, backupRoleName, DatabaseBackup, type BackupVaultsProps, type DatabaseBackupProps } from './data/backup.js';
+export {
+  DocumentReplication,
+  DocumentReplicationRole,
+  documentReplicationRoleName,
+  REPLICATION_TIME_MINUTES,
+  type DocumentReplicationProps,
+  type DocumentReplicationRoleProps,
+} from './data/document-replication.js';
 export { DataLayer, type DataLayerProps } from './data/data-layer.js';
 export {
   Database,

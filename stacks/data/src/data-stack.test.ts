@@ -48,6 +48,10 @@ describe('DataStack', () => {
     const dev = synthFor('dev');
     expect(onlyResource(dev, 'aws_db_instance')).toMatchObject({ instance_class: 'db.t4g.micro', allocated_storage: 20, backup_retention_period: 1, deletion_protection: false });
     expect(onlyResource(dev, 'aws_s3_bucket')['force_destroy']).toBe(true);
-    expect(onlyResource(prod, 'aws_s3_bucket')['force_destroy']).toBe(false);
+    // prod also has the documents' replica in the copy region; neither may be emptied by a teardown
+    expect(resourcesOf(prod, 'aws_s3_bucket').map(({ block }) => [block['bucket_prefix'], block['force_destroy']])).toEqual([
+      ['docflow-prod-documents-', false],
+      ['docflow-prod-dr-documents-', false],
+    ]);
   });
 });

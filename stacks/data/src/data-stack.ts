@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { DataLayer, DatabaseBackup, DocflowStack, resourceName, taskStoppedRulePrefix, visibilityTimeoutFor } from '@docflow/infra';
+import { DataLayer, DatabaseBackup, DocflowStack, DocumentReplication, resourceName, taskStoppedRulePrefix, visibilityTimeoutFor } from '@docflow/infra';
 import { encryptionKeys, type WorkloadStackProps } from '@docflow/stack-foundation';
 import type { NetworkStack } from '@docflow/stack-network';
 
@@ -16,6 +16,8 @@ export class DataStack extends DocflowStack {
   readonly data: DataLayer;
   /** The database's AWS Backup plan (backup in the table). */
   readonly backup?: DatabaseBackup;
+  /** The documents bucket replicated to the copy region (backup.replicateDocuments). */
+  readonly documentReplication?: DocumentReplication;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
@@ -60,6 +62,16 @@ export class DataStack extends DocflowStack {
         ...(vaults.copyVault && vaults.copyRegionKey ? { copyVaultArn: vaults.copyVault.arn, copyRegionKeyArn: vaults.copyRegionKey.arn } : {}),
         replicatedRetentionDays: db.backupRetentionDays,
         roleArn: vaults.role.arn,
+      });
+    }
+    const replicationRole = props.foundation.documentReplicationRole;
+    if (env.backup?.copyRegion !== undefined && vaults?.copyRegionKey && replicationRole) {
+      this.documentReplication = new DocumentReplication(this, 'DocumentReplication', {
+        namePrefix: resourceName(env),
+        source: this.data.documents,
+        copyRegion: env.backup.copyRegion,
+        replicaKmsKeyArn: vaults.copyRegionKey.arn,
+        roleArn: replicationRole.role.arn,
       });
     }
   }

@@ -6,6 +6,7 @@ import {
   BackupVaults,
   COST_ALLOCATION_TAG,
   DocflowStack,
+  DocumentReplicationRole,
   DomainZone,
   EnvironmentKeys,
   GithubDeployRoles,
@@ -53,6 +54,8 @@ export class FoundationStack extends DocflowStack implements Foundation {
   readonly threatDetection?: ThreatDetection;
   /** The database's backup vaults and AWS Backup's role (backup in the table). */
   readonly backupVaults?: BackupVaults;
+  /** The role S3 replicates the documents with (backup.replicateDocuments). */
+  readonly documentReplicationRole?: DocumentReplicationRole;
   /** The `env` tag, activated for cost allocation (account-level): the environment's budget filters on it. */
   readonly costAllocationTag: CeCostAllocationTag;
 
@@ -81,6 +84,16 @@ export class FoundationStack extends DocflowStack implements Foundation {
         envName: env.name,
         settings: env.backup,
         ...(this.keys ? { kmsKeyArn: this.keys.dataKey.arn } : {}),
+      });
+    }
+    const copyRegion = env.backup?.copyRegion;
+    if (env.backup?.replicateDocuments === true && copyRegion !== undefined && this.backupVaults?.copyRegionKey) {
+      this.documentReplicationRole = new DocumentReplicationRole(this, 'DocumentReplicationRole', {
+        envName: env.name,
+        region: env.region,
+        copyRegion,
+        ...(this.keys ? { sourceKmsKeyArn: this.keys.dataKey.arn } : {}),
+        replicaKmsKeyArn: this.backupVaults.copyRegionKey.arn,
       });
     }
     // the budgets filter on the env tag (the provider's default tags put it on every resource); Billing counts a tag only once it is active

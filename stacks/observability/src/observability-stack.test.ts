@@ -40,6 +40,8 @@ describe('ObservabilityStack', () => {
       'docflow-prod-database-free-storage',
       'docflow-prod-database-freeable-memory',
       'docflow-prod-dead-letters',
+      'docflow-prod-documents-replication-failed',
+      'docflow-prod-documents-replication-latency',
       'docflow-prod-ingest-cpu',
       'docflow-prod-ingest-running-below-desired',
       'docflow-prod-ingest-unhealthy-hosts',

@@ -48,6 +48,7 @@ export class ObservabilityStack extends DocflowStack {
       ...(keys ? { logKmsKeyArn: keys.logsKeyArn } : {}),
       ...(pipe ? { pipe } : {}),
       ...(taskStopped ? { taskStoppedRules: taskStopped.ruleNames } : {}),
+      ...(data.documentReplication ? { documentReplication: data.documentReplication } : {}),
     });
   }
 }

@@ -114,6 +114,37 @@ describe('estimateCost', () => {
     });
   });
 
+  it('GIVEN a documents bucket replicated with Replication Time Control THEN the replica storage, its PUTs, the transfer, RTC and the replication metrics', () => {
+    const prod = usageFor('prod');
+    const env = only({
+      'prod-data': stack('prod', 'data', {
+        aws_s3_bucket: { Replica: { bucket_prefix: 'docflow-prod-dr-documents-', region: 'eu-central-1' } },
+        aws_s3_bucket_replication_configuration: {
+          Replication: {
+            bucket: 'docflow-prod-documents-x',
+            role: 'arn:aws:iam::123456789012:role/replication',
+            rule: [
+              {
+                id: 'documents',
+                status: 'Enabled',
+                destination: { bucket: '${aws_s3_bucket.Replica.arn}', replication_time: { status: 'Enabled', time: { minutes: 15 } }, metrics: { status: 'Enabled', event_threshold: { minutes: 15 } } },
+              },
+            ],
+          },
+        },
+      }),
+    });
+    const documents = prod.documentsPerDay * DAYS;
+    const gb = (documents * prod.documentKiB) / (1024 * 1024);
+    expect(lines(env)).toEqual({
+      [`replicas of the document bodies (${prod.documentMonthsStored} months kept)`]: cents(gb * prod.documentMonthsStored * PRICES.s3StandardGbMonth.usd),
+      'replication PUT requests (one per document)': cents((documents / 1000) * PRICES.s3PutThousand.usd),
+      'document bodies sent to the replica region': cents(gb * PRICES.interRegionTransferGb.usd),
+      'Replication Time Control': cents(gb * PRICES.s3ReplicationTimeControlGb.usd),
+      'replication metrics': cents(4 * PRICES.cloudwatchMetricMonth.usd),
+    });
+  });
+
   it('GIVEN interface endpoints, an ALB, an HTTP API, alarms, a dashboard, a secret, a KMS key and a WAF web ACL THEN each is in the estimate', () => {
     const env = only({
       'prod-edge': stack('prod', 'edge', {

@@ -97,6 +97,14 @@ export interface PricingInputs {
 }
 
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+const REPLICATION_METRICS_PER_RULE = 4;
+
+/** The destination bucket of every replication rule of the environment, with the configuration that names it. */
+function replicationDestinations(context: StackContext): { readonly value: unknown; readonly from: Resource }[] {
+  return context
+    .environmentResources('aws_s3_bucket_replication_configuration')
+    .flatMap((configuration) => blocks(configuration.block['rule']).map((rule) => ({ value: blocks(rule['destination'])[0]?.['bucket'], from: configuration })));
+}
 const GIB_PER_KIB = 1 / (1024 * 1024);
 
 function line(item: string, quantity: number, unit: string, price: Price | PriceKey, basis: CostLine['basis']): CostLine {
@@ -311,8 +319,16 @@ const MODELS: Readonly<Record<string, Model>> = {
           (statement) => statement.effect === 'Allow' && statement.actions.some((action) => actionCovers(action, 's3:PutObject')) && statement.resources.some((arn) => context.refersTo(arn, bucket, role, true)),
         ),
       );
-    if (!written) return { lines: [line('objects (state files, small)', 0.1, 'GB-months', 's3StandardGbMonth', 'usage')] };
     const documents = documentsPerMonth(usage);
+    if (replicationDestinations(context).some((destination) => context.refersTo(destination.value, bucket, destination.from))) {
+      return {
+        lines: [
+          line(`replicas of the document bodies (${usage.documentMonthsStored} months kept)`, documents * usage.documentMonthsStored * usage.documentKiB * GIB_PER_KIB, 'GB-months', 's3StandardGbMonth', 'usage'),
+          line('replication PUT requests (one per document)', documents / 1000, 'thousand requests', 's3PutThousand', 'usage'),
+        ],
+      };
+    }
+    if (!written) return { lines: [line('objects (state files, small)', 0.1, 'GB-months', 's3StandardGbMonth', 'usage')] };
     return {
       lines: [
         line(`document bodies (${usage.documentMonthsStored} months kept)`, documents * usage.documentMonthsStored * usage.documentKiB * GIB_PER_KIB, 'GB-months', 's3StandardGbMonth', 'usage'),
@@ -371,6 +387,18 @@ const MODELS: Readonly<Record<string, Model>> = {
       line('WAF requests', requestsPerMonth(usage) / 1e6, 'million requests', 'wafMillion', 'usage'),
     ],
   }),
+  aws_s3_bucket_replication_configuration: (configuration, { usage }) => {
+    const replicatedGb = documentsPerMonth(usage) * usage.documentKiB * GIB_PER_KIB;
+    const rules = blocks(configuration.block['rule']).map((rule) => blocks(rule['destination'])[0] ?? {});
+    return {
+      lines: rules.flatMap((destination) => [
+        line('document bodies sent to the replica region', replicatedGb, 'GB', 'interRegionTransferGb', 'usage'),
+        ...(blocks(destination['replication_time'])[0]?.['status'] === 'Enabled' ? [line('Replication Time Control', replicatedGb, 'GB', 's3ReplicationTimeControlGb', 'usage')] : []),
+        // S3 publishes four replication metrics per rule (latency, bytes and operations pending, failed operations)
+        ...(blocks(destination['metrics'])[0]?.['status'] === 'Enabled' ? [line('replication metrics', REPLICATION_METRICS_PER_RULE, 'metric-months', 'cloudwatchMetricMonth', 'config')] : []),
+      ]),
+    };
+  },
   aws_db_instance_automated_backups_replication: (replication, { usage }) => {
     const days = numberOf(replication.block['retention_period']) ?? 7;
     const storedGb = usage.databaseGb * (1 + usage.databaseDailyChange * days);

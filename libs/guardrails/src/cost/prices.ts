@@ -68,6 +68,7 @@ export const PRICES = {
   s3StandardGbMonth: { usd: 0.023, per: 'GB-month (S3 Standard, first 50 TB)', source: 'https://aws.amazon.com/s3/pricing/', check: 'aws-page' },
   s3PutThousand: { usd: 0.005, per: 'thousand PUT/COPY/POST/LIST', source: 'https://aws.amazon.com/s3/pricing/', check: 'aws-page' },
   s3GetThousand: { usd: 0.0004, per: 'thousand GET', source: 'https://aws.amazon.com/s3/pricing/', check: 'aws-page' },
+  s3ReplicationTimeControlGb: { usd: 0.015, per: 'GB replicated with S3 Replication Time Control', source: 'https://aws.amazon.com/s3/pricing/', check: 'aws-page', note: 'on top of the inter-region transfer' },
   ecrGbMonth: { usd: 0.1, per: 'GB-month', source: 'https://aws.amazon.com/ecr/pricing/', check: 'aws-page' },
   wafWebAclMonth: { usd: 5, per: 'web ACL-month', source: 'https://aws.amazon.com/waf/pricing/', check: 'aws-page' },
   wafRuleMonth: { usd: 1, per: 'rule-month', source: 'https://aws.amazon.com/waf/pricing/', check: 'aws-page' },

@@ -39,7 +39,7 @@ export class BackupVaults extends Construct {
   readonly role: IamRole;
   readonly vault: BackupVault;
   readonly copyVault?: BackupVault;
-  /** Encrypts the copies and the replicated point-in-time backups in the copy region. */
+  /** Encrypts the copies, the replicated point-in-time backups and the documents' replica (replicateDocuments) in the copy region. */
   readonly copyRegionKey?: KmsKey;
 
   constructor(scope: Construct, id: string, props: BackupVaultsProps) {
@@ -56,7 +56,7 @@ export class BackupVaults extends Construct {
     if (copyRegion === undefined) return;
     this.copyRegionKey = new KmsKey(this, 'CopyRegionKey', {
       region: copyRegion,
-      description: `docflow ${props.envName}: database backups copied and replicated to ${copyRegion}`,
+      description: `docflow ${props.envName}: database backups${props.settings.replicateDocuments === true ? ' and documents' : ''} copied and replicated to ${copyRegion}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
     });

@@ -4,6 +4,7 @@ import type { EncryptionKeys } from '../core/keys.js';
 import type { Network } from '../network/network.js';
 import { Database, type DatabaseProps } from './database.js';
 import { DocumentQueues, type DocumentQueuesProps } from './document-queues.js';
+import { documentsBucketPrefix } from './document-replication.js';
 import { SecureBucket } from './secure-bucket.js';
 
 export interface DataLayerProps {
@@ -38,7 +39,7 @@ export class DataLayer extends Construct {
       ...(props.keys ? { keys: props.keys } : {}),
     });
     this.documents = new SecureBucket(this, 'Documents', {
-      bucketPrefix: `${props.namePrefix}-documents-`,
+      bucketPrefix: documentsBucketPrefix(props.namePrefix),
       forceDestroy: props.forceDestroyBucket ?? false,
       ...(props.keys ? { kmsKeyArn: props.keys.dataKeyArn } : {}),
     });

@@ -28,6 +28,8 @@ export interface SecureBucketProps {
   readonly kmsKeyArn?: string;
   /** More statements for the bucket policy (a service that delivers logs), given the bucket's ARN. @default - the TLS-only deny alone */
   readonly policyStatements?: (bucketArn: string) => readonly ResourcePolicyStatement[];
+  /** Region of the bucket and its settings (the provider's per-resource region: a replica in another region). @default - the provider's region */
+  readonly region?: string;
 }
 
 /**
@@ -41,6 +43,8 @@ export class SecureBucket extends Construct {
   readonly kmsKeyArn?: string;
   /** The bucket policy: a service that writes into the bucket must wait for it (dependsOn). */
   readonly policy: S3BucketPolicy;
+  /** Its versioning: replication must wait for it (S3 refuses a replication configuration on an unversioned bucket). */
+  readonly versioning: S3BucketVersioning;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -59,12 +63,15 @@ export class SecureBucket extends Construct {
     if (forceDestroy && preventDestroy) throw new Error('SecureBucket: forceDestroy and preventDestroy contradict each other');
 
     if (props.kmsKeyArn !== undefined) this.kmsKeyArn = props.kmsKeyArn;
+    const region = props.region !== undefined ? { region: props.region } : {};
     this.bucket = new S3Bucket(this, 'Bucket', {
+      ...region,
       ...(props.bucketName !== undefined ? { bucket: props.bucketName } : { bucketPrefix: props.bucketPrefix }),
       forceDestroy,
       ...(preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
     const publicAccess = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
+      ...region,
       bucket: this.bucket.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -72,10 +79,12 @@ export class SecureBucket extends Construct {
       restrictPublicBuckets: true,
     });
     new S3BucketOwnershipControls(this, 'Ownership', {
+      ...region,
       bucket: this.bucket.id,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
     new S3BucketServerSideEncryptionConfiguration(this, 'Encryption', {
+      ...region,
       bucket: this.bucket.id,
       rule: [
         {
@@ -86,11 +95,13 @@ export class SecureBucket extends Construct {
         },
       ],
     });
-    const versioning = new S3BucketVersioning(this, 'Versioning', {
+    this.versioning = new S3BucketVersioning(this, 'Versioning', {
+      ...region,
       bucket: this.bucket.id,
       versioningConfiguration: { status: 'Enabled' },
     });
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
+      ...region,
       bucket: this.bucket.id,
       rule: [
         {
@@ -110,9 +121,10 @@ export class SecureBucket extends Construct {
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],
-      dependsOn: [versioning],
+      dependsOn: [this.versioning],
     });
     this.policy = new S3BucketPolicy(this, 'Policy', {
+      ...region,
       bucket: this.bucket.id,
       policy: policyDocument([
         {

@@ -49,6 +49,13 @@ describe('defineEnvironments (validation)', () => {
     expect(environmentProblems(environmentWith('prod', {}))).toEqual([]);
   });
 
+  it('GIVEN documents replicated without a copy region THEN it says which field is missing', () => {
+    expect(environmentProblems(environmentWith('prod', { backup: { dailyRetentionDays: 7, replicateDocuments: true } }))).toEqual([
+      'backup.replicateDocuments: needs backup.copyRegion (the region the documents are replicated to)',
+    ]);
+    expect(environmentProblems(environmentWith('prod', { backup: { dailyRetentionDays: 7, copyRegion: 'eu-central-1', replicateDocuments: true } }))).toEqual([]);
+  });
+
   it('GIVEN one AZ THEN it explains that RDS needs two', () => {
     expect(environmentProblems(environmentWith('prod', { azCount: 1 }))).toEqual([
       'azCount: must be 2, 3 or 4 (an RDS subnet group needs two AZs), got 1',

@@ -137,7 +137,8 @@ export const ENVIRONMENTS = defineEnvironments([
     keys: 'customer-managed',
     audit: { cloudTrail: true, guardDuty: true, trailRetentionDays: 365 },
     // hourly and daily snapshots, each copied to eu-central-1: region loss costs at most the last hour (docs/infrastructure.md, "Restore")
-    backup: { dailyRetentionDays: 35, hourlyRetentionDays: 2, copyRegion: 'eu-central-1' },
+    // the documents bucket replicates to the copy region too (RTC: 15 minutes), or a region loss would cost the day since the GCP export
+    backup: { dailyRetentionDays: 35, hourlyRetentionDays: 2, copyRegion: 'eu-central-1', replicateDocuments: true },
     gcp: {
       projectId: 'docflow-prod-example',
       region: 'europe-west1',

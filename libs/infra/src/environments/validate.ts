@@ -161,6 +161,7 @@ function backupProblems(env: EnvironmentConfig, backup: BackupSettings): string[
     if (!REGION_PATTERN.test(backup.copyRegion)) problems.push(`backup.copyRegion: "${backup.copyRegion}" is not an AWS region name`);
     else if (backup.copyRegion === env.region) problems.push(`backup.copyRegion: must be another region than the environment's (${env.region}), or a copy survives nothing`);
   }
+  if (backup.replicateDocuments === true && backup.copyRegion === undefined) problems.push('backup.replicateDocuments: needs backup.copyRegion (the region the documents are replicated to)');
   return problems;
 }
 

@@ -134,6 +134,7 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
       'aws_s3_bucket_public_access_block',
       'aws_s3_bucket_server_side_encryption_configuration',
       'aws_s3_bucket_versioning',
+      'aws_s3_bucket_replication_configuration',
     ],
     actions: [
       's3:CreateBucket',
@@ -146,6 +147,8 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
       's3:PutBucketPublicAccessBlock',
       's3:PutBucketOwnershipControls',
       's3:PutBucketTagging',
+      // puts and deletes the documents bucket's replication configuration (DeleteBucketReplication is authorized by it too)
+      's3:PutReplicationConfiguration',
     ],
     resources: (scope) => [`arn:aws:s3:::${prefix(scope)}-*`],
   },
@@ -273,6 +276,14 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
     actions: ['iam:PassRole'],
     resources: (scope) => [arn('iam', scope, `role${FOUNDATION_ROLE_PATH}${prefix(scope)}-backup`, { region: false })],
     condition: () => ({ StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } }),
+  },
+  {
+    sid: 'DocumentReplicationRole',
+    resourceTypes: ['aws_s3_bucket_replication_configuration'],
+    // the foundation's documents replication role (data/document-replication.ts), handed to S3 only
+    actions: ['iam:PassRole'],
+    resources: (scope) => [arn('iam', scope, `role${FOUNDATION_ROLE_PATH}${prefix(scope)}-document-replication`, { region: false })],
+    condition: () => ({ StringEquals: { 'iam:PassedToService': 's3.amazonaws.com' } }),
   },
   {
     sid: 'Dashboards',

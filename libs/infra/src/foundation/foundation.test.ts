@@ -103,7 +103,7 @@ describe('GithubDeployRoles', () => {
 
   it('THEN both roles deny the data reads ReadOnlyAccess would allow: stored objects, secret values, log events, queued messages, database logs', () => {
     const expected = [
-      { Sid: 'DenyStoredObjects', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'], Resource: ['arn:aws:s3:::docflow-prod-documents-*/*', 'arn:aws:s3:::docflow-prod-alb-logs-*/*', 'arn:aws:s3:::docflow-prod-audit-*/*'] },
+      { Sid: 'DenyStoredObjects', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'], Resource: ['arn:aws:s3:::docflow-prod-documents-*/*', 'arn:aws:s3:::docflow-prod-dr-documents-*/*', 'arn:aws:s3:::docflow-prod-alb-logs-*/*', 'arn:aws:s3:::docflow-prod-audit-*/*'] },
       { Sid: 'DenySecretValues', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'], Resource: ['*'] },
       {
         Sid: 'DenyLogEvents',

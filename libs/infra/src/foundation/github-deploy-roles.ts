@@ -55,7 +55,7 @@ export function dataReadDenies(envName: string): PolicyStatement[] {
       Sid: 'DenyStoredObjects',
       Effect: 'Deny',
       Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'],
-      Resource: [`arn:aws:s3:::${prefix}-documents-*/*`, `arn:aws:s3:::${prefix}-alb-logs-*/*`, `arn:aws:s3:::${prefix}-audit-*/*`],
+      Resource: [`arn:aws:s3:::${prefix}-documents-*/*`, `arn:aws:s3:::${prefix}-dr-documents-*/*`, `arn:aws:s3:::${prefix}-alb-logs-*/*`, `arn:aws:s3:::${prefix}-audit-*/*`],
     },
     { Sid: 'DenySecretValues', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'], Resource: ['*'] },
     {

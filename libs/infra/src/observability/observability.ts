@@ -4,6 +4,7 @@ import type { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
 import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
 import type { PipesPipe } from '@cdktf/provider-aws/lib/pipes-pipe/index.js';
 import type { Database } from '../data/database.js';
+import { REPLICATION_TIME_MINUTES, type DocumentReplication } from '../data/document-replication.js';
 import type { DocumentQueues } from '../data/document-queues.js';
 import type { Cluster } from '../platform/cluster.js';
 import type { Edge } from '../platform/edge.js';
@@ -39,6 +40,8 @@ export interface ObservabilityProps {
   readonly pipe?: PipesPipe;
   /** Names of the pipe's task-stopped rules by a short label (hand-back, dead-letter): their matches and failed deliveries alarm. @default - none */
   readonly taskStoppedRules?: Readonly<Record<string, string>>;
+  /** The documents bucket's replication to the copy region: its latency and failures alarm. @default - no replication alarms */
+  readonly documentReplication?: DocumentReplication;
   /** Retention of the service task failures' log group. */
   readonly logRetentionDays: number;
   /** Encrypts that log group. @default - the CloudWatch Logs service key */
@@ -213,6 +216,7 @@ export class Observability extends Construct {
     this.ruleCountAlarm('ServiceTaskFailures', 'service-task-failures', this.serviceTaskFailures.rule.name, 'TriggeredRules',
       `An ECS service task failed to start or its container exited by itself (the events are in ${this.serviceTaskFailures.logGroup.name})`);
     for (const [label, ruleName] of Object.entries(props.taskStoppedRules ?? {})) this.alarmTaskStoppedRule(label, ruleName);
+    if (props.documentReplication) this.alarmDocumentReplication(props.documentReplication);
 
     const widget = (title: string, metrics: unknown[][], extra: Record<string, unknown> = {}) => ({
       type: 'metric',
@@ -261,6 +265,44 @@ export class Observability extends Construct {
   }
 
   /** Per service: fewer tasks running than desired for 5 minutes (tasks failing to start or to stay up). */
+  /**
+   * The documents' replication to the copy region (Replication Time Control's metrics, published in
+   * the source region per rule): a replica later than RTC's 15 minutes means the region-loss RPO is
+   * not held, a failed operation means an object is not replicated at all (a key or role problem).
+   */
+  private alarmDocumentReplication(replication: DocumentReplication): void {
+    const dimensions = {
+      SourceBucket: replication.source.bucket.bucket,
+      DestinationBucket: replication.replica.bucket.bucket,
+      RuleId: replication.ruleId,
+    };
+    this.alerts.alarm('DocumentsReplicationLatency', {
+      name: 'documents-replication-latency',
+      description: `Documents reach the replica in ${replication.copyRegion} later than ${REPLICATION_TIME_MINUTES} minutes (Replication Time Control's threshold): a region loss now costs more than that`,
+      namespace: 'AWS/S3',
+      metricName: 'ReplicationLatency',
+      dimensions,
+      statistic: 'Maximum',
+      comparison: 'GreaterThanThreshold',
+      threshold: REPLICATION_TIME_MINUTES * 60,
+      evaluationPeriods: 1,
+      // S3 publishes replication metrics only while objects are replicated
+      treatMissingData: 'notBreaching',
+    });
+    this.alerts.alarm('DocumentsReplicationFailed', {
+      name: 'documents-replication-failed',
+      description: 'Documents failed to replicate to the copy region (check the replication role and both keys): they exist in one region only',
+      namespace: 'AWS/S3',
+      metricName: 'OperationsFailedReplication',
+      dimensions,
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+    });
+  }
+
   private alarmRunningBelowDesired(services: ObservabilityProps['services'], clusterName: string) {
     for (const { label, service } of services) {
       const dimensions = { ClusterName: clusterName, ServiceName: service.name };
