@@ -2,18 +2,16 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobStore, createS3Client } from '@docflow/blobs';
 import type { DocumentMessage } from '@docflow/contracts';
 import { createPool, newPassword, setRolePassword, type Pool } from '@docflow/db';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '@docflow/db/testing';
 import { findFreePort, startPostgres, type RunningPostgres } from '@docflow/local';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { createLogger } from '@docflow/observability';
-import { QueueProducer, createSqsClient } from '@docflow/queue';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_KEY, environmentOf, errorLines, startBundle, type BundleProcess } from './bundles.js';
 import { WORKSPACE_ROOT } from './docflow-process.js';
-import { processedCount as processedCountIn, queueDocuments as queueDocumentsOf } from './documents.js';
+import { emulatorClients, processedCount as processedCountIn, queueDocuments as queueDocumentsOf, type EmulatorClients } from './documents.js';
 
 /**
  * Database passwords rotated under the running api and worker bundles, on a real PostgreSQL
@@ -36,10 +34,7 @@ let databaseUrl: string;
 let master: Pool;
 let standIn: SecretsManagerStandIn;
 let emulator: TestEmulator;
-let s3: ReturnType<typeof createS3Client>;
-let sqs: ReturnType<typeof createSqsClient>;
-let blobs: BlobStore;
-let queue: QueueProducer;
+let clients: EmulatorClients;
 const processes: BundleProcess[] = [];
 const silent = createLogger({ service: 'rotation', level: 'silent' });
 
@@ -73,7 +68,7 @@ function dbAdmin(command: 'setup' | 'rotate'): Promise<{ code: number | null; ou
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
-const queueDocuments = (count: number, tag: string) => queueDocumentsOf(blobs, queue, count, tag, 'rotation');
+const queueDocuments = (count: number, tag: string) => queueDocumentsOf(clients.blobs, clients.queue, count, tag, 'rotation');
 const processedCount = () => processedCountIn(master);
 
 const refusals = (process: BundleProcess) => process.lines.filter((line) => line['msg'] === PASSWORD_REFUSED).length;
@@ -95,10 +90,7 @@ beforeAll(async () => {
   expect(setup.code, setup.output).toBe(0);
 
   emulator = await startTestEmulator();
-  s3 = createS3Client(emulator.aws);
-  sqs = createSqsClient(emulator.aws);
-  blobs = new BlobStore(s3, emulator.bucket);
-  queue = new QueueProducer({ client: sqs, queueUrl: emulator.queueUrl });
+  clients = emulatorClients(emulator);
 
   const database = (role: 'api' | 'worker') => ({
     DATABASE_URL: urlAs(`docflow_${role}`),
@@ -119,8 +111,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(processes.splice(0).map((process) => process.stop('SIGKILL')));
-  s3?.destroy();
-  sqs?.destroy();
+  clients?.destroy();
   await master?.end();
   await emulator?.stop();
   await standIn?.close();

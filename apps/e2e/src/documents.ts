@@ -1,7 +1,30 @@
-import type { BlobStore } from '@docflow/blobs';
+import { BlobStore, createS3Client } from '@docflow/blobs';
 import { documentIdFor, serializeDocumentMessage, type DocumentMessage } from '@docflow/contracts';
 import type { Pool } from '@docflow/db';
-import type { QueueProducer } from '@docflow/queue';
+import type { TestEmulator } from '@docflow/local/testing';
+import { QueueProducer, createSqsClient } from '@docflow/queue';
+
+/** The real SDK clients on a test emulator, with the blob store and queue producer the services use. */
+export interface EmulatorClients {
+  readonly sqs: ReturnType<typeof createSqsClient>;
+  readonly blobs: BlobStore;
+  readonly queue: QueueProducer;
+  destroy(): void;
+}
+
+export function emulatorClients(emulator: TestEmulator): EmulatorClients {
+  const s3 = createS3Client(emulator.aws);
+  const sqs = createSqsClient(emulator.aws);
+  return {
+    sqs,
+    blobs: new BlobStore(s3, emulator.bucket),
+    queue: new QueueProducer({ client: sqs, queueUrl: emulator.queueUrl }),
+    destroy() {
+      s3.destroy();
+      sqs.destroy();
+    },
+  };
+}
 
 /**
  * Stores one body and queues `count` messages for it, each its own document (its own URL), with

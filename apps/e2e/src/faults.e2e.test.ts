@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobStore, createS3Client } from '@docflow/blobs';
 import {
   DEAD_LETTER_REASON,
   ErrorResponseSchema,
@@ -15,11 +14,10 @@ import { createPool, migrate, type Pool } from '@docflow/db';
 import { LocalPipe, findFreePort, handBackStoppedTask, startPostgres, type RunningPostgres } from '@docflow/local';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
 import { createLogger } from '@docflow/observability';
-import { QueueProducer, createSqsClient } from '@docflow/queue';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_KEY, environmentOf, errorLines, startBundle, type BundleProcess } from './bundles.js';
 import { WORKSPACE_ROOT } from './docflow-process.js';
-import { processedCount as processedCountIn, queueDocuments as queueDocumentsOf } from './documents.js';
+import { emulatorClients, processedCount as processedCountIn, queueDocuments as queueDocumentsOf, type EmulatorClients } from './documents.js';
 
 /**
  * Faults on real processes: the worker, ingest and api bundles as their containers run them,
@@ -34,10 +32,7 @@ let postgres: RunningPostgres;
 let databaseUrl: string;
 let pool: Pool;
 let emulator: TestEmulator;
-let s3: ReturnType<typeof createS3Client>;
-let sqs: ReturnType<typeof createSqsClient>;
-let blobs: BlobStore;
-let queue: QueueProducer;
+let clients: EmulatorClients;
 const processes: BundleProcess[] = [];
 const silent = createLogger({ service: 'faults', level: 'silent' });
 
@@ -55,16 +50,12 @@ beforeAll(async () => {
   pool = createPool({ url: databaseUrl, ssl: 'disable', poolMax: 2, statementTimeoutMs: 15_000, migrate: true }, { logger: silent });
   await migrate(pool, { logger: silent });
   emulator = await startTestEmulator();
-  s3 = createS3Client(emulator.aws);
-  sqs = createSqsClient(emulator.aws);
-  blobs = new BlobStore(s3, emulator.bucket);
-  queue = new QueueProducer({ client: sqs, queueUrl: emulator.queueUrl });
+  clients = emulatorClients(emulator);
 });
 
 afterAll(async () => {
   await Promise.all(processes.splice(0).map((process) => process.stop('SIGKILL')));
-  s3?.destroy();
-  sqs?.destroy();
+  clients?.destroy();
   await pool?.end();
   await emulator?.stop();
   await postgres?.stop();
@@ -93,7 +84,7 @@ async function startWorker(): Promise<BundleProcess> {
   return worker;
 }
 
-const queueDocuments = (count: number, tag: string) => queueDocumentsOf(blobs, queue, count, tag, 'faults');
+const queueDocuments = (count: number, tag: string) => queueDocumentsOf(clients.blobs, clients.queue, count, tag, 'faults');
 const processedCount = () => processedCountIn(pool);
 
 async function storedIds(): Promise<string[]> {
@@ -136,7 +127,7 @@ describe('the poll worker under faults', () => {
   it('poison messages go to the DLQ with the reason while the others flow', async () => {
     const good = await queueDocuments(30, 'flow');
     const poison = ['{not json', '{"v":2}', JSON.stringify({ v: 1, documentId: 'nope' }), '[1,2,3]', '"just a string"'];
-    await queue.sendBatch(poison);
+    await clients.queue.sendBatch(poison);
     await startWorker();
     await vi.waitUntil(async () => (await processedCount()) === good.length && emulator.messages('deadLetterQueue').length === poison.length, {
       timeout: WAIT_MS,
@@ -256,7 +247,7 @@ describe('pipe mode under faults (the local pipe, one worker process per message
     const finished = new Map<string, number>();
     const fates: Fate[] = [];
     const pipe = new LocalPipe({
-      sqs,
+      sqs: clients.sqs,
       queueUrl: emulator.queueUrl,
       maxConcurrentTasks: 3,
       waitTimeSeconds: 1,
@@ -279,7 +270,7 @@ describe('pipe mode under faults (the local pipe, one worker process per message
         if (parsed.ok && task.exitCode === PIPE_TASK_EXIT.done) {
           finished.set(parsed.message.documentId, (finished.get(parsed.message.documentId) ?? 0) + 1);
         }
-        await handBackStoppedTask(task, { sqs, queueUrl: emulator.queueUrl, deadLetterQueueUrl: emulator.deadLetterQueueUrl, handBackLimit: 5 });
+        await handBackStoppedTask(task, { sqs: clients.sqs, queueUrl: emulator.queueUrl, deadLetterQueueUrl: emulator.deadLetterQueueUrl, handBackLimit: 5 });
       },
     });
     return { pipe, finished, fates };
