@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestPostgres, type TestPostgres } from '@docflow/local/testing';
 import { captureLogs } from '@docflow/observability/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filePassword, RotatingPassword, secretPassword } from './credentials.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { filePassword, RotatingPassword, secretPassword, type PasswordStage } from './credentials.js';
 import { isDatabaseUnavailable } from './errors.js';
 import { migrate } from './migrations/runner.js';
 import { createPool, type Pool } from './pool.js';
@@ -143,7 +143,8 @@ describe('a password in Secrets Manager (a stand-in Secrets Manager: no AWS here
   const secretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:docflow-test/db/api-AbCdEf';
   let standIn: SecretsManagerStandIn;
   const client = () => new SecretsManagerClient({ region: 'eu-west-1', endpoint: standIn.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const reader = () => secretPassword(secretId, { region: 'eu-west-1', endpoint: standIn.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const aws = () => ({ region: 'eu-west-1', endpoint: standIn.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const reader = () => secretPassword(secretId, aws());
   const put = (password: string, stage: string) =>
     client().send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: `v-${password}`, SecretString: JSON.stringify({ username: 'docflow_api', password }), VersionStages: [stage] }));
 
@@ -164,7 +165,67 @@ describe('a password in Secrets Manager (a stand-in Secrets Manager: no AWS here
     const password = new RotatingPassword(reader());
     expect(await password.get()).toBe('old');
     await put('new', 'AWSPENDING');
-    password.refresh();
+    password.refuse('old');
+    expect(await password.get()).toBe('new');
+  });
+
+  it('GIVEN two connections opened with the old password, the second refused after the first already read the new one THEN the second is given the new one too, without reading again', async () => {
+    await put('first', 'AWSCURRENT');
+    const password = new RotatingPassword(reader());
+    const [one, two] = [await password.get(), await password.get()];
+    expect([one, two]).toEqual(['first', 'first']);
+    // the rotation: pending stored, the role changed; not promoted yet
+    await put('second', 'AWSPENDING');
+    password.refuse(one);
+    expect(await password.get()).toBe('second');
+    const reads = password.reads;
+    // the late refusal names the password it was given: the cache has moved past it already
+    password.refuse(two);
+    expect(await password.get()).toBe('second');
+    expect(password.reads).toBe(reads);
+  });
+
+  it('GIVEN a rotation under a pool THEN each refused connection tells the source the password it was given, and the queries succeed with the pending one', async () => {
+    await put('pool-first', 'AWSCURRENT');
+    await setRolePassword(master, 'docflow_api', 'pool-first');
+    const pool = createPool(
+      { url: urlFor('docflow_api'), credentials: { kind: 'secret', secretId, aws: aws() }, ssl: 'disable', poolMax: 2, statementTimeoutMs: 15_000, migrate: false },
+      { logger: captureLogs().logger },
+    );
+    pools.push(pool);
+    await pool.query('SELECT 1');
+    await put('pool-second', 'AWSPENDING');
+    await setRolePassword(master, 'docflow_api', 'pool-second');
+    await dropConnections('docflow_api', pool);
+    const refuse = vi.spyOn(RotatingPassword.prototype, 'refuse');
+    try {
+      // two queries at once: two connections, each refused with the password it was given
+      await expect(Promise.all([pool.query('SELECT 1 AS one'), pool.query('SELECT 2 AS two')])).resolves.toMatchObject([{ rows: [{ one: 1 }] }, { rows: [{ two: 2 }] }]);
+      const refused = refuse.mock.calls.map(([password]) => password);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(new Set(refused)).toEqual(new Set(['pool-first']));
+    } finally {
+      refuse.mockRestore();
+    }
+  });
+});
+
+describe('a password source promoted while it is read (a source in memory, the order of its reads is the point)', () => {
+  it('GIVEN the rotation promotes the pending password between the two reads that follow a refusal THEN the new password is given, never the refused one', async () => {
+    const stages: Record<PasswordStage, string | undefined> = { current: 'old', pending: undefined };
+    let promoteOnRead = false;
+    const password = new RotatingPassword(async (stage) => {
+      const value = stages[stage];
+      if (promoteOnRead) {
+        // the last step of the rotation lands right after this read
+        [stages.current, stages.pending, promoteOnRead] = [stages.pending, undefined, false];
+      }
+      return value;
+    });
+    expect(await password.get()).toBe('old');
+    stages.pending = 'new';
+    promoteOnRead = true;
+    password.refuse('old');
     expect(await password.get()).toBe('new');
   });
 });

@@ -21,15 +21,19 @@ export type PasswordStage = 'current' | 'pending';
 export type PasswordReader = (stage: PasswordStage) => Promise<string | undefined>;
 
 /**
- * A password that can change under a running service. `get()` is what node-postgres calls when it
- * opens a connection: the cached value, read once. `refresh()` after PostgreSQL refused the
- * password: the next `get()` reads the source again, and if the source still holds the refused
- * password (a rotation between setting the new password and promoting it), the pending one.
+ * A password that can change under a running service. `get()` is what a new connection asks: the
+ * cached value, read once. `refuse(password)` after PostgreSQL refused the password a connection
+ * was given: if the cache still holds it, the next `get()` reads the source again, and takes the
+ * pending password when the current one is still the refused one (a rotation between setting the
+ * new password and promoting it). A refusal of a password the cache has already moved past (a
+ * connection that started before another connection's refusal read the new one) keeps the cache:
+ * forgetting the new password there would send the next connection back to the old one.
  */
 export class RotatingPassword {
   private cached: Promise<string> | undefined;
+  /** What the cache resolved to; undefined while a read is in flight. */
+  private loaded: string | undefined;
   private rejected: string | undefined;
-  private lastGiven: string | undefined;
   /** How many times the source was read (what a rotation costs). */
   reads = 0;
 
@@ -37,26 +41,45 @@ export class RotatingPassword {
 
   /** The password to open a connection with. */
   readonly get = async (): Promise<string> => {
-    this.cached ??= this.load().catch((error: unknown) => {
-      this.cached = undefined;
-      throw error;
-    });
-    this.lastGiven = await this.cached;
-    return this.lastGiven;
+    if (this.cached === undefined) {
+      this.loaded = undefined;
+      const loading = this.load().then(
+        (value) => {
+          if (this.cached === loading) this.loaded = value;
+          return value;
+        },
+        (error: unknown) => {
+          if (this.cached === loading) this.cached = undefined;
+          throw error;
+        },
+      );
+      this.cached = loading;
+    }
+    return this.cached;
   };
 
-  /** Forget the cached password: PostgreSQL refused the last one given out. */
-  refresh(): void {
-    this.rejected = this.lastGiven;
-    this.cached = undefined;
+  /**
+   * PostgreSQL refused `password`, the one a connection was given (`undefined` when unknown: then
+   * whatever the cache holds is taken as refused).
+   */
+  refuse(password: string | undefined): void {
+    const refused = password ?? this.loaded ?? this.rejected;
+    this.rejected = refused;
+    if (this.cached !== undefined && (password === undefined || this.loaded === refused)) {
+      this.cached = undefined;
+      this.loaded = undefined;
+    }
   }
 
   private async load(): Promise<string> {
     this.reads += 1;
+    // after a refusal, the pending stage before the current one: a rotation that promotes the
+    // pending password between the two reads then shows as the new current one, where reading
+    // current first could meet the old password and then no pending one any more
+    const pending = this.rejected !== undefined ? await this.read('pending') : undefined;
     const current = await this.read('current');
     if (current !== undefined && current !== this.rejected) return current;
-    const pending = this.rejected !== undefined ? await this.read('pending') : undefined;
-    if (pending !== undefined) return pending;
+    if (pending !== undefined && pending !== this.rejected) return pending;
     if (current === undefined) throw new Error('no database password is stored yet');
     return current;
   }

@@ -53,6 +53,7 @@ export class DatabaseConfigError extends Error {
 // libpq options that would silently override DB_SSL: node-postgres lets the URL win
 const SSL_URL_PARAMS = ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'sslcrl'];
 
+type ClientConnectCallback = Parameters<pg.Client['connect']>[0] & object;
 type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, release: (release?: unknown) => void) => void;
 
 /**
@@ -72,11 +73,57 @@ function withoutConnectionString({ connectionString, ...options }: pg.PoolConfig
   };
 }
 
+/** The password a refused connection was given, by its error (pg-pool passes the client's error on). */
+const refusedPasswords = new WeakMap<object, string>();
+
+/**
+ * A client that remembers the password it was given, and files it with its error when PostgreSQL
+ * refuses it: with several connections opening at once, the pool must know which password was
+ * refused, not merely that one was.
+ */
+function rememberingClient(password: RotatingPassword): typeof pg.Client {
+  return class PasswordRememberingClient extends pg.Client {
+    /** The password this connection was given (set when PostgreSQL asks for it). */
+    private readonly given: { value?: string };
+
+    constructor(config?: string | pg.ClientConfig) {
+      const given: { value?: string } = {};
+      super({
+        ...(typeof config === 'string' ? { connectionString: config } : config),
+        password: async () => {
+          given.value = await password.get();
+          return given.value;
+        },
+      });
+      this.given = given;
+    }
+
+    override connect(): Promise<pg.Client>;
+    override connect(callback: ClientConnectCallback): void;
+    override connect(callback?: ClientConnectCallback): Promise<pg.Client> | void {
+      const file = (error: unknown) => {
+        if (this.given.value !== undefined && typeof error === 'object' && error !== null && isAuthenticationFailure(error)) refusedPasswords.set(error, this.given.value);
+      };
+      if (callback === undefined) {
+        return super.connect().catch((error: unknown) => {
+          file(error);
+          throw error;
+        });
+      }
+      super.connect(((error: Error | null, client?: pg.Client) => {
+        file(error);
+        (callback as (error: Error | null, client?: pg.Client) => void)(error, client);
+      }) as ClientConnectCallback);
+    }
+  };
+}
+
 /**
  * A pool whose password may change under it (a file or a Secrets Manager secret): every new
- * connection asks the password source, and a connection refused for its credentials refreshes the
- * source and is opened once more before the caller hears of it. Nothing has run on a connection
- * that failed to open, so the retry repeats nothing; a rotation costs no request.
+ * connection asks the password source, and a connection refused for its credentials tells the
+ * source which password was refused and is opened once more before the caller hears of it.
+ * Nothing has run on a connection that failed to open, so the retry repeats nothing; a rotation
+ * costs no request.
  */
 class CredentialRefreshingPool extends pg.Pool {
   constructor(
@@ -84,7 +131,7 @@ class CredentialRefreshingPool extends pg.Pool {
     private readonly password: RotatingPassword,
     private readonly logger: Logger,
   ) {
-    super({ ...withoutConnectionString(options), password: password.get });
+    super({ ...withoutConnectionString(options), Client: rememberingClient(password) });
   }
 
   override connect(): Promise<pg.PoolClient>;
@@ -97,7 +144,7 @@ class CredentialRefreshingPool extends pg.Pool {
       super.connect((error, client, release) => {
         if (error !== undefined && retry && isAuthenticationFailure(error)) {
           this.logger.warn({ error: describeError(error) }, 'PostgreSQL refused the password; reading it again and reconnecting once');
-          this.password.refresh();
+          this.password.refuse(refusedPasswords.get(error));
           attempt(false);
           return;
         }
