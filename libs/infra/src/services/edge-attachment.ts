@@ -18,7 +18,8 @@ export interface EdgeAttachmentProps {
   readonly vpc: Vpc;
   readonly serviceSecurityGroup: SecurityGroup;
   readonly port: number;
-  readonly healthCheckPath: string;
+  /** What the ALB target group's health check asks (readiness). Cloud Map follows the container health check instead. */
+  readonly readinessPath: string;
 }
 
 /**
@@ -57,7 +58,7 @@ export class EdgeAttachment extends Construct {
         port: props.port,
         deregistrationDelay: '30',
         healthCheck: {
-          path: props.healthCheckPath,
+          path: props.readinessPath,
           matcher: '200',
           interval: 15,
           timeout: 5,
@@ -85,7 +86,7 @@ export class EdgeAttachment extends Construct {
         routingPolicy: 'MULTIVALUE',
         dnsRecords: [{ type: 'SRV', ttl: 10 }],
       },
-      // ECS reports task health to Cloud Map; unhealthy tasks are deregistered
+      // ECS reports the container health check (liveness) to Cloud Map; unhealthy tasks are deregistered
       healthCheckCustomConfig: { failureThreshold: 1 },
     });
     const integration = new Apigatewayv2Integration(this, 'Integration', {

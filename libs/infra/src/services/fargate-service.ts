@@ -45,8 +45,13 @@ export interface FargateServiceProps {
   readonly taskStatements?: readonly PolicyStatement[];
   /** @default 8080 */
   readonly port?: number;
-  /** Load balancer, Cloud Map and container health checks. @default "/readyz" */
-  readonly healthCheckPath?: string;
+  /**
+   * Liveness: the container health check (and through it Cloud Map's health in lean). ECS replaces
+   * a task that fails it, so it must depend on the process only. @default "/healthz"
+   */
+  readonly livenessPath?: string;
+  /** Readiness: the load balancer target group's health check. @default "/readyz" */
+  readonly readinessPath?: string;
   /** @default 30 */
   readonly stopTimeoutSeconds?: number;
   /** @default "FARGATE" */
@@ -61,8 +66,10 @@ export interface FargateServiceProps {
 
 /**
  * A long-running Fargate service for an HTTP app: task definition (see FargateTask), rolling
- * deployments guarded by the circuit breaker with rollback, health check on /readyz, optional CPU
- * autoscaling, and the edge attachment that makes it reachable.
+ * deployments guarded by the circuit breaker with rollback, a container health check on /healthz
+ * (liveness: the process only, so a dependency outage never gets every task replaced), the target
+ * group's on /readyz (readiness), optional CPU autoscaling, and the edge attachment that makes it
+ * reachable.
  */
 export class FargateService extends Construct {
   readonly task: FargateTask;
@@ -76,7 +83,8 @@ export class FargateService extends Construct {
     const maxCount = props.maxCount ?? desiredCount;
     const cpuTargetPercent = props.cpuTargetPercent ?? 60;
     const port = props.port ?? CONTAINER_PORT;
-    const healthCheckPath = props.healthCheckPath ?? '/readyz';
+    const livenessPath = props.livenessPath ?? '/healthz';
+    const readinessPath = props.readinessPath ?? '/readyz';
     const stopTimeoutSeconds = props.stopTimeoutSeconds ?? 30;
     const capacityProvider = props.capacityProvider ?? 'FARGATE';
 
@@ -101,7 +109,7 @@ export class FargateService extends Construct {
       ...(props.secrets ? { secrets: props.secrets } : {}),
       ...(props.taskStatements ? { taskStatements: props.taskStatements } : {}),
       port,
-      healthCheckPath,
+      healthCheckPath: livenessPath,
       stopTimeoutSeconds,
     });
 
@@ -114,7 +122,7 @@ export class FargateService extends Construct {
         vpc: props.vpc,
         serviceSecurityGroup: props.securityGroup,
         port,
-        healthCheckPath,
+        readinessPath,
       });
     }
     const attachment = this.edgeAttachment;

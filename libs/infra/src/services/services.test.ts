@@ -26,7 +26,7 @@ const container = (props: Partial<ContainerProps> = {}) =>
     logGroupName: '/docflow-test/api',
     region: 'eu-west-1',
     port: 8080,
-    healthCheckPath: '/readyz',
+    healthCheckPath: '/healthz',
     stopTimeoutSeconds: 30,
     ...props,
   });
@@ -48,10 +48,10 @@ describe('containerDefinition', () => {
     expect(definition['environment']).toEqual([{ name: 'DB_HOST', value: 'db' }]);
   });
 
-  it('THEN the health check asks /readyz with node (the images have no curl), and logs go to awslogs non-blocking', () => {
+  it('THEN the health check asks the given path with node (the images have no curl), and logs go to awslogs non-blocking', () => {
     const definition = container();
     expect((definition['healthCheck'] as { command: string[] }).command.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
-    expect((definition['healthCheck'] as { command: string[] }).command[3]).toContain("fetch('http://127.0.0.1:8080/readyz')");
+    expect((definition['healthCheck'] as { command: string[] }).command[3]).toContain("fetch('http://127.0.0.1:8080/healthz')");
     expect(definition['logConfiguration']).toMatchObject({ logDriver: 'awslogs', options: { 'awslogs-group': '/docflow-test/api', mode: 'non-blocking' } });
   });
 
@@ -115,6 +115,13 @@ describe('FargateService', () => {
         network_configuration: { assign_public_ip: false },
       });
       expect(ecsService['launch_type']).toBeUndefined();
+    });
+
+    it('THEN the container health check (liveness, what ECS replaces a task on) asks /healthz, the process only', () => {
+      const [definition] = containerDefinitionsOf(onlyResource(json, 'aws_ecs_task_definition'));
+      const command = (definition?.['healthCheck'] as { command: string[] }).command;
+      expect(command[3]).toContain("fetch('http://127.0.0.1:8080/healthz')");
+      expect(command.join(' ')).not.toContain('/readyz');
     });
 
     it('THEN the target group checks /readyz on 8080 and the listener rule takes POST only', () => {
@@ -181,6 +188,13 @@ describe('FargateService', () => {
       const toService = resourcesOf(json, 'aws_vpc_security_group_ingress_rule').filter(({ block }) => block['from_port'] === 8080);
       expect(toService.map(({ block }) => block['referenced_security_group_id'])).toEqual([expect.stringContaining('VpcLinkSecurityGroup')]);
       expect(checkStack(json, ['DOCFLOW_INGRESS']).problems).toEqual([]);
+    });
+
+    it('THEN Cloud Map follows the container health check, which asks /healthz (no target group here)', () => {
+      expect(onlyResource(json, 'aws_service_discovery_service')['health_check_custom_config']).toEqual({ failure_threshold: 1 });
+      const [definition] = containerDefinitionsOf(onlyResource(json, 'aws_ecs_task_definition'));
+      expect((definition?.['healthCheck'] as { command: string[] }).command[3]).toContain("fetch('http://127.0.0.1:8080/healthz')");
+      expect(resourcesOf(json, 'aws_lb_target_group')).toEqual([]);
     });
 
     it('THEN without autoscaling Terraform owns the count', () => {
