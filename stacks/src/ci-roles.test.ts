@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEPLOY_GRANTS, ENVIRONMENTS } from '@docflow/infra';
-import { at, findResource, parsePolicy, synthApp, testApp, type TerraformJson } from '@docflow/infra/testing';
+import { allowsRequest, at, findResource, parsePolicy, resourcesOf, synthApp, testApp, type TerraformJson } from '@docflow/infra/testing';
 import { DEPLOY_ROLE_BY_RESOURCE_TYPE, DEPLOY_ROLES } from '@docflow/infra-gcp';
 import { defineDocflow } from './app.js';
 import { readSettings } from './settings.js';
@@ -67,6 +67,65 @@ describe('the deploy role against the stacks it deploys', () => {
       expect(at(parsePolicy(deploy['assume_role_policy']).Statement, 0)['Condition']['StringEquals']['token.actions.githubusercontent.com:sub']).toBe(`repo:acme/docflow:environment:${env.name}`);
     }
   });
+});
+
+/** The deploy role's identity statements of an environment (its inline and managed policies), as synthesized. */
+function deployRoleStatements(envName: string) {
+  const foundation = stacks[`${envName}-foundation`] ?? {};
+  const managed = resourcesOf(foundation, 'aws_iam_policy').filter(({ block }) => String(block['name']).startsWith(`docflow-${envName}-github-deploy-`));
+  const inline = resourcesOf(foundation, 'aws_iam_role_policy').filter(({ name }) => name.startsWith('Github_Deploy'));
+  return [...managed, ...inline].flatMap(({ block }) => parsePolicy(block['policy']).Statement);
+}
+const ACCOUNT_ID = '123456789012';
+const ACCOUNT_REFERENCE = { '${data.aws_caller_identity.CallerIdentity.account_id}': ACCOUNT_ID };
+const defaultTagsOf = (json: TerraformJson): Record<string, string> => (json.provider?.['aws'] as { default_tags?: { tags: Record<string, string> }[] }[] | undefined)?.[0]?.default_tags?.[0]?.tags ?? {};
+
+describe('the deploy role against what the provider calls at apply', () => {
+  for (const env of ENVIRONMENTS) {
+    const statements = deployRoleStatements(env.name);
+    const allows = (request: Parameters<typeof allowsRequest>[1]) => allowsRequest(statements, request, ACCOUNT_REFERENCE);
+
+    it(`GIVEN ${env.name}'s network stack adopts the VPC's default security group (AWS creates it untagged) THEN the deploy role may tag it with the stack's tags, then revoke its rules`, () => {
+      const network = stacks[`${env.name}-network`] ?? {};
+      const defaultGroup = resourcesOf(network, 'aws_default_security_group');
+      expect(defaultGroup).toHaveLength(1);
+      // the provider tags first (every tag in one CreateTags), then revokes the rules (vpc_default_security_group.go)
+      const tags = { ...defaultTagsOf(network), ...(at(defaultGroup, 0).block['tags'] as Record<string, string>) };
+      const group = `arn:aws:ec2:${env.region}:${ACCOUNT_ID}:security-group/sg-0123456789abcdef0`;
+      expect(allows({ action: 'ec2:CreateTags', resource: group, requestTags: tags })).toBe(true);
+      expect(allows({ action: 'ec2:RevokeSecurityGroupIngress', resource: group, resourceTags: tags })).toBe(true);
+      expect(allows({ action: 'ec2:RevokeSecurityGroupEgress', resource: group, resourceTags: tags })).toBe(true);
+    });
+
+    it(`GIVEN a security group of another environment or project THEN ${env.name}'s deploy role may neither claim it nor change its rules`, () => {
+      const group = `arn:aws:ec2:${env.region}:${ACCOUNT_ID}:security-group/sg-0fedcba9876543210`;
+      const other = { env: 'elsewhere', project: 'docflow' };
+      expect(allows({ action: 'ec2:CreateTags', resource: group, resourceTags: other, requestTags: { env: env.name, project: 'docflow' } })).toBe(false);
+      expect(allows({ action: 'ec2:RevokeSecurityGroupIngress', resource: group, resourceTags: other })).toBe(false);
+      // an untagged group may be tagged for this environment only
+      expect(allows({ action: 'ec2:CreateTags', resource: group, requestTags: { env: 'elsewhere', project: 'docflow' } })).toBe(false);
+      expect(allows({ action: 'ec2:RevokeSecurityGroupIngress', resource: group })).toBe(false);
+    });
+
+    const platform = stacks[`${env.name}-platform`] ?? {};
+    for (const { block: association } of resourcesOf(platform, 'aws_wafv2_web_acl_association')) {
+      it(`GIVEN ${env.name}'s web ACL association THEN the deploy role may associate and disassociate it: WAF on the ACL and the load balancer, and the load balancer's own permissions`, () => {
+        const loadBalancerId = /^\$\{aws_lb\.(\w+)\.arn\}$/.exec(String(association['resource_arn']))?.[1];
+        const loadBalancerName = String(platform.resource?.['aws_lb']?.[String(loadBalancerId)]?.['name']);
+        const loadBalancer = `arn:aws:elasticloadbalancing:${env.region}:${ACCOUNT_ID}:loadbalancer/app/${loadBalancerName}/50dc6c495c0c9188`;
+        const webAclName = String(Object.values(platform.resource?.['aws_wafv2_web_acl'] ?? {})[0]?.['name']);
+        const webAcl = `arn:aws:wafv2:${env.region}:${ACCOUNT_ID}:regional/webacl/${webAclName}/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`;
+        for (const action of ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL']) {
+          expect(allows({ action, resource: webAcl }), `${action} on the web ACL`).toBe(true);
+          expect(allows({ action, resource: loadBalancer }), `${action} on the load balancer`).toBe(true);
+        }
+        expect(allows({ action: 'elasticloadbalancing:SetWebAcl', resource: '*' })).toBe(true);
+        expect(allows({ action: 'elasticloadbalancing:CreateWebACLAssociation', resource: loadBalancer })).toBe(true);
+        expect(allows({ action: 'elasticloadbalancing:DeleteWebACLAssociation', resource: loadBalancer })).toBe(true);
+        expect(allows({ action: 'wafv2:AssociateWebACL', resource: `arn:aws:elasticloadbalancing:${env.region}:${ACCOUNT_ID}:loadbalancer/app/someone-else/50dc6c495c0c9188` })).toBe(false);
+      });
+    }
+  }
 });
 
 describe('the workflows against the roles\' trust', () => {

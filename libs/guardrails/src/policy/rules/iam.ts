@@ -22,6 +22,7 @@ export const UNRESTRICTABLE_ACTIONS: readonly string[] = [
   'xray:GetSamplingTargets',
   'ec2:Describe*',
   'elasticloadbalancing:Describe*',
+  'elasticloadbalancing:SetWebAcl',
   'autoscaling:Describe*',
   'application-autoscaling:Describe*',
   'ecs:RegisterTaskDefinition',
