@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -66,6 +66,36 @@ describe('exporter command line', () => {
     const unknown = await exporter(['backup']);
     expect(unknown.stderr.split('\n')[0]).toBe('exporter: unknown command "backup": export, restore or verify (--help shows them)');
   });
+
+  it('a --to, --work or --from with any scheme but s3:// or gs:// is refused in one line, exit 1, nothing written (it would have been a local folder named "S3:")', async () => {
+    const accepted = 'use s3://<bucket>[/<prefix>], gs://<bucket>[/<prefix>] or a folder (./<name> when its name holds a colon)';
+    const here = await mkdtemp(join(scratch, 'cwd-'));
+    const refused = async (args: string[], line: string) => {
+      const outcome = await exporter(args, { INIT_CWD: here });
+      expect.soft(outcome, args.join(' ')).toEqual({ code: 1, stdout: '', stderr: `exporter: ${line}; ${accepted}\n` });
+    };
+    await refused(['export', '--to', 'ftp://x/y'], '--to "ftp://x/y": unknown scheme "ftp:"');
+    await refused(['export', '--to', 'http://example.com/x', '--json'], '--to "http://example.com/x": unknown scheme "http:"');
+    await refused(['export', '--to', 'S3://docflow-archive-test/x'], '--to "S3://docflow-archive-test/x": write the scheme as s3:// exactly (s3://docflow-archive-test/x)');
+    await refused(['export', '--to', 'gs:/docflow-archive-test/x'], '--to "gs:/docflow-archive-test/x": write the scheme as gs:// exactly (gs://docflow-archive-test/x)');
+    await refused(['export', '--to', 's3:/docflow-archive-test/x'], '--to "s3:/docflow-archive-test/x": write the scheme as s3:// exactly (s3://docflow-archive-test/x)');
+    await refused(['export', '--to', 'Gs://docflow-archive-test'], '--to "Gs://docflow-archive-test": write the scheme as gs:// exactly (gs://docflow-archive-test)');
+    await refused(['export', '--to', 'gs://'], '--to "gs://": names no bucket');
+    await refused(['export', '--to', 'backups', '--work', 'file:///tmp/work'], '--work "file:///tmp/work": unknown scheme "file:"');
+    await refused(['restore', '--from', 'S3://docflow-archive-test/nightly'], '--from "S3://docflow-archive-test/nightly": write the scheme as s3:// exactly (s3://docflow-archive-test/nightly)');
+    await refused(['verify', '--from', 'ftp://x/nightly', '--json'], '--from "ftp://x/nightly": unknown scheme "ftp:"');
+    await refused(['verify', '--from', 'gs:docflow-archive-test'], '--from "gs:docflow-archive-test": write the scheme as gs:// exactly (gs://docflow-archive-test)');
+    expect(await readdir(here)).toEqual([]);
+  }, 60_000);
+
+  it('a folder whose name holds a colon is written ./name:x, relative to where the command was started', async () => {
+    const here = await mkdtemp(join(scratch, 'cwd-'));
+    const exported = await exporter(['export', '--to', './ftp:x', '--json'], { INIT_CWD: here });
+    expect(exported.code).toBe(0);
+    const { archive, name } = JSON.parse(exported.stdout) as { archive: string; name: string };
+    expect(archive).toBe(join(here, 'ftp:x', name));
+    expect(await readdir(join(here, 'ftp:x', name))).toEqual(['documents.epub', 'documents.jsonl.gz', 'manifest.json']);
+  }, 60_000);
 
   it('a wrong API key: one line saying so, exit 1 (export against the api, restore against ingest)', async () => {
     const exported = await exporter(['export', '--to', join(scratch, 'wrong-key')], { DOCFLOW_API_KEY: 'not-the-key-0123456789' });

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { locationKind } from '../storage/store.js';
 
 export const USAGE = `docflow-exporter: the off-site archive of the document collection
 
@@ -85,6 +86,8 @@ export function parseCommand(argv: readonly string[]): Command {
       if (values.to === undefined) throw new UsageError('export needs --to <folder | s3://bucket/prefix | gs://bucket/prefix>');
       if (values.from !== undefined) throw new UsageError('export takes --to, not --from');
       if (values.work !== undefined && values.work === values.to) throw new UsageError('--work must be another place than --to (or left out)');
+      locationKind(values.to, `--to ${JSON.stringify(values.to)}`);
+      if (values.work !== undefined) locationKind(values.work, `--work ${JSON.stringify(values.work)}`);
       return {
         kind: 'export',
         to: values.to,
@@ -97,6 +100,7 @@ export function parseCommand(argv: readonly string[]): Command {
     case 'verify': {
       if (values.from === undefined) throw new UsageError(`${command} needs --from <archive | folder holding archives>`);
       if (values.to !== undefined || values.since !== undefined || values.work !== undefined) throw new UsageError(`${command} takes only --from (and --json)`);
+      locationKind(values.from, `--from ${JSON.stringify(values.from)}`);
       return { kind: command, from: values.from, json };
     }
     default:

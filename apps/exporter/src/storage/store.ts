@@ -36,6 +36,37 @@ export class LocationError extends Error {
   override readonly name = 'LocationError';
 }
 
+/** What the exporter accepts as a `--to` / `--work` / `--from` value, in every message refusing one. */
+const ACCEPTED = 'use s3://<bucket>[/<prefix>], gs://<bucket>[/<prefix>] or a folder (./<name> when its name holds a colon)';
+
+/** A URL scheme at the start of a value (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`), and the rest. */
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/*(.*)$/s;
+
+/**
+ * Which store a `--to` / `--work` / `--from` value names: exactly `s3://` or `gs://` (with a bucket),
+ * or a folder. Anything else that starts like a URL (`ftp://`, `S3://`, `gs:/bucket`, `http://`,
+ * `file://`) is refused: as a folder name it would quietly write the archive to a local folder
+ * called `S3:` and report success. `name` is how the message names the value (the option).
+ */
+export function locationKind(location: string, name = JSON.stringify(location)): 's3' | 'gs' | 'folder' {
+  if (location === '') throw new LocationError(`${name}: is empty; ${ACCEPTED}`);
+  if (location.trim() !== location) throw new LocationError(`${name}: starts or ends with a space; ${ACCEPTED}`);
+  const match = SCHEME.exec(location);
+  if (match === null) return 'folder';
+  const [, scheme = '', rest = ''] = match;
+  const lower = scheme.toLowerCase();
+  if (lower !== 's3' && lower !== 'gs') throw new LocationError(`${name}: unknown scheme "${scheme}:"; ${ACCEPTED}`);
+  if (scheme !== lower || !location.startsWith(`${lower}://`) || location.startsWith(`${lower}:///`)) {
+    throw new LocationError(`${name}: write the scheme as ${lower}:// exactly (${lower}://${rest}); ${ACCEPTED}`);
+  }
+  try {
+    parseBucketUrl(location, lower);
+  } catch {
+    throw new LocationError(`${name}: names no bucket; ${ACCEPTED}`);
+  }
+  return lower;
+}
+
 /** `s3://bucket/prefix` or `gs://bucket/prefix`: the bucket and the prefix without slashes at its ends. */
 export function parseBucketUrl(url: string, scheme: 's3' | 'gs'): { bucket: string; prefix: string } {
   const match = new RegExp(`^${scheme}://([^/]+)/?(.*)$`).exec(url);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestEmulator, type TestEmulator } from '@docflow/local/testing';
@@ -73,6 +73,14 @@ describe('a local folder', () => {
   it('resolves a relative folder against the directory npm run was started from', async () => {
     const store = await openStore('backups', config(), '/somewhere/else');
     expect(store.location).toBe('/somewhere/else/backups');
+  });
+
+  it('is never what a mistyped bucket URL becomes: any other scheme is refused before a store opens', async () => {
+    const here = await mkdtemp(join(scratch, 'cwd-'));
+    for (const location of ['S3://docflow-archive/x', 'gs:/docflow-archive/x', 'ftp://x/y', 's3://']) {
+      await expect(openStore(location, config(), here), location).rejects.toThrow(/^"[^"]+": .*; use s3:\/\/<bucket>\[\/<prefix>\], gs:\/\/<bucket>\[\/<prefix>\] or a folder/);
+    }
+    expect(await readdir(here)).toEqual([]);
   });
 });
 
