@@ -117,7 +117,17 @@ export { Observability, type ObservabilityProps } from './observability/observab
 
 // foundation
 export { DomainZone, type DomainZoneProps } from './foundation/domain-zone.js';
-export { AuditTrail, GUARDDUTY_FEATURES, ThreatDetection, TRAIL_PREFIX, trailName, type AuditTrailProps, type ThreatDetectionProps } from './foundation/audit.js';
+export {
+  AccessAnalysis,
+  AuditTrail,
+  GUARDDUTY_FEATURES,
+  ThreatDetection,
+  TRAIL_PREFIX,
+  trailName,
+  type AccessAnalysisProps,
+  type AuditTrailProps,
+  type ThreatDetectionProps,
+} from './foundation/audit.js';
 export { DEPLOY_GRANTS, type DeployGrant, type DeployScope } from './foundation/deploy-permissions.js';
 export { CLOUDTRAIL_ENCRYPTION_CONTEXT, EnvironmentKeys, LOGS_ENCRYPTION_CONTEXT, type EnvironmentKeysProps } from './foundation/environment-keys.js';
 export {

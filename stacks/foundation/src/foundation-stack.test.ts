@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { environment, onlyResource, resourcesOf, synthStack, testApp } from '@docflow/infra/testing';
+import { environment, environmentWith, onlyResource, resourcesOf, synthStack, testApp } from '@docflow/infra/testing';
 import { FoundationStack } from './foundation-stack.js';
 
 describe('FoundationStack', () => {
@@ -12,7 +12,7 @@ describe('FoundationStack', () => {
       expect(onlyResource(json, 'aws_iam_policy')['name']).toBe('docflow-dev-workload-boundary');
       expect(resourcesOf(json, 'aws_iam_role')).toEqual([]);
       expect(resourcesOf(json, 'aws_s3_bucket')).toEqual([]);
-      expect(Object.keys(json.output ?? {})).toEqual(['workload_boundary_arn']);
+      expect(Object.keys(json.output ?? {}).sort()).toEqual(['access_analyzer', 'workload_boundary_arn']);
       expect(json.terraform?.['required_version']).toBe('>= 1.10');
     });
   });
@@ -23,7 +23,7 @@ describe('FoundationStack', () => {
 
     it('THEN it outputs what operators and the pipeline need: boundary, state bucket, deploy and plan role ARNs, the zone\'s name servers, the audit trail', () => {
       expect(stack.node.id).toBe('staging-foundation');
-      expect(Object.keys(json.output ?? {}).sort()).toEqual(['audit_trail', 'deploy_role_arn', 'domain_name_servers', 'plan_role_arn', 'state_bucket', 'workload_boundary_arn']);
+      expect(Object.keys(json.output ?? {}).sort()).toEqual(['access_analyzer', 'audit_trail', 'deploy_role_arn', 'domain_name_servers', 'plan_role_arn', 'state_bucket', 'workload_boundary_arn']);
     });
 
     it('THEN it creates the public zone of the domain the table asks it to create', () => {
@@ -37,6 +37,13 @@ describe('FoundationStack', () => {
         expect(block['permissions_boundary']).toBeUndefined();
       }
     });
+  });
+
+  it('GIVEN audit.accessAnalyzer THEN an external-access analyzer of the account watches for anything an outside principal may use; without it, none', () => {
+    const json = synthStack(new FoundationStack(testApp(), { env: environment('prod') }));
+    expect(onlyResource(json, 'aws_accessanalyzer_analyzer')).toMatchObject({ analyzer_name: 'docflow-prod-external-access', type: 'ACCOUNT' });
+    const without = synthStack(new FoundationStack(testApp(), { env: environmentWith('prod', { audit: { ...environment('prod').audit, accessAnalyzer: false } }) }));
+    expect(resourcesOf(without, 'aws_accessanalyzer_analyzer')).toEqual([]);
   });
 
   it('GIVEN an existing OIDC provider but no repository THEN it refuses, naming both', () => {

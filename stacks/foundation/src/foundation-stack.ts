@@ -2,6 +2,7 @@ import { TerraformOutput } from 'cdktf';
 import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag/index.js';
 import type { Construct } from 'constructs';
 import {
+  AccessAnalysis,
   AuditTrail,
   BackupVaults,
   COST_ALLOCATION_TAG,
@@ -52,6 +53,8 @@ export class FoundationStack extends DocflowStack implements Foundation {
   readonly auditTrail?: AuditTrail;
   /** The account's GuardDuty detector (audit.guardDuty). */
   readonly threatDetection?: ThreatDetection;
+  /** The account's IAM Access Analyzer (audit.accessAnalyzer). */
+  readonly accessAnalysis?: AccessAnalysis;
   /** The database's backup vaults and AWS Backup's role (backup in the table). */
   readonly backupVaults?: BackupVaults;
   /** The role S3 replicates the documents with (backup.replicateDocuments). */
@@ -65,10 +68,11 @@ export class FoundationStack extends DocflowStack implements Foundation {
     if (props.existingOidcProviderArn !== undefined && props.githubRepository === undefined) {
       throw new Error(`${this.node.id}: existingOidcProviderArn needs githubRepository (the OIDC roles are created only for a repository)`);
     }
-    this.workloadBoundary = new WorkloadBoundary(this, 'WorkloadBoundary', { envName: env.name });
     if (env.keys === 'customer-managed') {
       this.keys = new EnvironmentKeys(this, 'Keys', { envName: env.name, region: env.region, ...(env.audit.cloudTrail ? { trailName: trailName(env.name) } : {}) });
     }
+    // the workloads use the data key only (the logs key is CloudWatch's, the trail's and the topic's)
+    this.workloadBoundary = new WorkloadBoundary(this, 'WorkloadBoundary', { envName: env.name, region: env.region, ...(this.keys ? { keyArns: [this.keys.dataKey.arn] } : {}) });
     if (env.audit.cloudTrail) {
       this.auditTrail = new AuditTrail(this, 'AuditTrail', {
         envName: env.name,
@@ -79,6 +83,10 @@ export class FoundationStack extends DocflowStack implements Foundation {
       new TerraformOutput(this, 'audit_trail', { value: this.auditTrail.trail.arn, description: 'The account\'s multi-region CloudTrail trail' });
     }
     if (env.audit.guardDuty) this.threatDetection = new ThreatDetection(this, 'ThreatDetection');
+    if (env.audit.accessAnalyzer) {
+      this.accessAnalysis = new AccessAnalysis(this, 'AccessAnalysis', { envName: env.name });
+      new TerraformOutput(this, 'access_analyzer', { value: this.accessAnalysis.analyzer.arn, description: 'IAM Access Analyzer: findings for anything an outside principal may use (aws accessanalyzer list-findings --analyzer-arn ...)' });
+    }
     if (env.backup !== undefined) {
       this.backupVaults = new BackupVaults(this, 'BackupVaults', {
         envName: env.name,

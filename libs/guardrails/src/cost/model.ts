@@ -86,6 +86,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_secretsmanager_secret_rotation: 'free (RDS rotates its own secret; the rotation is an API call)',
   aws_backup_selection: 'priced through its plan',
   aws_ce_cost_allocation_tag: 'free (activating a tag for cost allocation)',
+  aws_accessanalyzer_analyzer: 'free (external access findings; unused-access analysis, not used, is priced)',
   aws_backup_vault: 'priced through its plan (storage)',
   terraform_data: 'free',
 };

@@ -151,15 +151,16 @@ describe('defineEnvironments (validation)', () => {
     ]);
   });
 
-  it('GIVEN two environments in one account that both turn on CloudTrail and GuardDuty THEN the second is refused', () => {
+  it('GIVEN two environments in one account that both turn on CloudTrail, GuardDuty and Access Analyzer THEN the second is refused', () => {
     const staging = environmentWith('staging', { accountId: '123456789012' });
     const prod = environmentWith('prod', { accountId: '123456789012' });
     expect(() => defineEnvironments([staging, prod])).toThrow(
       'Invalid environment table:\n' +
         '  - environment "prod": audit.cloudTrail: account 123456789012 already has it from environment "staging" (one per account); turn it off here\n' +
-        '  - environment "prod": audit.guardDuty: account 123456789012 already has it from environment "staging" (one per account); turn it off here',
+        '  - environment "prod": audit.guardDuty: account 123456789012 already has it from environment "staging" (one per account); turn it off here\n' +
+        '  - environment "prod": audit.accessAnalyzer: account 123456789012 already has it from environment "staging" (one per account); turn it off here',
     );
-    const prodWithoutAudit = environmentWith('prod', { accountId: '123456789012', audit: { cloudTrail: false, guardDuty: false, trailRetentionDays: 365 } });
+    const prodWithoutAudit = environmentWith('prod', { accountId: '123456789012', audit: { cloudTrail: false, guardDuty: false, accessAnalyzer: false, trailRetentionDays: 365 } });
     expect(defineEnvironments([staging, prodWithoutAudit])).toHaveLength(2);
   });
 

@@ -41,7 +41,7 @@ export const ENVIRONMENTS = defineEnvironments([
     logRetentionDays: 7,
     // the HTTP API's own https URL; a custom domain is optional here
     keys: 'aws-managed',
-    audit: { cloudTrail: false, guardDuty: false, trailRetentionDays: 365 },
+    audit: { cloudTrail: false, guardDuty: false, accessAnalyzer: true, trailRetentionDays: 365 },
     // placeholders (a project id with "example", a reserved example domain): synth warns until they are real
     gcp: {
       projectId: 'docflow-dev-example',
@@ -89,7 +89,7 @@ export const ENVIRONMENTS = defineEnvironments([
     domain: { name: 'staging.docflow.example.com', hostedZone: { createZone: true } },
     firewall: { requestsPerIpPer5Minutes: 2000 },
     keys: 'aws-managed',
-    audit: { cloudTrail: true, guardDuty: true, trailRetentionDays: 365 },
+    audit: { cloudTrail: true, guardDuty: true, accessAnalyzer: true, trailRetentionDays: 365 },
     // daily snapshots that outlive the instance (RDS's point-in-time backups go with it)
     backup: { dailyRetentionDays: 14 },
     gcp: {
@@ -135,7 +135,7 @@ export const ENVIRONMENTS = defineEnvironments([
     domain: { name: 'docflow.example.com', hostedZone: { createZone: true } },
     firewall: { requestsPerIpPer5Minutes: 2000 },
     keys: 'customer-managed',
-    audit: { cloudTrail: true, guardDuty: true, trailRetentionDays: 365 },
+    audit: { cloudTrail: true, guardDuty: true, accessAnalyzer: true, trailRetentionDays: 365 },
     // hourly and daily snapshots, each copied to eu-central-1: region loss costs at most the last hour (docs/infrastructure.md, "Restore")
     // the documents bucket replicates to the copy region too (RTC: 15 minutes), or a region loss would cost the day since the GCP export
     backup: { dailyRetentionDays: 35, hourlyRetentionDays: 2, copyRegion: 'eu-central-1', replicateDocuments: true },

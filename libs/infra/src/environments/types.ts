@@ -102,6 +102,8 @@ export interface AuditSettings {
   readonly cloudTrail: boolean;
   /** GuardDuty threat detection (with S3 data events and RDS login events). */
   readonly guardDuty: boolean;
+  /** IAM Access Analyzer (external access, free): findings for anything of the account an outside principal may use. */
+  readonly accessAnalyzer: boolean;
   /** Days the trail's log files are kept before they expire. */
   readonly trailRetentionDays: number;
 }

@@ -195,12 +195,12 @@ function edgeProblems(env: EnvironmentConfig): string[] {
 }
 
 /**
- * Account-level pieces (CloudTrail, GuardDuty) exist once per account: two environments that name
+ * Account-level pieces (CloudTrail, GuardDuty, Access Analyzer) exist once per account: two environments that name
  * the same account cannot both turn one on. Environments without an accountId are not compared.
  */
 function accountProblems(environments: readonly EnvironmentConfig[]): string[] {
   const problems: string[] = [];
-  for (const feature of ['cloudTrail', 'guardDuty'] as const) {
+  for (const feature of ['cloudTrail', 'guardDuty', 'accessAnalyzer'] as const) {
     const owners = new Map<string, string>();
     for (const env of environments) {
       if (env.accountId === undefined || !env.audit[feature]) continue;

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AccessanalyzerAnalyzer } from '@cdktf/provider-aws/lib/accessanalyzer-analyzer/index.js';
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail/index.js';
 import { GuarddutyDetector } from '@cdktf/provider-aws/lib/guardduty-detector/index.js';
 import { GuarddutyDetectorFeature } from '@cdktf/provider-aws/lib/guardduty-detector-feature/index.js';
@@ -102,5 +103,25 @@ export class ThreatDetection extends Construct {
     for (const feature of GUARDDUTY_FEATURES) {
       new GuarddutyDetectorFeature(this, feature, { detectorId: this.detector.id, name: feature, status: 'ENABLED' });
     }
+  }
+}
+
+export interface AccessAnalysisProps {
+  readonly envName: string;
+}
+
+/**
+ * IAM Access Analyzer for the account and region (type ACCOUNT: external access, free): a finding
+ * for every role, bucket, key, queue or secret that a principal outside the account may use. Among
+ * them a workload role whose trust policy was rewritten to trust another account, which no IAM
+ * policy can forbid the deploy role (IAM cannot condition on a trust policy's content). Findings
+ * show in the IAM console (Access analyzer) and go to EventBridge as "Access Analyzer Finding".
+ */
+export class AccessAnalysis extends Construct {
+  readonly analyzer: AccessanalyzerAnalyzer;
+
+  constructor(scope: Construct, id: string, props: AccessAnalysisProps) {
+    super(scope, id);
+    this.analyzer = new AccessanalyzerAnalyzer(this, 'Analyzer', { analyzerName: `docflow-${props.envName}-external-access`, type: 'ACCOUNT' });
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { isUnscopedAction, WORKLOAD_BOUNDARY_ACTIONS } from '../core/iam.js';
 import { checkStack } from '@docflow/guardrails';
-import { at, findResource, onlyResource, parsePolicy, resourcesOf, rolePolicyStatements, synthScope, type TerraformJson } from '../testing/index.js';
+import { allowsRequest, at, findResource, onlyResource, parsePolicy, resourcesOf, rolePolicyStatements, synthScope, type TerraformJson } from '../testing/index.js';
 import { AuditTrail, ThreatDetection } from './audit.js';
 import { EnvironmentKeys } from './environment-keys.js';
 import { GithubDeployRoles, MANAGED_POLICY_MAX_CHARS, READ_ONLY_ACCESS, type GithubDeployRolesProps } from './github-deploy-roles.js';
@@ -12,7 +12,7 @@ import { WorkloadBoundary } from './workload-boundary.js';
 function synthRoles(props: Partial<Omit<GithubDeployRolesProps, 'stateBucket' | 'boundary'>> = {}): TerraformJson {
   return synthScope((scope) => {
     const stateBucket = new S3Bucket(scope, 'State', { bucket: 'state' });
-    const boundary = new WorkloadBoundary(scope, 'WorkloadBoundary', { envName: 'prod' }).policy;
+    const boundary = new WorkloadBoundary(scope, 'WorkloadBoundary', { envName: 'prod', region: 'eu-west-1' }).policy;
     new GithubDeployRoles(scope, 'Github', { envName: 'prod', region: 'eu-west-1', repository: 'acme/docflow', domainName: 'docflow.acme-test.dev', stateBucket, boundary, ...props });
   });
 }
@@ -99,6 +99,21 @@ describe('GithubDeployRoles', () => {
       Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeleteRolePermissionsBoundary'],
     });
     expect(roleNamed(json, 'github-deploy').block['path']).toBe('/docflow-foundation/');
+  });
+
+  it('THEN the deploy role may not assume, tag a session of or set a source identity on a workload role, whatever that role\'s trust says', () => {
+    const deny = inlinePolicy(json, 'DeployIam').find((statement) => statement['Sid'] === 'DenyAssumingWorkloadRoles');
+    expect(deny).toEqual({
+      Sid: 'DenyAssumingWorkloadRoles',
+      Effect: 'Deny',
+      Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+      Resource: [`arn:aws:iam::${ACCOUNT}:role/docflow/prod/*`],
+    });
+    // a trust policy naming the deploy role would grant the assumption on its own (same account): only this deny stops it
+    const grantedByTrust = { Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: ['*'] };
+    const workloadRole = `arn:aws:iam::${ACCOUNT}:role/docflow/prod/docflow-prod-api-task`;
+    expect(allowsRequest([...inlinePolicy(json, 'DeployIam'), grantedByTrust], { action: 'sts:AssumeRole', resource: workloadRole })).toBe(false);
+    expect(allowsRequest([grantedByTrust], { action: 'sts:AssumeRole', resource: workloadRole })).toBe(true);
   });
 
   it('THEN both roles deny the data reads ReadOnlyAccess would allow: stored objects, secret values, log events, queued messages, database logs', () => {
@@ -233,14 +248,28 @@ describe('AuditTrail and ThreatDetection', () => {
 });
 
 describe('WorkloadBoundary', () => {
-  it('THEN the boundary lists exactly the workload actions, none a wildcard', () => {
+  const boundaryOf = (keyArns?: readonly string[]) => {
     const json = synthScope((scope) => {
-      new WorkloadBoundary(scope, 'WorkloadBoundary', { envName: 'prod' });
+      new WorkloadBoundary(scope, 'WorkloadBoundary', { envName: 'prod', region: 'eu-west-1', ...(keyArns ? { keyArns } : {}) });
     });
-    const boundary = onlyResource(json, 'aws_iam_policy');
-    expect(boundary['name']).toBe('docflow-prod-workload-boundary');
-    expect(at(parsePolicy(boundary['policy']).Statement, 0)['Action']).toEqual(WORKLOAD_BOUNDARY_ACTIONS);
+    return { json, statements: parsePolicy(onlyResource(json, 'aws_iam_policy')['policy']).Statement };
+  };
+
+  it('GIVEN the environment\'s data key THEN the boundary grants exactly the workload actions, none a wildcard, and names a resource of the environment for each but the registry login', () => {
+    const { json, statements } = boundaryOf(['arn:aws:kms:eu-west-1:123456789012:key/data']);
+    expect(onlyResource(json, 'aws_iam_policy')['name']).toBe('docflow-prod-workload-boundary');
+    expect([...new Set(statements.flatMap((statement) => statement['Action']))].sort()).toEqual([...WORKLOAD_BOUNDARY_ACTIONS].sort());
+    for (const statement of statements) {
+      const resources: string[] = statement['Resource'];
+      if (statement['Sid'] === 'RegistryLogin') expect(resources).toEqual(['*']);
+      else for (const resource of resources) expect(resource, statement['Sid']).toMatch(/docflow-prod|docflow\/prod\/|:secret:rds!db-\*$|:key\/data$/);
+    }
     expect(checkStack(json, ['DOCFLOW_IAM_WILDCARDS']).problems).toEqual([]);
+  });
+
+  it('GIVEN no customer-managed keys THEN the boundary grants no KMS action at all', () => {
+    const { statements } = boundaryOf();
+    expect(statements.flatMap((statement) => statement['Action']).filter((action: string) => action.startsWith('kms:'))).toEqual([]);
   });
 });
 

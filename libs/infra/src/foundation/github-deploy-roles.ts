@@ -180,6 +180,15 @@ export class GithubDeployRoles extends Construct {
         Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeleteRolePermissionsBoundary'],
         Resource: [props.boundary.arn, workloadRoles],
       },
+      {
+        // The role may create and re-trust workload roles (their trust policies are not something IAM
+        // can condition on), so it must not be able to become one: a role it made to trust itself
+        // would carry none of the denies below. Nothing in a deploy assumes a workload role.
+        Sid: 'DenyAssumingWorkloadRoles',
+        Effect: 'Deny',
+        Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+        Resource: [workloadRoles],
+      },
     ];
     const writes = deployStatements({ envName: props.envName, region: props.region, account, ...(props.domainName !== undefined ? { domainName: props.domainName } : {}) });
     const problems = statementProblems([...iamStatements, ...writes]);

@@ -9,7 +9,7 @@ class TestFoundation extends DocflowStack implements Foundation {
 
   constructor(scope: App, env: EnvironmentConfig) {
     super(scope, 'foundation', { env, workloadIam: false });
-    this.workloadBoundary = new WorkloadBoundary(this, 'WorkloadBoundary', { envName: env.name });
+    this.workloadBoundary = new WorkloadBoundary(this, 'WorkloadBoundary', { envName: env.name, region: env.region });
   }
 }
 
