@@ -3,7 +3,7 @@ import { environment, findResource, synthApp, testApp } from '@docflow/infra/tes
 import { GcpFoundationStack } from '@docflow/stack-gcp-foundation';
 import { GcpArchiveStack } from './gcp-archive-stack.js';
 
-const synthFor = (name: 'dev' | 'prod') => {
+const synthFor = (name: 'dev' | 'staging' | 'prod') => {
   const app = testApp();
   const env = environment(name);
   new GcpArchiveStack(app, { env, foundation: new GcpFoundationStack(app, { env }) });
@@ -13,7 +13,7 @@ const synthFor = (name: 'dev' | 'prod') => {
 };
 
 describe('GcpArchiveStack', () => {
-  it('GIVEN prod THEN the archive is private, kept for the table\'s retention, grows colder, is never deleted by lifecycle and has no versioning', () => {
+  it('GIVEN prod THEN the archive is private, kept for the table\'s retention under a locked policy (no identity can delete an archive inside it), grows colder, is never deleted by lifecycle and has no versioning', () => {
     const { env, archive } = synthFor('prod');
     expect(archive).toMatchObject({
       name: `docflow-prod-archive-${env.gcp?.projectId}`,
@@ -21,12 +21,18 @@ describe('GcpArchiveStack', () => {
       uniform_bucket_level_access: true,
       public_access_prevention: 'enforced',
       versioning: { enabled: false },
-      retention_policy: { retention_period: (env.gcp?.archive.retentionDays ?? 0) * 86_400 },
+      retention_policy: { retention_period: (env.gcp?.archive.retentionDays ?? 0) * 86_400, is_locked: true },
       force_destroy: false,
     });
     const rules = archive['lifecycle_rule'] as { action: { type: string; storage_class?: string } }[];
     expect(rules.filter((rule) => rule.action.type === 'SetStorageClass').map((rule) => rule.action.storage_class)).toEqual(['NEARLINE', 'COLDLINE', 'ARCHIVE']);
     expect(rules.filter((rule) => rule.action.type === 'Delete')).toEqual([]);
+  });
+
+  it('GIVEN dev and staging THEN the retention stays unlocked (they can be torn down)', () => {
+    for (const name of ['dev', 'staging'] as const) {
+      expect(synthFor(name).archive['retention_policy'], name).toMatchObject({ is_locked: false });
+    }
   });
 
   it('GIVEN dev THEN a shorter retention, and a work bucket that forgets after 30 days', () => {

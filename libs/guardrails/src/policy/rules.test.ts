@@ -57,8 +57,8 @@ const role = (trust: unknown) => one({ aws_iam_role: { Role: { assume_role_polic
 const rolePolicy = (...statements: unknown[]) => one({ aws_iam_role_policy: { Policy: { role: 'r', policy: policy(...statements) } } });
 const logGroup = (block: Record<string, unknown>) => one({ aws_cloudwatch_log_group: { Logs: block } });
 /** One GCP stack: the google provider, labelled as docflow's are. */
-const gcpOne = (resource: TerraformJson['resource'], extra: Partial<TerraformJson> = {}): Stacks => ({
-  'dev-gcp-x': { provider: { google: [{ project: 'p', region: 'europe-west1', default_labels: { project: 'docflow', env: 'dev', stack: 'gcp-x' } }] }, resource, ...extra },
+const gcpOne = (resource: TerraformJson['resource'], extra: Partial<TerraformJson> = {}, env = 'dev'): Stacks => ({
+  [`${env}-gcp-x`]: { provider: { google: [{ project: 'p', region: 'europe-west1', default_labels: { project: 'docflow', env, stack: 'gcp-x' } }] }, resource, ...extra },
 });
 const gcpMember = (role: string, member: string) => gcpOne({ google_storage_bucket_iam_member: { Member: { bucket: 'b', role, member } } });
 const githubProvider = (condition: string, mapping: Record<string, string>) =>
@@ -529,6 +529,11 @@ const CASES: Record<string, Case> = {
     because: 'versioning is enabled beside a retention policy (GCS refuses the combination)',
     unreadable: gcpOne({ google_storage_bucket: { B: { retention_policy: { retention_period: '${var.days}' } } } }),
   },
+  DOCFLOW_GCP_ARCHIVE_LOCKED: {
+    pass: gcpOne({ google_storage_bucket: { B: { retention_policy: { retention_period: 31_536_000, is_locked: true } } } }, {}, 'prod'),
+    fail: gcpOne({ google_storage_bucket: { B: { retention_policy: { retention_period: 31_536_000, is_locked: false } } } }, {}, 'prod'),
+    because: 'the retention policy is not locked (is_locked is not true)',
+  },
   DOCFLOW_GCP_PRIMITIVE_ROLES: {
     pass: gcpMember('roles/storage.objectCreator', 'serviceAccount:exporter@p.iam.gserviceaccount.com'),
     fail: gcpMember('roles/editor', 'serviceAccount:exporter@p.iam.gserviceaccount.com'),
@@ -654,6 +659,13 @@ describe('every policy rule', () => {
         expect(problems[0]).toMatch(new RegExp(`^UNKNOWN ${id} `));
       });
     }
+  });
+});
+
+describe('the production archive rule', () => {
+  it('GIVEN an unlocked retention policy outside production (dev and staging can be torn down) THEN DOCFLOW_GCP_ARCHIVE_LOCKED judges nothing', () => {
+    const unlocked = { google_storage_bucket: { B: { retention_policy: { retention_period: 2_592_000, is_locked: false } } } };
+    for (const env of ['dev', 'staging']) expect(checkStacks(gcpOne(unlocked, {}, env), ['DOCFLOW_GCP_ARCHIVE_LOCKED']), env).toMatchObject({ problems: [], evaluated: 0 });
   });
 });
 

@@ -27,7 +27,12 @@ export interface GcpSettings {
   readonly archive: {
     /** Days every archive object is kept before anyone can delete or replace it (the bucket's retention policy). */
     readonly retentionDays: number;
-    /** Lock the retention policy (irreversible: it can then only grow). */
+    /**
+     * Lock the retention policy. IRREVERSIBLE: once applied, nobody (not a project owner, not CI)
+     * can remove the policy or shorten the period, and the bucket can be deleted only when every
+     * object in it is older than the period. Prod locks it (policy rule DOCFLOW_GCP_ARCHIVE_LOCKED);
+     * dev and staging do not, so they can be torn down.
+     */
     readonly lockRetention: boolean;
   };
   readonly exportJob: {

@@ -144,8 +144,9 @@ export const ENVIRONMENTS = defineEnvironments([
       region: 'europe-west1',
       archiveLocation: 'EU',
       dnsName: 'archive.docflow.example.com',
-      // a locked retention can never be shortened or removed: lock it once the period is settled
-      archive: { retentionDays: 365, lockRetention: false },
+      // locked: no identity (CI's, an owner's) can delete an archive younger than a year, shorten the period or remove the policy.
+      // IRREVERSIBLE once applied: the period can then only grow, and the bucket goes only when every object is a year old
+      archive: { retentionDays: 365, lockRetention: true },
       // 3 GiB of scratch: a night's export at 5,000 documents a day needs about 0.4 (docs/infrastructure.md)
       exportJob: { cpu: 2, memoryMiB: 4096, scratchMiB: 3072, timeoutMinutes: 360, maxRetries: 3, schedule: '0 2 * * *', timeZone: 'Etc/UTC' },
     },

@@ -2,6 +2,7 @@ import type { TerraformBlock } from '../../terraform-json.js';
 import { hasReference } from '../../references.js';
 import { evaluationOf, fail, pass, resourceRule, unknown, type Resource, type Rule, type StackContext, type Verdict } from '../rule.js';
 import { REQUIRED_TAGS } from '../thresholds.js';
+import { PRODUCTION_ENVIRONMENTS } from './rds.js';
 import { providerDefaultsRule } from './tags.js';
 import { blocks, flag, numberOf, strings } from '../../values.js';
 
@@ -198,6 +199,19 @@ export const gcpRules: readonly Rule[] = [
     title: 'A GCS retention policy comes without versioning and without lifecycle deletes inside it',
     types: ['google_storage_bucket'],
     check: retentionVerdict,
+  }),
+  resourceRule({
+    id: 'DOCFLOW_GCP_ARCHIVE_LOCKED',
+    title: 'In production, a GCS retention policy is locked (an unlocked one can be removed by anyone with storage.buckets.update, and every archive deleted after it)',
+    types: ['google_storage_bucket'],
+    environments: PRODUCTION_ENVIRONMENTS,
+    check: ({ block }) => {
+      const retention = blocks(block['retention_policy'])[0];
+      if (retention === undefined) return undefined;
+      const locked = flag(retention['is_locked']);
+      if (locked === 'expression') return unknown('is_locked is computed at apply time');
+      return locked === 'true' ? pass('the retention policy is locked') : fail('the retention policy is not locked (is_locked is not true): whoever may update the bucket may remove it, then delete every object');
+    },
   }),
   gcpIamRule('DOCFLOW_GCP_PRIMITIVE_ROLES', 'No GCP basic roles (owner, editor, viewer)', (grant) =>
     PRIMITIVE_ROLES.includes(grant.role) ? `grants the basic role ${grant.role} to ${grant.members.join(', ')}` : undefined,
