@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEPLOY_GRANTS, ENVIRONMENTS } from '@docflow/infra';
 import { allowsRequest, at, findResource, parsePolicy, resourcesOf, synthApp, testApp, type TerraformJson } from '@docflow/infra/testing';
-import { DEPLOY_ROLE_BY_RESOURCE_TYPE, DEPLOY_ROLES } from '@docflow/infra-gcp';
+import { DEPLOY_CUSTOM_PERMISSIONS, DEPLOY_ROLE_BY_RESOURCE_TYPE, DEPLOY_ROLES } from '@docflow/infra-gcp';
 import { defineDocflow } from './app.js';
 import { readSettings } from './settings.js';
 
@@ -45,10 +45,29 @@ describe('the deploy role against the stacks it deploys', () => {
     const types = new Set(gcpStacks.flatMap(([, json]) => Object.keys(json.resource ?? {})));
     expect([...types].filter((type) => DEPLOY_ROLE_BY_RESOURCE_TYPE[type] === undefined).sort()).toEqual([]);
     for (const env of ENVIRONMENTS) {
-      const granted = Object.values(stacks[`${env.name}-gcp-foundation`]?.resource?.['google_project_iam_member'] ?? {})
+      const foundation = stacks[`${env.name}-gcp-foundation`]?.resource ?? {};
+      const granted = Object.values(foundation['google_project_iam_member'] ?? {})
         .filter((grant) => String(grant['member']).includes('DeployServiceAccount'))
-        .map((grant) => grant['role']);
-      expect(granted.sort(), env.name).toEqual([...DEPLOY_ROLES].sort());
+        .map((grant) => String(grant['role']));
+      // the predefined roles, and the custom role (buckets and secrets without deletes, objects or secret values)
+      expect(granted.filter((role) => role.startsWith('roles/')).sort(), env.name).toEqual([...DEPLOY_ROLES].sort());
+      expect(granted.filter((role) => !role.startsWith('roles/')), env.name).toEqual([expect.stringMatching(/^\$\{google_project_iam_custom_role\.[^.]+\.name\}$/)]);
+      expect(Object.values(foundation['google_project_iam_custom_role'] ?? {}).map((role) => role['permissions']), env.name).toEqual([[...DEPLOY_CUSTOM_PERMISSIONS]]);
+    }
+  });
+
+  it('GIVEN the GCP stacks THEN CI creates no service account and may act only as the job\'s and the schedule\'s (no project-wide iam.serviceAccountUser)', () => {
+    const gcpStacks = Object.entries(stacks).filter(([id]) => id.includes('-gcp-') && !id.endsWith('-gcp-foundation'));
+    expect(gcpStacks.flatMap(([id, json]) => Object.keys(json.resource?.['google_service_account'] ?? {}).map((name) => `${id} ${name}`))).toEqual([]);
+    for (const env of ENVIRONMENTS) {
+      const foundation = stacks[`${env.name}-gcp-foundation`]?.resource ?? {};
+      expect(DEPLOY_ROLES.filter((role) => role.startsWith('roles/iam.')), env.name).toEqual([]);
+      const actAs = Object.values(foundation['google_service_account_iam_member'] ?? {}).filter((grant) => grant['role'] === 'roles/iam.serviceAccountUser');
+      const accountIds = actAs.map((grant) => {
+        const name = /^\$\{google_service_account\.([^.]+)\.name\}$/.exec(String(grant['service_account_id']))?.[1] ?? '';
+        return foundation['google_service_account']?.[name]?.['account_id'];
+      });
+      expect(accountIds.sort(), env.name).toEqual([`docflow-${env.name}-export`, `docflow-${env.name}-scheduler`]);
     }
   });
 

@@ -3,15 +3,18 @@ import { at, findResource, onlyResource, resourcesOf, synthScope, type Terraform
 import { PrivateBucket } from './bucket.js';
 import { ExportJob, type ExportJobProps } from './export-job.js';
 import { JobSchedule } from './schedule.js';
+import { workloadServiceAccount } from './service-account.js';
 
 function synth(props: Partial<ExportJobProps> = {}, withSchedule = false): TerraformJson {
   return synthScope((scope) => {
     const archive = new PrivateBucket(scope, 'Archive', { name: 'docflow-dev-archive-acme', location: 'europe-west1', retentionDays: 30 });
     const work = new PrivateBucket(scope, 'Work', { name: 'docflow-dev-export-work-acme', location: 'europe-west1' });
+    // the foundation's, in the real stacks
+    const account = (id: string, accountId: string) => workloadServiceAccount(scope, id, { accountId, displayName: accountId, description: accountId });
     const job = new ExportJob(scope, 'Export', {
       name: 'docflow-dev-export',
       region: 'europe-west1',
-      serviceAccountId: 'docflow-dev-export',
+      serviceAccount: account('ExportServiceAccount', 'docflow-dev-export'),
       image: 'europe-west1-docker.pkg.dev/acme/docflow-dev/exporter:0123456789abcdef0123',
       archiveBucket: archive.bucket,
       workBucket: work.bucket,
@@ -25,7 +28,7 @@ function synth(props: Partial<ExportJobProps> = {}, withSchedule = false): Terra
       maxRetries: 3,
       ...props,
     });
-    if (withSchedule) new JobSchedule(scope, 'Nightly', { name: 'docflow-dev-nightly-export', region: 'europe-west1', job: job.job, serviceAccountId: 'docflow-dev-scheduler', schedule: '0 2 * * *' });
+    if (withSchedule) new JobSchedule(scope, 'Nightly', { name: 'docflow-dev-nightly-export', region: 'europe-west1', job: job.job, serviceAccount: account('SchedulerServiceAccount', 'docflow-dev-scheduler'), schedule: '0 2 * * *' });
   });
 }
 
@@ -33,7 +36,7 @@ function synth(props: Partial<ExportJobProps> = {}, withSchedule = false): Terra
 const ref = (json: TerraformJson, type: string, part: string, attribute: string) => `\${${type}.${findResource(json, type, ({ name }) => name.includes(part)).name}.${attribute}}`;
 
 const job = synth();
-const saEmail = ref(job, 'google_service_account', 'Export_ServiceAccount', 'email');
+const saEmail = ref(job, 'google_service_account', 'ExportServiceAccount', 'email');
 const archiveName = ref(job, 'google_storage_bucket', 'Archive', 'name');
 const workName = ref(job, 'google_storage_bucket', 'Work', 'name');
 const secret = (attribute: string) => ref(job, 'google_secret_manager_secret', 'ApiKeySecret', attribute);
@@ -116,14 +119,15 @@ describe('JobSchedule', () => {
     expect(schedule['http_target']).toEqual({
       http_method: 'POST',
       uri: `https://run.googleapis.com/v2/${ref(scheduled, 'google_cloud_run_v2_job', 'Export_Job', 'id')}:run`,
-      oauth_token: { service_account_email: ref(scheduled, 'google_service_account', 'Nightly', 'email'), scope: 'https://www.googleapis.com/auth/cloud-platform' },
+      oauth_token: { service_account_email: ref(scheduled, 'google_service_account', 'SchedulerServiceAccount', 'email'), scope: 'https://www.googleapis.com/auth/cloud-platform' },
     });
   });
 
   it('THEN its service account may run this job and nothing else', () => {
     expect(resourcesOf(scheduled, 'google_cloud_run_v2_job_iam_member').map(({ block }) => [block['name'], block['role'], block['member']])).toEqual([
-      [ref(scheduled, 'google_cloud_run_v2_job', 'Export_Job', 'name'), 'roles/run.invoker', `serviceAccount:${ref(scheduled, 'google_service_account', 'Nightly', 'email')}`],
+      [ref(scheduled, 'google_cloud_run_v2_job', 'Export_Job', 'name'), 'roles/run.invoker', `serviceAccount:${ref(scheduled, 'google_service_account', 'SchedulerServiceAccount', 'email')}`],
     ]);
+    // the two the test made: neither construct creates a service account (the foundation does, so CI's deploy account need not)
     expect(resourcesOf(scheduled, 'google_service_account').map(({ block }) => block['account_id'])).toEqual(['docflow-dev-export', 'docflow-dev-scheduler']);
   });
 
@@ -131,8 +135,9 @@ describe('JobSchedule', () => {
     expect(() =>
       synthScope((scope) => {
         const archive = new PrivateBucket(scope, 'A', { name: 'docflow-a-acme', location: 'EU' });
-        const exportJob = new ExportJob(scope, 'E', { name: 'j', region: 'r', serviceAccountId: 'docflow-e-export', image: 'i', archiveBucket: archive.bucket, workBucket: archive.bucket, apiUrl: 'https://a.b.c', apiKeySecretId: 's', environmentName: 'dev', cpu: 1, memoryMiB: 1024, scratchMiB: 256, timeoutSeconds: 600, maxRetries: 0 });
-        new JobSchedule(scope, 'S', { name: 'n', region: 'r', job: exportJob.job, serviceAccountId: 'docflow-s-scheduler', schedule: 'nightly', timeZone: 'CET+1' });
+        const account = workloadServiceAccount(scope, 'Account', { accountId: 'docflow-e-export', displayName: 'e', description: 'e' });
+        const exportJob = new ExportJob(scope, 'E', { name: 'j', region: 'r', serviceAccount: account, image: 'i', archiveBucket: archive.bucket, workBucket: archive.bucket, apiUrl: 'https://a.b.c', apiKeySecretId: 's', environmentName: 'dev', cpu: 1, memoryMiB: 1024, scratchMiB: 256, timeoutSeconds: 600, maxRetries: 0 });
+        new JobSchedule(scope, 'S', { name: 'n', region: 'r', job: exportJob.job, serviceAccount: account, schedule: 'nightly', timeZone: 'CET+1' });
       }),
     ).toThrow('JobSchedule n: schedule must be a unix-cron expression of five fields, got "nightly"; timeZone must be an IANA time zone (Etc/UTC, Europe/Berlin), got "CET+1"');
   });

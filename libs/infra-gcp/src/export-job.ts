@@ -2,11 +2,11 @@ import { Construct } from 'constructs';
 import { CloudRunV2Job } from '@cdktf/provider-google/lib/cloud-run-v2-job/index.js';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret/index.js';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member/index.js';
-import { ServiceAccount } from '@cdktf/provider-google/lib/service-account/index.js';
+import type { ServiceAccount } from '@cdktf/provider-google/lib/service-account/index.js';
 import type { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket/index.js';
 import { cloudRunSizeProblems, EXPORTER_HEAP_HEADROOM_MIB, MAX_TASK_RETRIES, MAX_TASK_TIMEOUT_MINUTES } from '@docflow/infra';
 import { grantOnBucket } from './bucket.js';
-import { gcpResourceName, serviceAccountId, serviceAccountMember } from './naming.js';
+import { gcpResourceName, serviceAccountMember } from './naming.js';
 
 /** The role that lets the job create objects in the archive bucket, and nothing else there. */
 export const ARCHIVE_WRITER_ROLE = 'roles/storage.objectCreator';
@@ -21,8 +21,11 @@ export interface ExportJobProps {
   /** The job's name (`docflow-<env>-export`). */
   readonly name: string;
   readonly region: string;
-  /** The job's own service account id. */
-  readonly serviceAccountId: string;
+  /**
+   * The job's own service account. The foundation creates it (an administrator), and lets the
+   * deploy account act as it and no other: the deploy account creates no service accounts.
+   */
+  readonly serviceAccount: ServiceAccount;
   /** The image with its tag (`<registry>/<image>:<content hash>`): a new tag is a new revision of the job. */
   readonly image: string;
   /** The finished archives go here, under `archivePrefix` (the job may only create objects). */
@@ -89,11 +92,7 @@ export class ExportJob extends Construct {
     ];
     if (problems.length > 0) throw new Error(`ExportJob ${props.name}: ${problems.join('; ')}`);
 
-    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
-      accountId: serviceAccountId(props.serviceAccountId),
-      displayName: `docflow export job (${props.name})`,
-      description: 'Runs the nightly export: creates archive objects, uses the work bucket, reads the API key',
-    });
+    this.serviceAccount = props.serviceAccount;
     const member = serviceAccountMember(this.serviceAccount.email);
     this.apiKeySecret = new SecretManagerSecret(this, 'ApiKeySecret', {
       secretId: gcpResourceName(props.apiKeySecretId, 'secret id'),

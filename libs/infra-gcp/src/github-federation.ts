@@ -2,6 +2,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool/index.js';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider/index.js';
+import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role/index.js';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member/index.js';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member/index.js';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account/index.js';
@@ -12,11 +13,19 @@ import { serviceAccountId, serviceAccountMember } from './naming.js';
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 /** Lets a principal of the pool act as the service account. */
 export const WORKLOAD_IDENTITY_USER_ROLE = 'roles/iam.workloadIdentityUser';
+/** Lets the deploy account attach a workload's service account (iam.serviceAccounts.actAs), granted on that account only. */
+export const SERVICE_ACCOUNT_USER_ROLE = 'roles/iam.serviceAccountUser';
+/** In DEPLOY_ROLE_BY_RESOURCE_TYPE: the deploy account's custom role (DEPLOY_CUSTOM_PERMISSIONS), not a predefined one. */
+export const DEPLOY_CUSTOM_ROLE = 'custom:deploy';
 
 /**
- * The predefined role the deploy service account needs for each kind of resource the GCP stacks
- * (but the foundation, deployed by an administrator) create. A stack with a new kind of resource
- * fails stacks/src/ci-roles.test.ts until it is here.
+ * The role the deploy service account needs for each kind of resource the GCP stacks (but the
+ * foundation, deployed by an administrator) create: a predefined role, or DEPLOY_CUSTOM_ROLE where
+ * the predefined one would also read secrets or delete archives (roles/secretmanager.admin reads
+ * every secret's value; roles/storage.admin deletes buckets and objects). A stack with a new kind
+ * of resource fails stacks/src/ci-roles.test.ts until it is here. Service accounts are not among
+ * them: the foundation creates the workloads' accounts, so the deploy account needs no
+ * iam.serviceAccountAdmin (which could grant itself the use of any account in the project).
  */
 export const DEPLOY_ROLE_BY_RESOURCE_TYPE: Readonly<Record<string, string>> = {
   google_artifact_registry_repository: 'roles/artifactregistry.admin',
@@ -25,21 +34,45 @@ export const DEPLOY_ROLE_BY_RESOURCE_TYPE: Readonly<Record<string, string>> = {
   google_cloud_scheduler_job: 'roles/cloudscheduler.admin',
   google_dns_managed_zone: 'roles/dns.admin',
   google_dns_record_set: 'roles/dns.admin',
-  google_secret_manager_secret: 'roles/secretmanager.admin',
-  google_secret_manager_secret_iam_member: 'roles/secretmanager.admin',
-  google_service_account: 'roles/iam.serviceAccountAdmin',
-  google_storage_bucket: 'roles/storage.admin',
-  google_storage_bucket_iam_member: 'roles/storage.admin',
+  google_secret_manager_secret: DEPLOY_CUSTOM_ROLE,
+  google_secret_manager_secret_iam_member: DEPLOY_CUSTOM_ROLE,
+  google_storage_bucket: DEPLOY_CUSTOM_ROLE,
+  google_storage_bucket_iam_member: DEPLOY_CUSTOM_ROLE,
 };
 
 /**
- * What the deploy service account may do: create and change exactly the kinds of resources the
- * GCP stacks hold (predefined roles, no basic role), act as the job's and the schedule's service
- * accounts when it attaches them (roles/iam.serviceAccountUser), and push images (within
- * artifactregistry.admin). It cannot change the project's IAM policy, so it cannot grant itself
- * more (the foundation, which does, is deployed by an administrator).
+ * The deploy account's custom role: what Terraform calls to create, read, change and grant on the
+ * GCS buckets and the Secret Manager secret of the GCP stacks (storage.buckets.update also locks a
+ * retention policy), and nothing else. Not in it: storage.buckets.delete and every
+ * storage.objects.* (it never deletes a bucket or reads, writes or deletes an object; an
+ * administrator destroys an archive stack), secretmanager.versions.* (it never reads or sets the
+ * API key's value). setIamPolicy stays: the stacks grant the job its roles on the buckets and the
+ * secret (docs/decisions.md says what that still allows, and why prod's archive does not depend on it).
  */
-export const DEPLOY_ROLES: readonly string[] = [...new Set([...Object.values(DEPLOY_ROLE_BY_RESOURCE_TYPE), 'roles/iam.serviceAccountUser'])].sort();
+export const DEPLOY_CUSTOM_PERMISSIONS: readonly string[] = [
+  'secretmanager.secrets.create',
+  'secretmanager.secrets.delete',
+  'secretmanager.secrets.get',
+  'secretmanager.secrets.getIamPolicy',
+  'secretmanager.secrets.list',
+  'secretmanager.secrets.setIamPolicy',
+  'secretmanager.secrets.update',
+  'storage.buckets.create',
+  'storage.buckets.get',
+  'storage.buckets.getIamPolicy',
+  'storage.buckets.list',
+  'storage.buckets.setIamPolicy',
+  'storage.buckets.update',
+];
+
+/**
+ * The predefined roles the deploy service account holds in the project: those of
+ * DEPLOY_ROLE_BY_RESOURCE_TYPE (beside the custom role). No iam.serviceAccountUser on the project:
+ * it may act only as the accounts the foundation names (GithubFederation.letDeployActAs), and it
+ * cannot change the project's IAM policy, so it cannot grant itself more (the foundation, which
+ * does, is deployed by an administrator).
+ */
+export const DEPLOY_ROLES: readonly string[] = [...new Set(Object.values(DEPLOY_ROLE_BY_RESOURCE_TYPE).filter((role) => role.startsWith('roles/')))].sort();
 
 /** What the plan service account may do: read every resource and IAM policy the stacks hold (no secret values). */
 export const PLAN_ROLES = [
@@ -56,6 +89,8 @@ export const PLAN_ROLES = [
 ] as const;
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** Custom role ids: 3-64 letters, digits, underscores and periods (no hyphens). */
+const CUSTOM_ROLE_ID = /^[A-Za-z0-9_.]{3,64}$/;
 const POOL_ID = /^(?!gcp-)[a-z0-9-]{4,32}$/;
 
 export interface GithubFederationProps {
@@ -68,6 +103,8 @@ export interface GithubFederationProps {
   /** The GitHub environment whose jobs may deploy (the deploy role of the AWS foundation trusts the same). */
   readonly githubEnvironment: string;
   readonly deployServiceAccountId: string;
+  /** The deploy account's custom role (DEPLOY_CUSTOM_PERMISSIONS) in the project: 3-64 of letters, digits, `_`, `.`. */
+  readonly deployCustomRoleId: string;
   readonly planServiceAccountId: string;
   /** @default DEPLOY_ROLES */
   readonly deployRoles?: readonly string[];
@@ -90,12 +127,14 @@ export class GithubFederation extends Construct {
   readonly provider: IamWorkloadIdentityPoolProvider;
   readonly deployServiceAccount: ServiceAccount;
   readonly planServiceAccount: ServiceAccount;
+  readonly deployCustomRole: ProjectIamCustomRole;
   private readonly dependsOn: { dependsOn?: ITerraformDependable[] };
 
   constructor(scope: Construct, id: string, props: GithubFederationProps) {
     super(scope, id);
     if (!REPOSITORY.test(props.repository)) throw new Error(`GithubFederation: repository "${props.repository}" must be "owner/name"`);
     if (!POOL_ID.test(props.poolId)) throw new Error(`GithubFederation: poolId "${props.poolId}" must be 4-32 of a-z, 0-9 and hyphens, not starting with "gcp-"`);
+    if (!CUSTOM_ROLE_ID.test(props.deployCustomRoleId)) throw new Error(`GithubFederation: deployCustomRoleId "${props.deployCustomRoleId}" must be 3-64 of letters, digits, "_" and "."`);
 
     const dependsOn = props.dependsOn !== undefined ? { dependsOn: [...props.dependsOn] } : {};
     this.dependsOn = dependsOn;
@@ -120,13 +159,30 @@ export class GithubFederation extends Construct {
     });
 
     const subject = (value: string) => `principal://iam.googleapis.com/${this.pool.name}/subject/repo:${props.repository}:${value}`;
+    this.deployCustomRole = new ProjectIamCustomRole(this, 'DeployRole', {
+      ...dependsOn,
+      project: props.projectId,
+      roleId: props.deployCustomRoleId,
+      title: 'docflow GitHub deploy (buckets and secrets)',
+      description: 'Creates and configures the GCP stacks\' buckets and secret and grants on them; never deletes a bucket, never reads or deletes objects, never reads a secret value',
+      permissions: [...DEPLOY_CUSTOM_PERMISSIONS],
+    });
     this.deployServiceAccount = this.serviceAccount('Deploy', props.deployServiceAccountId, props.projectId, props.deployRoles ?? DEPLOY_ROLES, [
       subject(`environment:${props.githubEnvironment}`),
     ]);
+    new ProjectIamMember(this, 'DeployCustomRole', { project: props.projectId, role: this.deployCustomRole.name, member: serviceAccountMember(this.deployServiceAccount.email) });
     this.planServiceAccount = this.serviceAccount('Plan', props.planServiceAccountId, props.projectId, props.planRoles ?? PLAN_ROLES, [
       subject('pull_request'),
       subject('ref:refs/heads/main'),
     ]);
+  }
+
+  /**
+   * Lets the deploy account attach `account` to what it deploys (a Cloud Run job's identity, a
+   * schedule's token): roles/iam.serviceAccountUser on that account alone, never on the project.
+   */
+  letDeployActAs(id: string, account: ServiceAccount): ServiceAccountIamMember {
+    return new ServiceAccountIamMember(this, `DeployActsAs${id}`, { serviceAccountId: account.name, role: SERVICE_ACCOUNT_USER_ROLE, member: serviceAccountMember(this.deployServiceAccount.email) });
   }
 
   private serviceAccount(kind: string, accountId: string, project: string, roles: readonly string[], principals: readonly string[]): ServiceAccount {

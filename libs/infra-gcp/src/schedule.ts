@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { CloudRunV2JobIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-job-iam-member/index.js';
 import type { CloudRunV2Job } from '@cdktf/provider-google/lib/cloud-run-v2-job/index.js';
 import { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job/index.js';
-import { ServiceAccount } from '@cdktf/provider-google/lib/service-account/index.js';
-import { gcpResourceName, serviceAccountId, serviceAccountMember } from './naming.js';
+import type { ServiceAccount } from '@cdktf/provider-google/lib/service-account/index.js';
+import { gcpResourceName, serviceAccountMember } from './naming.js';
 
 /** Runs a Cloud Run job (run.jobs.run) and nothing else; overrides would need roles/run.jobsExecutorWithOverrides. */
 export const JOB_INVOKER_ROLE = 'roles/run.invoker';
@@ -19,8 +19,8 @@ export interface JobScheduleProps {
   readonly region: string;
   /** The Cloud Run job to run. */
   readonly job: CloudRunV2Job;
-  /** The schedule's own service account id (it runs the job, nothing else). */
-  readonly serviceAccountId: string;
+  /** The schedule's own service account (it runs the job, nothing else; created by the foundation, as the job's). */
+  readonly serviceAccount: ServiceAccount;
   /** unix-cron, e.g. `0 2 * * *`. */
   readonly schedule: string;
   /** @default 'Etc/UTC' */
@@ -46,11 +46,7 @@ export class JobSchedule extends Construct {
     ];
     if (problems.length > 0) throw new Error(`JobSchedule ${props.name}: ${problems.join('; ')}`);
 
-    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
-      accountId: serviceAccountId(props.serviceAccountId),
-      displayName: `docflow schedule (${props.name})`,
-      description: `Runs the Cloud Run job ${props.job.name} on its schedule`,
-    });
+    this.serviceAccount = props.serviceAccount;
     const invoker = new CloudRunV2JobIamMember(this, 'RunsTheJob', {
       name: props.job.name,
       location: props.job.location,

@@ -50,6 +50,15 @@ describe('GcpExportStack', () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual(['api_key_secret', 'job']);
   });
 
+  it('THEN the job and its schedule run as the foundation\'s service accounts: this stack (deployed by CI) creates none', () => {
+    expect(json.resource?.['google_service_account']).toBeUndefined();
+    const foundation = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-prod-gcp-foundation\.outputs\.[^}]+\}$/;
+    expect(task['service_account']).toMatch(foundation);
+    const target = onlyResource(json, 'google_cloud_scheduler_job')['http_target'] as { oauth_token: { service_account_email: string } };
+    expect(target.oauth_token.service_account_email).toMatch(foundation);
+    expect(target.oauth_token.service_account_email).not.toBe(task['service_account']);
+  });
+
   it('GIVEN dev THEN the job may be destroyed', () => {
     expect(onlyResource(synthFor('dev').json, 'google_cloud_run_v2_job')['deletion_protection']).toBe(false);
   });

@@ -32,7 +32,7 @@ export class GcpExportStack extends GcpStack {
     this.exportJob = new ExportJob(this, 'Export', {
       name: resourceName(env, 'export'),
       region: gcp.region,
-      serviceAccountId: resourceName(env, 'export'),
+      serviceAccount: props.foundation.exportServiceAccount,
       image: `${props.registry.repository.imageRepository(EXPORTER_IMAGE)}:${imageTagVariable(this)}`,
       archiveBucket: props.archive.archive.bucket,
       workBucket: props.archive.work.bucket,
@@ -50,7 +50,7 @@ export class GcpExportStack extends GcpStack {
       name: resourceName(env, 'nightly-export'),
       region: gcp.region,
       job: this.exportJob.job,
-      serviceAccountId: resourceName(env, 'scheduler'),
+      serviceAccount: props.foundation.schedulerServiceAccount,
       schedule: job.schedule,
       timeZone: job.timeZone,
     });

@@ -19,6 +19,8 @@ describe('GcpFoundationStack', () => {
       expect.arrayContaining([['run.googleapis.com', false], ['iamcredentials.googleapis.com', false], ['sts.googleapis.com', false]]),
     );
     expect(resourcesOf(json, 'google_iam_workload_identity_pool')).toEqual([]);
+    // the workloads' own accounts: here, so that CI's deploy account never creates service accounts
+    expect(resourcesOf(json, 'google_service_account').map(({ block }) => block['account_id']).sort()).toEqual(['docflow-dev-export', 'docflow-dev-scheduler']);
     expect(json.terraform?.backend).toEqual({ local: { path: '../../../terraform.dev-gcp-foundation.tfstate' } });
   });
 
@@ -28,7 +30,17 @@ describe('GcpFoundationStack', () => {
     const state = onlyResource(json, 'google_storage_bucket');
     expect(state).toMatchObject({ versioning: { enabled: true }, public_access_prevention: 'enforced', uniform_bucket_level_access: true, lifecycle: { prevent_destroy: true } });
     expect(state['retention_policy']).toBeUndefined();
-    expect(onlyResource(json, 'google_storage_bucket_iam_member')).toMatchObject({ role: 'roles/storage.objectUser' });
+    // plan takes the state lock, deploy writes the state: objectUser on this bucket, no storage role on the project
+    const stateUsers = resourcesOf(json, 'google_storage_bucket_iam_member').map(({ block }) => [block['role'], String(block['member']).replace(/\$\{google_service_account\.GithubFederation_(\w+)ServiceAccount_[^}]+\}/, '$1')]);
+    expect(stateUsers.sort()).toEqual([
+      ['roles/storage.objectUser', 'serviceAccount:Deploy'],
+      ['roles/storage.objectUser', 'serviceAccount:Plan'],
+    ]);
+    // the deploy account acts as the job's and the schedule's accounts, and as no other
+    const actAs = resourcesOf(json, 'google_service_account_iam_member').filter(({ block }) => block['role'] === 'roles/iam.serviceAccountUser');
+    expect(actAs.map(({ block }) => String(block['service_account_id']).replace(/^\$\{google_service_account\.(\w+?)ServiceAccount[^}]*\}$/, '$1')).sort()).toEqual(['Export', 'Scheduler']);
+    expect(actAs.every(({ block }) => /^serviceAccount:\$\{google_service_account\.GithubFederation_DeployServiceAccount/.test(String(block['member'])))).toBe(true);
+    expect(onlyResource(json, 'google_project_iam_custom_role')['role_id']).toBe('docflowProdDeploy');
     expect(Object.keys(json.output ?? {}).sort()).toEqual(['deploy_service_account', 'plan_service_account', 'state_bucket', 'workload_identity_provider']);
     expect(json.terraform?.backend).toEqual({ gcs: { bucket: 'docflow-prod-tfstate-acme', prefix: 'docflow/prod-gcp-foundation' } });
     // the federation waits for the IAM APIs it needs

@@ -1,7 +1,7 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { isPlaceholderProject, resourceName, warnPlaceholder } from '@docflow/infra';
-import { GcpStack, GithubFederation, grantOnBucket, PrivateBucket, ProjectServices, projectBucketName, type GcpStackProps } from '@docflow/infra-gcp';
+import { isPlaceholderProject, pascalCase, resourceName, warnPlaceholder } from '@docflow/infra';
+import { GcpStack, GithubFederation, grantOnBucket, PrivateBucket, ProjectServices, projectBucketName, workloadServiceAccount, type GcpStackProps, type WorkloadServiceAccount } from '@docflow/infra-gcp';
 
 export interface GcpFoundationStackProps extends Omit<GcpStackProps, 'foundation'> {
   /**
@@ -17,13 +17,20 @@ export const STATE_VERSION_DAYS = 90;
 /**
  * `<env>-gcp-foundation`: what the other GCP stacks need before their first apply, deployed once
  * by an administrator of the project (it grants roles in the project, which the deploy service
- * account itself cannot): the APIs, and with a repository the GitHub federation (pool, provider,
- * deploy and plan service accounts) and the versioned GCS bucket the GCP stacks keep their state in.
+ * account itself cannot): the APIs, the service accounts the export job and its schedule run as
+ * (here, so that the deploy account needs no right to create or administer service accounts), and
+ * with a repository the GitHub federation (pool, provider, deploy and plan service accounts, the
+ * deploy account's custom role, its right to act as those two accounts only) and the versioned
+ * GCS bucket the GCP stacks keep their state in.
  */
 export class GcpFoundationStack extends GcpStack {
   readonly services: ProjectServices;
   readonly federation?: GithubFederation;
   readonly stateBucket?: PrivateBucket;
+  /** What the export job runs as (ExportJob): creates archive objects, uses the work bucket, reads the API key. */
+  readonly exportServiceAccount: WorkloadServiceAccount;
+  /** What Cloud Scheduler calls the job with (JobSchedule): runs that job, nothing else. */
+  readonly schedulerServiceAccount: WorkloadServiceAccount;
 
   constructor(scope: Construct, props: GcpFoundationStackProps) {
     super(scope, 'gcp-foundation', props);
@@ -32,6 +39,10 @@ export class GcpFoundationStack extends GcpStack {
       warnPlaceholder(this, `gcp.projectId "${gcp.projectId}" is a placeholder: set the environment's Google Cloud project in the environment table`);
     }
     this.services = new ProjectServices(this, 'Services');
+    const workloadAccount = (id: string, part: string, description: string) =>
+      workloadServiceAccount(this, id, { accountId: resourceName(env, part), displayName: `docflow ${part} (${env.name})`, description, dependsOn: this.services.services });
+    this.exportServiceAccount = workloadAccount('ExportServiceAccount', 'export', 'Runs the nightly export: creates archive objects, uses the work bucket, reads the API key');
+    this.schedulerServiceAccount = workloadAccount('SchedulerServiceAccount', 'scheduler', `Runs the Cloud Run job ${resourceName(env, 'export')} on its schedule`);
     if (props.githubRepository === undefined) return;
 
     this.federation = new GithubFederation(this, 'GithubFederation', {
@@ -40,6 +51,7 @@ export class GcpFoundationStack extends GcpStack {
       repository: props.githubRepository,
       githubEnvironment: env.name,
       deployServiceAccountId: resourceName(env, 'deploy'),
+      deployCustomRoleId: `docflow${pascalCase(env.name)}Deploy`,
       planServiceAccountId: resourceName(env, 'plan'),
       dependsOn: this.services.services,
     });
@@ -53,6 +65,11 @@ export class GcpFoundationStack extends GcpStack {
     this.stateBucket.bucket.addOverride('lifecycle.prevent_destroy', true);
     // terraform plan takes the state lock (an object beside the state): the plan identity writes it
     grantOnBucket(this, 'PlanTakesStateLock', this.stateBucket.bucket, 'roles/storage.objectUser', this.federation.planServiceAccount.email);
+    // the deploy account reads and writes the state here, and no other object in the project
+    grantOnBucket(this, 'DeployWritesState', this.stateBucket.bucket, 'roles/storage.objectUser', this.federation.deployServiceAccount.email);
+    // it attaches these two accounts to the job and the schedule, and may act as no other
+    this.federation.letDeployActAs('Export', this.exportServiceAccount);
+    this.federation.letDeployActAs('Scheduler', this.schedulerServiceAccount);
 
     new TerraformOutput(this, 'workload_identity_provider', {
       value: this.federation.provider.name,
