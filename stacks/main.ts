@@ -5,13 +5,16 @@
  */
 import { AnnotationMetadataEntryType, App } from 'cdktf';
 import { ENVIRONMENTS } from '@docflow/infra';
-import { defineDocflow, readSettings, SettingsError } from './src/index.js';
+import { defineDocflow, readSettings, SettingsError, type SynthSettings } from './src/index.js';
 
+let settings: SynthSettings | undefined;
+// no stack traces in the metadata: the synthesized JSON stays the same on every machine
+const app = new App({ stackTraces: false });
+let defined = false;
 try {
-  const settings = readSettings(ENVIRONMENTS, process.env);
-  // no stack traces in the metadata: the synthesized JSON stays the same on every machine
-  const app = new App({ stackTraces: false });
+  settings = readSettings(ENVIRONMENTS, process.env);
   defineDocflow(app, settings);
+  defined = true;
   app.synth();
 
   const stacks = Object.values(app.manifest.stacks);
@@ -23,7 +26,23 @@ try {
   }
   console.log(`Synthesized ${stacks.length} stacks into ${app.outdir}/stacks (${settings.environments.map((env) => env.name).join(', ')})`);
 } catch (error) {
-  if (!(error instanceof SettingsError)) throw error;
-  console.error(error.message);
+  if (error instanceof SettingsError) console.error(error.message);
+  // a construct refusing its props (a plain Error with a message that names the problem, e.g. a
+  // secret in a container environment): one line, no stack trace. Any other error (a TypeError, ...)
+  // is a bug and keeps its stack trace.
+  else if (error instanceof Error && error.constructor === Error) console.error(`synth: ${defined ? '' : where()}${error.message}`);
+  else throw error;
   process.exitCode = 1;
+}
+
+/**
+ * The stack a construct error came from: stacks are defined one after the other, and a stack is
+ * the app's child from its first line (the base constructor), so the last child is the one whose
+ * constructor threw.
+ */
+function where(): string {
+  const id = app.node.children.at(-1)?.node.id;
+  if (id === undefined) return '';
+  const env = settings?.environments.find((candidate) => id.startsWith(`${candidate.name}-`))?.name;
+  return env === undefined ? `${id}: ` : `${id} (environment ${env}, stack ${id.slice(env.length + 1)}): `;
 }

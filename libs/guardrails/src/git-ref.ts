@@ -108,7 +108,7 @@ export async function synthesizeRef(options: RefSynthesisOptions): Promise<strin
  * workspace scope, which points at the checkout's own packages (so the ref's libraries are used),
  * and the cache folder (the ref's synthesis writes its bundle there).
  */
-function linkNodeModules(modules: string, checkout: string): void {
+export function linkNodeModules(modules: string, checkout: string): void {
   const target = join(checkout, 'node_modules');
   mkdirSync(target);
   const workspace = workspacePackages(checkout);

@@ -24,4 +24,4 @@ export { costHeadline, costMarkdown, costText } from './report/cost.js';
 export { diffApps, type Action, type AppDiff, type AttributeChange, type BlockChange, type DiffSummary, type Mask, type StackChange } from './config-diff/diff.js';
 export { diffAgainstRef, type ConfigDiff, type ConfigDiffOptions } from './config-diff/config-diff.js';
 export { configDiffHeadline, configDiffMarkdown, configDiffText } from './report/config-diff.js';
-export { mergeBase, resolveCommit, synthesizeRef, type RefSynthesisOptions } from './git-ref.js';
+export { linkNodeModules, mergeBase, resolveCommit, synthesizeRef, type RefSynthesisOptions } from './git-ref.js';

@@ -25,7 +25,7 @@ export interface SynthesisOptions {
 /**
  * Synthesizes a checkout the way `npm run synth` and `cdktf synth` do, by running the `app` command
  * of its cdktf.json with CDKTF_OUTDIR pointing at `outdir`. A failure is one message with the
- * command's last lines of output.
+ * error the command printed (see failureReason).
  */
 export async function synthesize(options: SynthesisOptions): Promise<void> {
   const label = options.label ?? 'the working tree';
@@ -58,8 +58,27 @@ export async function synthesize(options: SynthesisOptions): Promise<void> {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
   });
-  if (code !== 0) {
-    const tail = output.join('').trim().split('\n').slice(-12).join('\n');
-    throw new GuardrailsError(`synthesizing ${label} failed (\`${command}\` exited ${code}):\n${tail}`);
-  }
+  if (code !== 0) throw new GuardrailsError(`synthesizing ${label} failed (\`${command}\` exited ${code}):\n${failureReason(output.join(''))}`);
+}
+
+/** The first line of an uncaught error as Node prints it: `Error: …`, `TypeError: …`, `Error [ERR_…]: …`. */
+const ERROR_LINE = /^[A-Z]?\w*Error(?: \[\w+\])?: /;
+const STACK_FRAME = /^\s+at /;
+
+/**
+ * What a failed synthesis says about why: an uncaught error's message (its first `Error:` line up
+ * to its stack frames, without the source line Node prints above it, the frames or `Node.js v…`
+ * below), or else the last lines of output (an app that reports its own error in a line, as
+ * stacks/main.ts does for a construct's refusal).
+ */
+export function failureReason(output: string): string {
+  const lines = output.trim().split('\n');
+  const start = lines.findIndex((line) => ERROR_LINE.test(line));
+  if (start === -1) return lines.slice(-12).join('\n');
+  const end = lines.findIndex((line, index) => index > start && STACK_FRAME.test(line));
+  return lines
+    .slice(start, end === -1 ? undefined : end)
+    .filter((line) => !/^Node\.js v\d/.test(line))
+    .join('\n')
+    .trim();
 }

@@ -68,8 +68,12 @@ async function run(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 async function runIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runWith({}, cwd, ...args);
+}
+
+async function runWith(env: NodeJS.ProcessEnv, cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0', ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -121,6 +125,19 @@ describe('guardrails policy', () => {
     expect(await run('policy', '--compare', 'main')).toMatchObject({ code: 1, stderr: 'guardrails: --compare belongs to cost, not policy\n' });
     expect(await run('cost', '--base', 'main')).toMatchObject({ code: 1, stderr: 'guardrails: --base belongs to config-diff, not cost\n' });
     expect((await run('policy', '--frobnicate')).stderr).toMatch(/^guardrails: Unknown option '--frobnicate'/);
+  });
+
+  describe('GIVEN a working tree whose app throws while synthesizing (a construct refusing a secret)', () => {
+    const repo = createFixtureRepo();
+    repo.commit({ 'prod-data': dataStack('prod') }, 'main');
+    afterAll(() => repo.remove());
+
+    it('THEN exit 1 with the error line, not the source line, stack frames or Node version that follow it', async () => {
+      const refusal = 'Container "worker": environment variable "DB_PASSWORD" looks like a secret; pass it in secrets';
+      const result = await runWith({ FIXTURE_THROW_SYNTH: refusal }, repo.root, 'policy');
+      expect(result).toMatchObject({ code: 1, stdout: '' });
+      expect(result.stderr).toBe(`guardrails: synthesizing the working tree failed (\`node synth.mjs\` exited 1):\nError: ${refusal}\n`);
+    });
   });
 
   it('GIVEN --help THEN usage with an example, exit 0', async () => {

@@ -26,6 +26,9 @@ import { join } from 'node:path';
 import { stacks } from '@docflow/fixture-stacks';
 import { marker } from 'third-party-marker';
 if (process.env.FIXTURE_FAIL_SYNTH) { console.error('the fixture app refuses to synthesize'); process.exit(3); }
+// an uncaught error thrown deep in the app, as a construct's refusal is: Node prints the source line, the message and ten stack frames
+const refuse = (depth) => { if (depth === 0) throw new Error(process.env.FIXTURE_THROW_SYNTH); refuse(depth - 1); };
+if (process.env.FIXTURE_THROW_SYNTH) refuse(20);
 if (process.env.FIXTURE_SLOW_SYNTH) await new Promise((resolve) => setTimeout(resolve, 60000));
 const out = process.env.CDKTF_OUTDIR || 'cdktf.out';
 const wanted = (process.env.DOCFLOW_ENVIRONMENTS || '').split(',').filter(Boolean);

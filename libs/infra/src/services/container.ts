@@ -9,6 +9,13 @@ export const MAX_STOP_TIMEOUT_SECONDS = 120;
 /** The task volume mounted at /tmp (Fargate ephemeral storage), the one writable path. */
 export const TMP_VOLUME = 'tmp';
 
+/**
+ * The guardrails policy rule that finds a secret in a synthesized container environment
+ * (libs/guardrails, `npm run policy`): the construct's refusal names it, so that a refusal at synth
+ * and a finding of the policy read the same.
+ */
+const CONTAINER_SECRETS_RULE = 'DOCFLOW_CONTAINER_SECRETS';
+
 export interface ContainerProps {
   readonly name: string;
   readonly image: string;
@@ -35,8 +42,8 @@ export interface ContainerProps {
 export function containerDefinition(props: ContainerProps): Record<string, unknown> {
   const problems: string[] = [];
   for (const [name, value] of Object.entries(props.environment)) {
-    if (looksLikeSecretName(name)) problems.push(`environment variable "${name}" looks like a secret; pass it in secrets`);
-    else if (looksLikeSecretValue(value)) problems.push(`the value of environment variable "${name}" looks like a secret; pass it in secrets`);
+    if (looksLikeSecretName(name)) problems.push(`environment variable "${name}" looks like a secret; pass it in secrets (${CONTAINER_SECRETS_RULE})`);
+    else if (looksLikeSecretValue(value)) problems.push(`the value of environment variable "${name}" looks like a secret; pass it in secrets (${CONTAINER_SECRETS_RULE})`);
     if (name in props.secrets) problems.push(`"${name}" is set both in environment and in secrets`);
   }
   if (props.stopTimeoutSeconds < 2 || props.stopTimeoutSeconds > MAX_STOP_TIMEOUT_SECONDS) {

@@ -55,12 +55,12 @@ describe('containerDefinition', () => {
     expect(definition['logConfiguration']).toMatchObject({ logDriver: 'awslogs', options: { 'awslogs-group': '/docflow-test/api', mode: 'non-blocking' } });
   });
 
-  it('GIVEN a secret in the environment THEN it refuses, naming the variable', () => {
+  it('GIVEN a secret in the environment THEN it refuses, naming the variable and the policy rule, never the value', () => {
     expect(() => container({ environment: { DB_PASSWORD: 'x' }, secrets: {} })).toThrow(
-      'Container "api": environment variable "DB_PASSWORD" looks like a secret; pass it in secrets',
+      'Container "api": environment variable "DB_PASSWORD" looks like a secret; pass it in secrets (DOCFLOW_CONTAINER_SECRETS)',
     );
     expect(() => container({ environment: { DATABASE_URL: 'postgres://docflow:hunter2@db/docflow' } })).toThrow(
-      'Container "api": the value of environment variable "DATABASE_URL" looks like a secret; pass it in secrets',
+      'Container "api": the value of environment variable "DATABASE_URL" looks like a secret; pass it in secrets (DOCFLOW_CONTAINER_SECRETS)',
     );
     expect(() => container({ environment: { DB_PASSWORD: 'x' } })).toThrow('"DB_PASSWORD" is set both in environment and in secrets');
   });
