@@ -39,6 +39,23 @@ describe('the cost estimate of the shipped environments', () => {
     expect(budgetUsd).toBeGreaterThanOrEqual(monthlyTotal(estimate, name));
   });
 
+  it('charges what prod keeps in its copy region (replica bucket, copy vault key, copied and replicated backups) at that region\'s prices, and what it sends there at its own', () => {
+    const copyRegion = ENVIRONMENTS.find((env) => env.name === 'prod')?.backup?.copyRegion;
+    const prod = estimate.environments.find((env) => env.env === 'prod');
+    const charges = (region: string | undefined) =>
+      (prod?.stacks ?? []).flatMap((stack) => stack.resources.flatMap((resource) => resource.lines.filter((line) => line.region === region).map((line) => `${stack.stack}: ${line.item}`))).sort();
+    expect(copyRegion).toBe('eu-central-1');
+    expect(charges(copyRegion)).toEqual([
+      'data: copies of rule daily in the copy region (35 days kept) [eu-central-1]',
+      'data: copies of rule hourly in the copy region (2 days kept) [eu-central-1]',
+      'data: point-in-time backups replicated to the copy region (30 days) [eu-central-1]',
+      'data: replicas of the document bodies (6 months kept) [eu-central-1]',
+      'data: replication PUT requests (one per document) [eu-central-1]',
+      'foundation: customer-managed KMS key [eu-central-1]',
+    ]);
+    expect(charges(prod?.region)).toEqual(expect.arrayContaining(['data: database changes sent to the copy region', 'data: document bodies sent to the replica region']));
+  });
+
   it('charges the worker as each profile runs it: one Spot task per message in lean, a service in standard', () => {
     const items = (name: string) => estimate.environments.find((env) => env.env === name)?.stacks.find((stack) => stack.stack === 'worker')?.resources.flatMap((resource) => resource.lines.map((line) => line.item));
     expect(items('dev')).toContain('one task per message: Fargate Spot x86 vCPU');

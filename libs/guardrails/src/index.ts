@@ -17,7 +17,7 @@ export { waiverEnd, type Waiver } from './policy/waivers.js';
 export { estimateCost, GCP_NOT_PRICED, monthlyTotal, type CostEstimate, type CostOptions, type EnvironmentCost, type ResourceCost, type StackCost, type UnpricedResource } from './cost/estimate.js';
 export { compareCosts, type CostComparison, type CostDelta, type EnvironmentDelta, type ItemDelta } from './cost/compare.js';
 export type { CostLine } from './cost/model.js';
-export { HOURS_PER_MONTH, PRICES, RDS_POSTGRES_INSTANCE_HOUR, REGION as PRICE_REGION, TAKEN_ON as PRICES_TAKEN_ON, type Price } from './cost/prices.js';
+export { HOURS_PER_MONTH, OTHER_REGION_PRICES, PRICES, priceIn, RDS_POSTGRES_INSTANCE_HOUR, REGION as PRICE_REGION, TAKEN_ON as PRICES_TAKEN_ON, type Price } from './cost/prices.js';
 export { USAGE, usageFor, type UsageAssumptions } from './cost/usage.js';
 export { policyHeadline, policyMarkdown, policyText } from './report/policy.js';
 export { costHeadline, costMarkdown, costText } from './report/cost.js';

@@ -154,7 +154,7 @@ describe('guardrails cost', () => {
     const result = await run('cost', '--dir', network);
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toBe('docflow cost: monthly estimate in USD from eu-west-1 list prices taken 2026-11-30 and the usage in libs/guardrails/src/cost/usage.ts');
+    expect(lines[0]).toBe('docflow cost: monthly estimate in USD from eu-west-1 list prices (eu-central-1 for what is billed there) taken 2026-11-30 and the usage in libs/guardrails/src/cost/usage.ts');
     expect(lines).toContain('prod (standard): 40.13 USD a month');
     expect(result.stdout).toMatch(/^prod +standard +40\.13 +1$/m);
     expect(result.stdout).toMatch(/^network +NAT gateway +730 hours +0\.048 +config +35\.04$/m);
@@ -163,13 +163,13 @@ describe('guardrails cost', () => {
 
   it('GIVEN --json THEN the estimate with every line item and the dated price table', async () => {
     const report = JSON.parse((await run('cost', '--dir', network, '--json')).stdout);
-    expect(report).toMatchObject({ command: 'cost', currency: 'USD', prices: { region: 'eu-west-1', takenOn: '2026-11-30' }, environments: [{ env: 'prod', monthlyUsd: 40.13, unpriced: 1 }] });
+    expect(report).toMatchObject({ command: 'cost', currency: 'USD', prices: { region: 'eu-west-1', otherRegions: ['eu-central-1'], takenOn: '2026-11-30' }, environments: [{ env: 'prod', monthlyUsd: 40.13, unpriced: 1 }] });
     expect(report.environments[0].stacks[0].resources[0]).toMatchObject({ address: 'aws_nat_gateway.A', lines: [{ item: 'NAT gateway', quantity: 730, unitUsd: 0.048, monthlyUsd: 35.04, basis: 'config' }, { item: 'NAT gateway data processed', basis: 'usage' }] });
   });
 
   it('GIVEN --markdown THEN the pull-request section: totals in the heading, each environment folded', async () => {
     const result = await run('cost', '--dir', network, '--markdown');
-    expect(result.stdout).toMatch(/^\*\*💰 prod 40\.13 USD a month\*\*: monthly estimate in USD from eu-west-1 list prices taken 2026-11-30/);
+    expect(result.stdout).toMatch(/^\*\*💰 prod 40\.13 USD a month\*\*: monthly estimate in USD from eu-west-1 list prices \(eu-central-1 for what is billed there\) taken 2026-11-30/);
     expect(result.stdout).toContain('<details><summary>prod (standard): 40.13 USD a month, 1 resource unpriced</summary>');
     expect(result.stdout).toContain('| network | NAT gateway | 730 hours | 0.048 | config | 35.04 |');
   });

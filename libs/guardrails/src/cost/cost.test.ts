@@ -4,7 +4,7 @@ import type { TerraformJson } from '../terraform-json.js';
 import { costHeadline, costMarkdown, costText } from '../report/cost.js';
 import { compareCosts } from './compare.js';
 import { estimateCost, GCP_NOT_PRICED, monthlyTotal, type EnvironmentCost } from './estimate.js';
-import { HOURS_PER_MONTH, PRICES } from './prices.js';
+import { HOURS_PER_MONTH, OTHER_REGION_PRICES, PRICES } from './prices.js';
 import { USAGE, usageFor } from './usage.js';
 
 /**
@@ -114,7 +114,7 @@ describe('estimateCost', () => {
     });
   });
 
-  it('GIVEN a documents bucket replicated with Replication Time Control THEN the replica storage, its PUTs, the transfer, RTC and the replication metrics', () => {
+  it('GIVEN a documents bucket replicated with Replication Time Control to a bucket in eu-central-1 THEN the replica storage and its PUTs at eu-central-1 prices, the transfer, RTC and the replication metrics at the source\'s', () => {
     const prod = usageFor('prod');
     const env = only({
       'prod-data': stack('prod', 'data', {
@@ -136,13 +136,66 @@ describe('estimateCost', () => {
     });
     const documents = prod.documentsPerDay * DAYS;
     const gb = (documents * prod.documentKiB) / (1024 * 1024);
+    const frankfurt = OTHER_REGION_PRICES['eu-central-1'];
+    expect(frankfurt?.s3StandardGbMonth?.usd).not.toBe(PRICES.s3StandardGbMonth.usd);
     expect(lines(env)).toEqual({
-      [`replicas of the document bodies (${prod.documentMonthsStored} months kept)`]: cents(gb * prod.documentMonthsStored * PRICES.s3StandardGbMonth.usd),
-      'replication PUT requests (one per document)': cents((documents / 1000) * PRICES.s3PutThousand.usd),
+      [`replicas of the document bodies (${prod.documentMonthsStored} months kept) [eu-central-1]`]: cents(gb * prod.documentMonthsStored * (frankfurt?.s3StandardGbMonth?.usd ?? Number.NaN)),
+      'replication PUT requests (one per document) [eu-central-1]': cents((documents / 1000) * (frankfurt?.s3PutThousand?.usd ?? Number.NaN)),
       'document bodies sent to the replica region': cents(gb * PRICES.interRegionTransferGb.usd),
       'Replication Time Control': cents(gb * PRICES.s3ReplicationTimeControlGb.usd),
       'replication metrics': cents(4 * PRICES.cloudwatchMetricMonth.usd),
     });
+  });
+
+  it('GIVEN backups copied to a vault in eu-central-1 and point-in-time backups replicated there THEN what is kept there at eu-central-1 prices, what is sent at the source region\'s', () => {
+    const prod = usageFor('prod');
+    const env = only({
+      'prod-data': stack('prod', 'data', {
+        aws_backup_vault: { Copy: { name: 'copy', region: 'eu-central-1' } },
+        aws_backup_plan: {
+          Plan: { rule: [{ rule_name: 'daily', lifecycle: { delete_after: 35 }, copy_action: [{ destination_vault_arn: '${aws_backup_vault.Copy.arn}', lifecycle: { delete_after: 35 } }] }] },
+        },
+        aws_db_instance_automated_backups_replication: { Replication: { region: 'eu-central-1', retention_period: 30, source_db_instance_arn: 'arn:aws:rds:eu-west-1:123456789012:db:x' } },
+      }),
+    });
+    const frankfurt = OTHER_REGION_PRICES['eu-central-1'];
+    const changesGb = prod.databaseGb * prod.databaseDailyChange * DAYS;
+    expect(lines(env)).toEqual({
+      'backups of rule daily (35 days kept; assumes it backs up the database)': cents(prod.databaseGb * (1 + prod.databaseDailyChange * 35) * PRICES.backupGbMonth.usd),
+      'copies of rule daily in the copy region (35 days kept) [eu-central-1]': cents(prod.databaseGb * (1 + prod.databaseDailyChange * 35) * (frankfurt?.backupGbMonth?.usd ?? Number.NaN)),
+      'copies of rule daily: changes sent to the copy region': cents(changesGb * PRICES.interRegionTransferGb.usd),
+      'point-in-time backups replicated to the copy region (30 days) [eu-central-1]': cents(prod.databaseGb * (1 + prod.databaseDailyChange * 30) * (frankfurt?.rdsBackupGbMonth?.usd ?? Number.NaN)),
+      'database changes sent to the copy region': cents(changesGb * PRICES.interRegionTransferGb.usd),
+    });
+    const regions = Object.fromEntries(env.stacks.flatMap((s) => s.resources.flatMap((resource) => resource.lines.map((line) => [line.item, line.region]))));
+    expect(regions['copies of rule daily in the copy region (35 days kept) [eu-central-1]']).toBe('eu-central-1');
+    expect(regions['database changes sent to the copy region']).toBe('eu-west-1');
+  });
+
+  it('GIVEN a resource on a provider alias in eu-central-1 THEN it is priced at that region\'s price, named with it', () => {
+    const json = stack('prod', 'foundation', { aws_kms_key: { Here: {}, There: { provider: 'aws.copy' } } });
+    json.provider?.['aws']?.push({ alias: 'copy', region: 'eu-central-1' });
+    const env = only({ 'prod-foundation': json });
+    expect(env.stacks[0]?.resources.map((resource) => `${resource.address} ${resource.lines.map((line) => `${line.item} ${line.region} ${line.unitUsd}`).join()}`)).toEqual([
+      `aws_kms_key.Here customer-managed KMS key eu-west-1 ${PRICES.kmsKeyMonth.usd}`,
+      `aws_kms_key.There customer-managed KMS key [eu-central-1] eu-central-1 ${OTHER_REGION_PRICES['eu-central-1']?.kmsKeyMonth?.usd}`,
+    ]);
+  });
+
+  it('GIVEN a charge billed in a region the table does not price THEN it is left out and the resource listed as unpriced with it; its other charges count', () => {
+    const prod = usageFor('prod');
+    const env = only({
+      'prod-data': stack('prod', 'data', {
+        aws_db_instance_automated_backups_replication: { Replication: { region: 'ap-south-1', retention_period: 7 } },
+        aws_s3_bucket: { Mumbai: { region: 'ap-south-1' } },
+      }),
+    });
+    expect(lines(env)).toEqual({ 'database changes sent to the copy region': cents(prod.databaseGb * prod.databaseDailyChange * DAYS * PRICES.interRegionTransferGb.usd) });
+    expect(env.unpriced).toBe(2);
+    expect(env.stacks[0]?.unpriced.map(({ address, reason }) => `${address}: ${reason}`)).toEqual([
+      'aws_db_instance_automated_backups_replication.Replication: the price table (eu-west-1, eu-central-1) has no price for point-in-time backups replicated to the copy region (7 days) (billed in ap-south-1)',
+      'aws_s3_bucket.Mumbai: the price table (eu-west-1, eu-central-1) has no price for objects (state files, small) (billed in ap-south-1)',
+    ]);
   });
 
   it('GIVEN interface endpoints, an ALB, an HTTP API, alarms, a dashboard, a secret, a KMS key and a WAF web ACL THEN each is in the estimate', () => {
@@ -202,7 +255,7 @@ describe('estimateCost', () => {
     ]);
     const frankfurt = only({ 'qa-x': stack('qa', 'x', { aws_nat_gateway: { A: {} } }, 'eu-central-1') });
     expect(frankfurt).toMatchObject({ region: 'eu-central-1', monthlyUsd: 0, unpriced: 1 });
-    expect(frankfurt.stacks[0]?.unpriced[0]?.reason).toBe('the price table covers eu-west-1, not eu-central-1');
+    expect(frankfurt.stacks[0]?.unpriced[0]?.reason).toBe('the price table (eu-west-1, eu-central-1) has no price for NAT gateway (billed in eu-central-1); NAT gateway data processed (billed in eu-central-1)');
   });
 
   it('GIVEN a Google Cloud stack THEN it is left out as not priced, said so in the estimate and every report, and not counted as unpriced', () => {

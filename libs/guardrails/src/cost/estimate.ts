@@ -1,7 +1,7 @@
 import { StackContext, type Resource } from '../context.js';
 import { environmentsOf, type SynthesizedApp } from '../synthesized.js';
-import { priceResource, type CostLine } from './model.js';
-import { REGION, TAKEN_ON } from './prices.js';
+import { priceResource, regionOf, type CostLine } from './model.js';
+import { OTHER_REGION_PRICES, REGION, TAKEN_ON } from './prices.js';
 import { USAGE, usageFor, type UsageAssumptions } from './usage.js';
 
 /** One resource's monthly charges. */
@@ -51,8 +51,11 @@ export interface EnvironmentCost {
 
 export interface CostEstimate {
   readonly currency: 'USD';
-  /** The pinned price table: its region and the date its prices were taken. */
-  readonly prices: { readonly region: string; readonly takenOn: string };
+  /**
+   * The pinned price table: its region, the other regions it prices the charges billed there of
+   * (the copy region), and the date its prices were taken.
+   */
+  readonly prices: { readonly region: string; readonly otherRegions: readonly string[]; readonly takenOn: string };
   readonly environments: readonly EnvironmentCost[];
 }
 
@@ -67,7 +70,7 @@ const round = (usd: number) => Math.round(usd * 100) / 100;
 export function estimateCost(app: SynthesizedApp, options: CostOptions = {}): CostEstimate {
   return {
     currency: 'USD',
-    prices: { region: REGION, takenOn: TAKEN_ON },
+    prices: { region: REGION, otherRegions: Object.keys(OTHER_REGION_PRICES), takenOn: TAKEN_ON },
     environments: environmentsOf(app).map((env) => estimateEnvironment(app, env, options.usage ?? USAGE)),
   };
 }
@@ -83,17 +86,21 @@ function estimateEnvironment(app: SynthesizedApp, env: string, usageTable: typeo
     }
     const resources: ResourceCost[] = [];
     const unpriced: UnpricedResource[] = [];
+    const homeRegion = String(stack.json.provider?.['aws']?.[0]?.['region'] ?? REGION);
     for (const resource of allResources(context)) {
       const where = { address: resource.address, ...(resource.constructPath ? { constructPath: resource.constructPath } : {}), type: resource.type };
-      if (region !== REGION) {
-        unpriced.push({ ...where, reason: `the price table covers ${REGION}, not ${region}` });
-        continue;
-      }
-      const priced = priceResource(resource, { context, usage });
+      // each resource in its own region (a per-resource `region`, a provider alias), each charge where it is billed
+      const priced = priceResource(resource, { context, usage, region: regionOf(resource), homeRegion });
       if ('unpriced' in priced) unpriced.push({ ...where, reason: priced.unpriced });
-      else if ('lines' in priced && priced.lines.length > 0) {
-        const lines = priced.lines.map((item) => ({ ...item, monthlyUsd: round(item.monthlyUsd) }));
-        resources.push({ ...where, monthlyUsd: round(lines.reduce((sum, item) => sum + item.monthlyUsd, 0)), lines });
+      else if ('lines' in priced) {
+        if (priced.notPricedThere.length > 0) {
+          const table = [REGION, ...Object.keys(OTHER_REGION_PRICES)].join(', ');
+          unpriced.push({ ...where, reason: `the price table (${table}) has no price for ${priced.notPricedThere.join('; ')}` });
+        }
+        if (priced.lines.length > 0) {
+          const lines = priced.lines.map((item) => ({ ...item, monthlyUsd: round(item.monthlyUsd) }));
+          resources.push({ ...where, monthlyUsd: round(lines.reduce((sum, item) => sum + item.monthlyUsd, 0)), lines });
+        }
       }
     }
     return { stackId: stack.id, stack: stack.name, monthlyUsd: round(resources.reduce((sum, item) => sum + item.monthlyUsd, 0)), resources, unpriced };
@@ -111,7 +118,7 @@ function estimateEnvironment(app: SynthesizedApp, env: string, usageTable: typeo
 }
 
 /** Why a GCP stack is left out: said in every report, so that a total is never read as covering Google Cloud. */
-export const GCP_NOT_PRICED = 'Google Cloud: not priced (the price table holds AWS list prices for eu-west-1 only)';
+export const GCP_NOT_PRICED = 'Google Cloud: not priced (the price table holds AWS list prices only)';
 
 /** A stack for Google Cloud only: a google provider and no aws provider. */
 function isGoogleStack(json: SynthesizedApp['stacks'][number]['json']): boolean {

@@ -4,7 +4,7 @@ import { actionCovers } from '../iam/statements.js';
 import type { TerraformBlock } from '../terraform-json.js';
 import { blocks, numberOf, strings } from '../values.js';
 import { consumersOf } from '../workloads.js';
-import { HOURS_PER_MONTH, PRICES, RDS_POSTGRES_INSTANCE_HOUR, type Price, type PriceKey } from './prices.js';
+import { HOURS_PER_MONTH, PRICES, priceIn, RDS_POSTGRES_INSTANCE_HOUR, REGION, type Price, type PriceKey } from './prices.js';
 import type { UsageAssumptions } from './usage.js';
 
 /**
@@ -22,9 +22,16 @@ export interface CostLine {
   readonly monthlyUsd: number;
   /** Whether the quantity comes from the synthesized configuration or from a usage assumption. */
   readonly basis: 'config' | 'usage';
+  /** The region the charge is billed in, whose price it is (a copy is billed where it is kept). */
+  readonly region: string;
 }
 
-export type Priced = { readonly lines: readonly CostLine[] } | { readonly unpriced: string };
+/** A line as a model writes it: its price's key, and its region when not the resource's own. */
+type ModelLine = Omit<CostLine, 'region'> & { readonly key?: PriceKey; readonly region?: string };
+type Priced = { readonly lines: readonly ModelLine[] } | { readonly unpriced: string };
+
+/** What a resource costs: its lines, and the charges left out because the table has no price where they are billed. */
+export type PricedResource = { readonly lines: readonly CostLine[]; readonly notPricedThere: readonly string[] } | { readonly unpriced: string } | { readonly free: string };
 
 /** Types that cost nothing by themselves (or are priced through another resource, as noted). */
 export const FREE_TYPES: Readonly<Record<string, string>> = {
@@ -95,6 +102,23 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
 export interface PricingInputs {
   readonly context: StackContext;
   readonly usage: UsageAssumptions;
+  /** The resource's region: its own `region` argument, else its provider's (regionOf). */
+  readonly region: string;
+  /** The region of the stack's default provider (the environment's), where a replication's source is. */
+  readonly homeRegion: string;
+}
+
+/**
+ * The region a resource lives in: its own `region` argument (the AWS provider's per-resource
+ * region), else the region of the provider it names (`provider = "aws.<alias>"`), else the stack's
+ * default provider's; a provider without one means the table's region.
+ */
+export function regionOf(resource: Resource): string {
+  const own = resource.block['region'];
+  if (typeof own === 'string') return own;
+  const alias = /^aws\.(.+)$/.exec(String(resource.block['provider'] ?? ''))?.[1];
+  const provider = blocks(resource.stack.json.provider?.['aws']).find((candidate) => (alias === undefined ? candidate['alias'] === undefined : candidate['alias'] === alias));
+  return typeof provider?.['region'] === 'string' ? provider['region'] : REGION;
 }
 
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
@@ -108,9 +132,10 @@ function replicationDestinations(context: StackContext): { readonly value: unkno
 }
 const GIB_PER_KIB = 1 / (1024 * 1024);
 
-function line(item: string, quantity: number, unit: string, price: Price | PriceKey, basis: CostLine['basis']): CostLine {
+/** One charge at the table's (eu-west-1) price; priceResource re-prices it where it is billed (`region`, else the resource's). */
+function line(item: string, quantity: number, unit: string, price: Price | PriceKey, basis: CostLine['basis'], region?: string): ModelLine {
   const unitUsd = typeof price === 'string' ? PRICES[price].usd : price.usd;
-  return { item, quantity, unit, unitUsd, monthlyUsd: quantity * unitUsd, basis };
+  return { item, quantity, unit, unitUsd, monthlyUsd: quantity * unitUsd, basis, ...(typeof price === 'string' ? { key: price } : {}), ...(region !== undefined ? { region } : {}) };
 }
 
 const documentsPerMonth = (usage: UsageAssumptions) => usage.documentsPerDay * DAYS_PER_MONTH;
@@ -146,10 +171,10 @@ const FARGATE_X86 = { vcpu: 'fargateX86VcpuHour', gb: 'fargateX86GbHour', spotVc
 const FARGATE_ARM = { vcpu: 'fargateArmVcpuHour', gb: 'fargateArmGbHour', spotVcpu: 'fargateSpotArmVcpuHour', spotGb: 'fargateSpotArmGbHour' } as const satisfies Record<string, PriceKey>;
 
 /** Fargate vCPU and GB hours (on-demand and Spot, ARM or x86) and public IPv4 hours for `taskHours`. */
-function fargateLines(what: string, taskHours: number, size: TaskSize, spot: number, publicIp: boolean, basis: CostLine['basis']): CostLine[] {
+function fargateLines(what: string, taskHours: number, size: TaskSize, spot: number, publicIp: boolean, basis: CostLine['basis']): ModelLine[] {
   const { vcpu, gb, spotVcpu, spotGb } = size.arm ? FARGATE_ARM : FARGATE_X86;
   const architecture = size.arm ? 'ARM' : 'x86';
-  const lines: CostLine[] = [];
+  const lines: ModelLine[] = [];
   if (spot < 1) {
     lines.push(line(`${what}: Fargate ${architecture} vCPU`, taskHours * (1 - spot) * size.vcpu, 'vCPU-hours', vcpu, basis));
     lines.push(line(`${what}: Fargate ${architecture} memory`, taskHours * (1 - spot) * size.memoryGb, 'GB-hours', gb, basis));
@@ -400,18 +425,19 @@ const MODELS: Readonly<Record<string, Model>> = {
       ]),
     };
   },
-  aws_db_instance_automated_backups_replication: (replication, { usage }) => {
+  aws_db_instance_automated_backups_replication: (replication, { usage, homeRegion }) => {
     const days = numberOf(replication.block['retention_period']) ?? 7;
     const storedGb = usage.databaseGb * (1 + usage.databaseDailyChange * days);
     return {
       lines: [
-        // no free allowance in the copy region: every replicated GB is billed
-        line(`point-in-time backups replicated to ${String(replication.block['region'] ?? 'another region')} (${days} days)`, storedGb, 'GB-months', 'rdsBackupGbMonth', 'usage'),
-        line('database changes sent to the copy region', usage.databaseGb * usage.databaseDailyChange * DAYS_PER_MONTH, 'GB', 'interRegionTransferGb', 'usage'),
+        // kept (and billed) in the replication's region, with no free allowance there: every replicated GB is billed
+        line(`point-in-time backups replicated to the copy region (${days} days)`, storedGb, 'GB-months', 'rdsBackupGbMonth', 'usage'),
+        // the transfer is billed where the database is
+        line('database changes sent to the copy region', usage.databaseGb * usage.databaseDailyChange * DAYS_PER_MONTH, 'GB', 'interRegionTransferGb', 'usage', homeRegion),
       ],
     };
   },
-  aws_backup_plan: (plan, { usage }) => ({
+  aws_backup_plan: (plan, { usage, context }) => ({
     lines: blocks(plan.block['rule']).flatMap((rule) => {
       const name = String(rule['rule_name'] ?? '');
       const days = numberOf(blocks(rule['lifecycle'])[0]?.['delete_after']) ?? 35;
@@ -419,8 +445,11 @@ const MODELS: Readonly<Record<string, Model>> = {
       // each copy holds as much again in the other region, and every change crosses regions once (incremental copies)
       const copies = blocks(rule['copy_action']).flatMap((copy) => {
         const copyDays = numberOf(blocks(copy['lifecycle'])[0]?.['delete_after']) ?? days;
+        // a copy is billed where its vault is
+        const vault = context.lookup(context.referenced(copy['destination_vault_arn'], plan));
+        const copyRegion = vault ? regionOf(vault) : 'the region of a vault outside the synthesized stacks';
         return [
-          line(`copies of rule ${name} in the copy region (${copyDays} days kept)`, usage.databaseGb * (1 + usage.databaseDailyChange * copyDays), 'GB-months', 'backupGbMonth', 'usage'),
+          line(`copies of rule ${name} in the copy region (${copyDays} days kept)`, usage.databaseGb * (1 + usage.databaseDailyChange * copyDays), 'GB-months', 'backupGbMonth', 'usage', copyRegion),
           line(`copies of rule ${name}: changes sent to the copy region`, usage.databaseGb * usage.databaseDailyChange * DAYS_PER_MONTH, 'GB', 'interRegionTransferGb', 'usage'),
         ];
       });
@@ -450,10 +479,30 @@ function logGbPerDay(group: Resource, inputs: PricingInputs): { gb: number; why:
   return { gb: 0, why: 'nothing steady writes here (errors only)' };
 }
 
-/** The monthly lines of one resource, the reason it is free, or why it cannot be priced. */
-export function priceResource(resource: Resource, inputs: PricingInputs): Priced | { free: string } {
+/**
+ * The monthly lines of one resource, the reason it is free, or why it cannot be priced. Each line
+ * is priced in the region it is billed in; one billed where the table has no price for it is left
+ * out and named in `notPricedThere`. A line billed outside the environment's region says where.
+ */
+export function priceResource(resource: Resource, inputs: PricingInputs): PricedResource {
   const model = MODELS[resource.type];
-  if (model) return model(resource, inputs);
-  const free = FREE_TYPES[resource.type];
-  return free ? { free } : { unpriced: `no price for ${resource.type} in the cost model` };
+  if (!model) {
+    const free = FREE_TYPES[resource.type];
+    return free ? { free } : { unpriced: `no price for ${resource.type} in the cost model` };
+  }
+  const priced = model(resource, inputs);
+  if ('unpriced' in priced) return priced;
+  const lines: CostLine[] = [];
+  const notPricedThere: string[] = [];
+  for (const { key, region = inputs.region, ...charge } of priced.lines) {
+    const item = region === inputs.homeRegion ? charge.item : `${charge.item} [${region}]`;
+    if (region === REGION) {
+      lines.push({ ...charge, item, region });
+      continue;
+    }
+    const price = key !== undefined ? priceIn(key, region) : undefined;
+    if (price === undefined) notPricedThere.push(`${charge.item} (billed in ${region})`);
+    else lines.push({ ...charge, item, unitUsd: price.usd, monthlyUsd: charge.quantity * price.usd, region });
+  }
+  return { lines, notPricedThere };
 }

@@ -11,6 +11,10 @@
  *
  * Free tiers are not applied (they are per account and partly time-limited), except where a price
  * says so. A resource type the model has no price for is reported as unpriced, never as $0.
+ *
+ * A charge is priced in the region it is billed in: a resource's own `region` argument (or its
+ * provider alias's region) decides it, and a copy counts where it is kept (`OTHER_REGION_PRICES`).
+ * A charge billed in a region the table does not price is unpriced, never priced at these figures.
  */
 export const TAKEN_ON = '2026-11-30';
 export const REGION = 'eu-west-1';
@@ -92,3 +96,33 @@ export const RDS_POSTGRES_INSTANCE_HOUR: Readonly<Record<string, Price>> = {
   'db.t3.small': { usd: 0.038, per: 'instance-hour', source: RDS, check: 'aws-page' },
   'db.t3.medium': { usd: 0.076, per: 'instance-hour', source: RDS, check: 'aws-page' },
 };
+
+/**
+ * Regions beside `REGION` where docflow keeps something (prod's copy region, eu-central-1: the
+ * replica of the documents bucket, the AWS Backup copy vault and its key, the replicated
+ * point-in-time backups), with the prices of exactly the charges billed there. A charge billed in
+ * one of these regions whose price is not listed here is unpriced.
+ */
+const FRANKFURT = 'AWS page, Europe (Frankfurt); not re-read live on TAKEN_ON (aws.amazon.com is out of reach here)';
+const FRANKFURT_STAND_IN =
+  'stand-in: the eu-west-1 figure. AWS lists this price per region, and no copy of the Europe (Frankfurt) figure was found with the search tool; re-read it first when the table is renewed';
+export const OTHER_REGION_PRICES: Readonly<Record<string, Readonly<Partial<Record<PriceKey, Price>>>>> = {
+  'eu-central-1': {
+    s3StandardGbMonth: {
+      usd: 0.0245,
+      per: 'GB-month (S3 Standard, first 50 TB)',
+      source: 'https://aws.amazon.com/s3/pricing/',
+      check: 'aws-page',
+      note: `${FRANKFURT}; the same figure is the EUC1-TimedStorage-ByteHrs price in a public test of an AWS Price List client`,
+    },
+    s3PutThousand: { usd: 0.0054, per: 'thousand PUT/COPY/POST/LIST', source: 'https://aws.amazon.com/s3/pricing/', check: 'aws-page', note: FRANKFURT },
+    kmsKeyMonth: { usd: 1, per: 'key-month', source: 'https://aws.amazon.com/kms/pricing/', check: 'aws-page', note: 'the KMS page gives one key price, not a price per region' },
+    rdsBackupGbMonth: { usd: 0.095, per: 'GB-month of replicated automated backups (no free allowance in the copy region)', source: RDS, check: 'derived', note: FRANKFURT_STAND_IN },
+    backupGbMonth: { usd: 0.095, per: 'GB-month (AWS Backup, RDS snapshot copies, warm)', source: 'https://aws.amazon.com/backup/pricing/', check: 'derived', note: FRANKFURT_STAND_IN },
+  },
+};
+
+/** The price of `key` for a charge billed in `region`, or undefined when the table does not price it there. */
+export function priceIn(key: PriceKey, region: string): Price | undefined {
+  return region === REGION ? PRICES[key] : OTHER_REGION_PRICES[region]?.[key];
+}

@@ -29,7 +29,8 @@ const hasNotPriced = (estimate: CostEstimate) => estimate.environments.some((env
 
 function headline(estimate: CostEstimate): string {
   const gcp = hasNotPriced(estimate) ? '; Google Cloud stacks are not priced (not in the totals)' : '';
-  return `monthly estimate in USD from ${estimate.prices.region} list prices taken ${estimate.prices.takenOn} and the usage in libs/guardrails/src/cost/usage.ts${gcp}`;
+  const others = estimate.prices.otherRegions.length > 0 ? ` (${estimate.prices.otherRegions.join(', ')} for what is billed there)` : '';
+  return `monthly estimate in USD from ${estimate.prices.region} list prices${others} taken ${estimate.prices.takenOn} and the usage in libs/guardrails/src/cost/usage.ts${gcp}`;
 }
 
 /** The stacks an environment leaves out entirely, in one line: `not priced: gcp-archive, ... (27 resources): <why>`. */
