@@ -52,7 +52,11 @@ export interface EnvironmentStacks {
 export function defineGcpStacks(app: App, env: EnvironmentConfig, settings: SynthSettings): GcpStacks {
   const stateBackend = settings.gcpStateBackends[env.name];
   const base = { env, ...(stateBackend ? { stateBackend } : {}) };
-  const foundation = new GcpFoundationStack(app, { ...base, ...(settings.githubRepository !== undefined ? { githubRepository: settings.githubRepository } : {}) });
+  const foundation = new GcpFoundationStack(app, {
+    ...base,
+    ...(settings.githubRepository !== undefined ? { githubRepository: settings.githubRepository } : {}),
+    ...(settings.githubRepositoryId !== undefined ? { githubRepositoryId: settings.githubRepositoryId } : {}),
+  });
   const registry = new GcpRegistryStack(app, { ...base, foundation });
   const archive = new GcpArchiveStack(app, { ...base, foundation });
   const dns = new GcpDnsStack(app, { ...base, foundation });

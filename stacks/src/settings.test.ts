@@ -54,6 +54,18 @@ describe('readSettings', () => {
     );
   });
 
+  it('GIVEN a repository id THEN it is read beside the repository, and refused when it is not a number or comes without the repository', () => {
+    expect(readSettings(ENVIRONMENTS, { DOCFLOW_GITHUB_REPOSITORY: 'acme/docflow', DOCFLOW_GITHUB_REPOSITORY_ID: '123456789' })).toMatchObject({ githubRepository: 'acme/docflow', githubRepositoryId: '123456789' });
+    expect(() => readSettings(ENVIRONMENTS, { DOCFLOW_GITHUB_REPOSITORY: 'acme/docflow', DOCFLOW_GITHUB_REPOSITORY_ID: 'acme' })).toThrow(
+      '  - DOCFLOW_GITHUB_REPOSITORY_ID: "acme" is not a repository id (a number: gh api repos/<owner>/<repo> --jq .id)',
+    );
+    expect(() => readSettings(ENVIRONMENTS, { DOCFLOW_GITHUB_REPOSITORY_ID: '123' })).toThrow('  - DOCFLOW_GITHUB_REPOSITORY_ID: needs DOCFLOW_GITHUB_REPOSITORY');
+    // in GitHub Actions: the runner's GITHUB_REPOSITORY_ID, only when the runner's repository is the one trusted
+    const runner = { GITHUB_REPOSITORY: 'acme/docflow', GITHUB_REPOSITORY_ID: '987654321' };
+    expect(readSettings(ENVIRONMENTS, { DOCFLOW_GITHUB_REPOSITORY: 'acme/docflow', ...runner }).githubRepositoryId).toBe('987654321');
+    expect(readSettings(ENVIRONMENTS, { DOCFLOW_GITHUB_REPOSITORY: 'acme/other', ...runner }).githubRepositoryId).toBeUndefined();
+  });
+
   it('GIVEN an existing OIDC provider but no repository THEN it says the provider needs the repository', () => {
     expect(() =>
       readSettings(ENVIRONMENTS, { DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_PROD: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }),

@@ -11,6 +11,8 @@ export interface SynthSettings {
   readonly gcpStateBackends: Readonly<Record<string, GcpStateBackendSettings>>;
   /** `owner/name` that the foundation stacks trust; without it they hold only the workload boundary. */
   readonly githubRepository?: string;
+  /** The repository's numeric id (GitHub's `repository_id` claim), which the GCP federation also pins. */
+  readonly githubRepositoryId?: string;
   /** Existing GitHub OIDC provider per environment name. */
   readonly oidcProviderArns: Readonly<Record<string, string>>;
 }
@@ -35,6 +37,10 @@ const OIDC_ARN_PATTERN = /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.gi
  *   (default: local state); DOCFLOW_STATE_REGION: its region (default: the environment's);
  * - DOCFLOW_GITHUB_REPOSITORY: `owner/name` trusted by the foundation stacks' OIDC roles (default:
  *   no state bucket and no OIDC roles, never a guessed repository);
+ * - DOCFLOW_GITHUB_REPOSITORY_ID: that repository's numeric id, pinned beside the name by the GCP
+ *   federation: a deleted repository's name can be taken again, its id cannot (needs the
+ *   repository; default: GITHUB_REPOSITORY_ID, which GitHub's runners set, when GITHUB_REPOSITORY
+ *   is that repository);
  * - DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_<ENV>: the account's existing GitHub OIDC provider (needs the
  *   repository);
  * - DOCFLOW_GCP_STATE_BUCKET / DOCFLOW_GCP_STATE_BUCKET_<ENV>: GCS state bucket of the GCP stacks for
@@ -94,6 +100,13 @@ export function readSettings(table: readonly EnvironmentConfig[], vars: NodeJS.P
     problems.push(`DOCFLOW_GITHUB_REPOSITORY: "${githubRepository}" must be "owner/name"`);
   }
 
+  // in GitHub Actions the runner sets GITHUB_REPOSITORY_ID for the repository it runs (GITHUB_REPOSITORY)
+  const githubRepositoryId = value('DOCFLOW_GITHUB_REPOSITORY_ID') ?? (githubRepository !== undefined && value('GITHUB_REPOSITORY') === githubRepository ? value('GITHUB_REPOSITORY_ID') : undefined);
+  if (githubRepositoryId !== undefined && !/^[1-9]\d{0,19}$/.test(githubRepositoryId)) {
+    problems.push(`DOCFLOW_GITHUB_REPOSITORY_ID: "${githubRepositoryId}" is not a repository id (a number: gh api repos/<owner>/<repo> --jq .id)`);
+  }
+  if (githubRepository === undefined && githubRepositoryId !== undefined) problems.push('DOCFLOW_GITHUB_REPOSITORY_ID: needs DOCFLOW_GITHUB_REPOSITORY');
+
   if (githubRepository === undefined) {
     for (const name of Object.keys(oidcProviderArns)) {
       problems.push(`DOCFLOW_GITHUB_OIDC_PROVIDER_ARN_${name.toUpperCase()}: needs DOCFLOW_GITHUB_REPOSITORY (the OIDC roles are created only for a repository)`);
@@ -102,5 +115,12 @@ export function readSettings(table: readonly EnvironmentConfig[], vars: NodeJS.P
 
   // a shared variable (DOCFLOW_STATE_BUCKET) is checked once per environment: report it once
   if (problems.length > 0) throw new SettingsError([...new Set(problems)]);
-  return { environments, stateBackends, gcpStateBackends, oidcProviderArns, ...(githubRepository !== undefined ? { githubRepository } : {}) };
+  return {
+    environments,
+    stateBackends,
+    gcpStateBackends,
+    oidcProviderArns,
+    ...(githubRepository !== undefined ? { githubRepository } : {}),
+    ...(githubRepositoryId !== undefined ? { githubRepositoryId } : {}),
+  };
 }

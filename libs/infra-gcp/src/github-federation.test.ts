@@ -27,6 +27,13 @@ describe('GithubFederation', () => {
     expect(onlyResource(json, 'google_iam_workload_identity_pool')['workload_identity_pool_id']).toBe('docflow-prod-github');
   });
 
+  it('GIVEN the repository id as well THEN the condition pins the id too (a re-created repository of that name has another)', () => {
+    const pinned = onlyResource(synthScope((scope) => new GithubFederation(scope, 'Github', { ...props, repositoryId: '123456789' })), 'google_iam_workload_identity_pool_provider');
+    expect(pinned['attribute_condition']).toBe('attribute.repository == "acme/docflow" && attribute.repository_id == "123456789"');
+    expect(pinned['attribute_mapping']).toMatchObject({ 'attribute.repository_id': 'assertion.repository_id' });
+    expect(() => synthScope((scope) => new GithubFederation(scope, 'G', { ...props, repositoryId: 'acme' }))).toThrow('repositoryId "acme" must be GitHub\'s numeric repository id');
+  });
+
   it('THEN the deploy account may be impersonated from jobs of the GitHub environment only, the plan account from pull requests and main', () => {
     const bindings = resourcesOf(json, 'google_service_account_iam_member')
       .filter(({ block }) => block['role'] === 'roles/iam.workloadIdentityUser')

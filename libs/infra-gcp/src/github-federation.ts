@@ -100,6 +100,11 @@ export interface GithubFederationProps {
   readonly poolId: string;
   /** `owner/name`: the only repository whose workflows the provider accepts. */
   readonly repository: string;
+  /**
+   * Its numeric id (the token's `repository_id` claim), pinned beside the name: a deleted
+   * repository's name can be registered again by anyone, its id never. @default - the name only
+   */
+  readonly repositoryId?: string;
   /** The GitHub environment whose jobs may deploy (the deploy role of the AWS foundation trusts the same). */
   readonly githubEnvironment: string;
   readonly deployServiceAccountId: string;
@@ -133,6 +138,7 @@ export class GithubFederation extends Construct {
   constructor(scope: Construct, id: string, props: GithubFederationProps) {
     super(scope, id);
     if (!REPOSITORY.test(props.repository)) throw new Error(`GithubFederation: repository "${props.repository}" must be "owner/name"`);
+    if (props.repositoryId !== undefined && !/^[1-9]\d*$/.test(props.repositoryId)) throw new Error(`GithubFederation: repositoryId "${props.repositoryId}" must be GitHub's numeric repository id`);
     if (!POOL_ID.test(props.poolId)) throw new Error(`GithubFederation: poolId "${props.poolId}" must be 4-32 of a-z, 0-9 and hyphens, not starting with "gcp-"`);
     if (!CUSTOM_ROLE_ID.test(props.deployCustomRoleId)) throw new Error(`GithubFederation: deployCustomRoleId "${props.deployCustomRoleId}" must be 3-64 of letters, digits, "_" and "."`);
 
@@ -153,8 +159,12 @@ export class GithubFederation extends Construct {
         'google.subject': 'assertion.sub',
         'attribute.repository': 'assertion.repository',
         'attribute.repository_owner': 'assertion.repository_owner',
+        ...(props.repositoryId !== undefined ? { 'attribute.repository_id': 'assertion.repository_id' } : {}),
       },
-      attributeCondition: `attribute.repository == ${JSON.stringify(props.repository)}`,
+      attributeCondition: [
+        `attribute.repository == ${JSON.stringify(props.repository)}`,
+        ...(props.repositoryId !== undefined ? [`attribute.repository_id == ${JSON.stringify(props.repositoryId)}`] : []),
+      ].join(' && '),
       oidc: { issuerUri: GITHUB_ISSUER },
     });
 

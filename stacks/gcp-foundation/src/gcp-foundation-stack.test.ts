@@ -47,6 +47,17 @@ describe('GcpFoundationStack', () => {
     expect(onlyResource(json, 'google_iam_workload_identity_pool')['depends_on']).toHaveLength(resourcesOf(json, 'google_project_service').length);
   });
 
+  it('GIVEN the repository id THEN the provider pins it, and without it synth warns', () => {
+    const app = testApp();
+    const stack = new GcpFoundationStack(app, { env: environment('prod'), githubRepository: 'acme/docflow', githubRepositoryId: '123456789' });
+    expect(onlyResource(synthApp(app)['prod-gcp-foundation'] ?? {}, 'google_iam_workload_identity_pool_provider')['attribute_condition']).toBe(
+      'attribute.repository == "acme/docflow" && attribute.repository_id == "123456789"',
+    );
+    const warnings = (s: GcpFoundationStack) => s.node.metadata.filter((entry) => entry.type === '@cdktf/warn').map((entry) => String(entry.data));
+    expect(warnings(stack).filter((warning) => warning.includes('DOCFLOW_GITHUB_REPOSITORY_ID'))).toEqual([]);
+    expect(warnings(synthFor('prod', { githubRepository: 'acme/docflow' }).stack)).toContainEqual(expect.stringMatching(/^DOCFLOW_GITHUB_REPOSITORY_ID is not set: the federation admits any repository named acme\/docflow/));
+  });
+
   it('GIVEN the shipped placeholder project THEN synth warns, naming the setting', () => {
     const { stack } = synthFor('dev');
     const warnings = stack.node.metadata.filter((entry) => entry.type === '@cdktf/warn').map((entry) => String(entry.data));

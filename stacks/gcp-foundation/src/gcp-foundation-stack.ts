@@ -1,4 +1,4 @@
-import { TerraformOutput } from 'cdktf';
+import { Annotations, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { isPlaceholderProject, pascalCase, resourceName, warnPlaceholder } from '@docflow/infra';
 import { GcpStack, GithubFederation, grantOnBucket, PrivateBucket, ProjectServices, projectBucketName, workloadServiceAccount, type GcpStackProps, type WorkloadServiceAccount } from '@docflow/infra-gcp';
@@ -9,6 +9,8 @@ export interface GcpFoundationStackProps extends Omit<GcpStackProps, 'foundation
    * Federation. @default - no federation and no state bucket: the foundation only turns on the APIs
    */
   readonly githubRepository?: string;
+  /** The repository's numeric id, pinned beside its name. @default - the name only, and synth warns */
+  readonly githubRepositoryId?: string;
 }
 
 /** Days a replaced state file is kept (the versioned state bucket's noncurrent versions). */
@@ -49,12 +51,18 @@ export class GcpFoundationStack extends GcpStack {
       projectId: gcp.projectId,
       poolId: resourceName(env, 'github'),
       repository: props.githubRepository,
+      ...(props.githubRepositoryId !== undefined ? { repositoryId: props.githubRepositoryId } : {}),
       githubEnvironment: env.name,
       deployServiceAccountId: resourceName(env, 'deploy'),
       deployCustomRoleId: `docflow${pascalCase(env.name)}Deploy`,
       planServiceAccountId: resourceName(env, 'plan'),
       dependsOn: this.services.services,
     });
+    if (props.githubRepositoryId === undefined) {
+      Annotations.of(this).addWarning(
+        `DOCFLOW_GITHUB_REPOSITORY_ID is not set: the federation admits any repository named ${props.githubRepository}, one re-created under that name included; set it to the repository's id (gh api repos/${props.githubRepository} --jq .id; GitHub's runners set it as GITHUB_REPOSITORY_ID)`,
+      );
+    }
     this.stateBucket = new PrivateBucket(this, 'StateBucket', {
       name: projectBucketName(gcp.projectId, resourceName(env, 'tfstate')),
       location: gcp.region,
