@@ -1,5 +1,5 @@
-import { CONTENT_TYPES, DocumentUrlSchema } from '@docflow/contracts';
-import { HttpError, acceptTextBodies, type HttpApp } from '@docflow/http';
+import { CONTENT_TYPES, DocumentUrlSchema, IngestDocumentRequestSchema } from '@docflow/contracts';
+import { HttpError, acceptTextBodies, invalidQueryString, type HttpApp } from '@docflow/http';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DOCUMENT_REQUEST_LIMIT_BYTES } from './body-limits.js';
@@ -12,7 +12,7 @@ import { DOCUMENT_REQUEST_LIMIT_BYTES } from './body-limits.js';
  */
 export const RawDocumentQuerySchema = z.object({
   url: DocumentUrlSchema.optional().describe('Where the document came from; required when the body is sent raw (percent-encoded)'),
-  title: z.string().optional().describe('Title to use instead of the extracted one (raw bodies only)'),
+  title: IngestDocumentRequestSchema.shape.title.describe('Title to use instead of the extracted one (raw bodies only)'),
 });
 
 const RAW_QUERY_PARAMETERS = new Set(['url', 'title']);
@@ -27,11 +27,15 @@ export async function rawBodyToDocumentRequest(request: FastifyRequest): Promise
   if (typeof request.body !== 'string') return;
   const query = (request.query ?? {}) as Record<string, unknown>;
   if (query['url'] === undefined) {
-    throw invalidQuery('url is required in the query string when the document is sent as it is: POST /v1/documents?url=https%3A%2F%2Fexample.com%2Fpage');
+    throw invalidQuery('is required in the query string when the document is sent as it is: POST /v1/documents?url=https%3A%2F%2Fexample.com%2Fpage');
   }
-  if (Array.isArray(query['url'])) throw invalidQuery('url must be given once in the query string');
   const others = Object.keys(query).filter((name) => !RAW_QUERY_PARAMETERS.has(name));
   if (others.length > 0) throw ambiguousUrl(request.url, others);
+  // checked here, before the values move into the body: a bad url is the query string's fault
+  const parsed = RawDocumentQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    throw invalidQueryString(parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+  }
   request.body = {
     url: query['url'],
     contentType: mediaType(request.headers['content-type']),
@@ -41,7 +45,7 @@ export async function rawBodyToDocumentRequest(request: FastifyRequest): Promise
 }
 
 function invalidQuery(message: string): HttpError {
-  return new HttpError(400, `Invalid querystring: ${message}`, { issues: [{ path: 'url', message }] });
+  return invalidQueryString([{ path: 'url', message }]);
 }
 
 /**

@@ -16,6 +16,8 @@ import { installHealthRoutes, type ReadinessChecks } from './health.js';
 import { installOpenApi, type OpenApiOptions } from './openapi.js';
 import { clientErrorHandler, frameworkErrors, installProtocolAnswers } from './protocol-errors.js';
 import { installJsonCharsets } from './body-charset.js';
+import { refuseEncodedBodies } from './content-encoding.js';
+import { installQueryStringChecks, parseQueryString, refuseUnknownQueryParameters } from './query-string.js';
 import { CONNECTION_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, headersTimeoutMs } from './server-timeouts.js';
 
 /** A service's Fastify instance: zod schemas validate requests and serialize responses. */
@@ -85,6 +87,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     frameworkErrors,
     // answered by installProtocolAnswers in the error shape instead of Node's empty 400
     http: { requireHostHeader: false },
+    // strict: a malformed escape or a repeated name is answered 400 (installQueryStringChecks)
+    routerOptions: { querystringParser: parseQueryString },
   });
   app.server.headersTimeout = headersTimeoutMs(options.requestTimeoutMs);
 
@@ -97,6 +101,9 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   installJsonCharsets(app);
   installConnectionDrain(app);
   installApiKeyAuth(app, options.apiKeys);
+  installQueryStringChecks(app);
+  refuseUnknownQueryParameters(app);
+  refuseEncodedBodies(app);
   await installOpenApi(app, { ...options.openapi, title: options.openapi.title ?? `docflow ${options.service}` });
   installHealthRoutes(app, { readiness: options.readiness, readinessTimeoutMs, readinessGraceMs });
 

@@ -73,6 +73,25 @@ export function decodeBody(bytes: Buffer, contentType: string | undefined): stri
   }
 }
 
+/**
+ * The key that made Fastify's prototype-safe parser refuse text that is valid JSON (`__proto__`,
+ * or `constructor` holding a `prototype`); undefined when the text is not JSON at all. Only
+ * called after a refusal, so a valid body is parsed once.
+ */
+function forbiddenKey(text: string): string | undefined {
+  let found: string | undefined;
+  try {
+    JSON.parse(text, (key, value: unknown) => {
+      if (key === '__proto__') found ??= key;
+      if (key === 'constructor' && typeof value === 'object' && value !== null && Object.hasOwn(value, 'prototype')) found ??= key;
+      return value;
+    });
+  } catch {
+    return undefined;
+  }
+  return found;
+}
+
 /** JSON bodies decoded by their charset (then parsed by Fastify's own, prototype-safe JSON parser). */
 export function installJsonCharsets(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -85,7 +104,14 @@ export function installJsonCharsets(app: FastifyInstance): void {
       done(error as Error, undefined);
       return;
     }
-    parseJson(request, text, done);
+    parseJson(request, text, (error, parsed) => {
+      const key = error === null ? undefined : forbiddenKey(text);
+      if (key === undefined) {
+        done(error, parsed);
+        return;
+      }
+      done(new HttpError(400, `Request body is refused: JSON objects may not have the key ${JSON.stringify(key)} (it can alter the objects built from them)`), undefined);
+    });
   });
 }
 

@@ -2,6 +2,7 @@ import type { ErrorResponse } from '@docflow/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { DEFAULT_RETRY_AFTER_SECONDS, HttpError } from './http-error.js';
+import { queryParameterNames } from './query-string.js';
 
 type Issue = NonNullable<ErrorResponse['issues']>[number];
 
@@ -41,24 +42,33 @@ function fieldPath(instancePath: string, location: string): string {
 
 /**
  * zod's type messages say what the validator saw ("expected string, received undefined"); a
- * client reads what to do: a field that is missing is required, a query parameter given twice
- * arrives as an array.
+ * client reads what to do: a field that is missing is required. (A query parameter given twice
+ * never gets here: the query string parser refuses it.)
  */
-function issueMessage(message: string | undefined, location: string): string {
+function issueMessage(message: string | undefined): string {
   if (message === undefined) return 'is invalid';
   if (/^Invalid input: expected \w+, received undefined$/.test(message)) return 'is required';
-  if (location === 'querystring' && /^Invalid input: expected \w+, received array$/.test(message)) {
-    return 'must be given once in the query string';
-  }
   return message;
+}
+
+type ValidationEntry = NonNullable<FastifyError['validation']>[number];
+
+/** A query parameter the route does not take (its strict schema's unrecognized keys), one issue each. */
+function unknownQueryParameters(entry: ValidationEntry, request: FastifyRequest): Issue[] | undefined {
+  const keys = (entry.params as { keys?: unknown } | undefined)?.keys;
+  if (entry.keyword !== 'unrecognized_keys' || !Array.isArray(keys)) return undefined;
+  const taken = queryParameterNames(request.routeOptions.schema?.querystring);
+  const message = `is not a parameter of ${request.method} ${routeOf(request)}; it takes ${taken.length > 0 ? taken.join(', ') : 'none'}`;
+  return keys.map((key) => ({ path: String(key).slice(0, 60), message }));
 }
 
 function validationAnswer(error: FastifyError, request: FastifyRequest): ErrorResponse {
   const location = error.validationContext ?? 'request';
-  const issues = (error.validation ?? []).map((entry) => ({
-    path: fieldPath(entry.instancePath, location),
-    message: issueMessage(entry.message, location),
-  }));
+  const issues = (error.validation ?? []).flatMap((entry) =>
+    (location === 'querystring' ? unknownQueryParameters(entry, request) : undefined) ?? [
+      { path: fieldPath(entry.instancePath, location), message: issueMessage(entry.message) },
+    ],
+  );
   const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
   return errorResponse(request, 400, `Invalid ${location}: ${summary}`, issues);
 }

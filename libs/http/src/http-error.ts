@@ -33,3 +33,11 @@ export class HttpError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
+
+type Issue = NonNullable<ErrorResponse['issues']>[number];
+
+/** A 400 for query parameters at fault, worded as the validator words the querystring's errors. */
+export function invalidQueryString(issues: readonly Issue[]): HttpError {
+  const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  return new HttpError(400, `Invalid querystring: ${summary}`, { issues: [...issues] });
+}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUEST_RULES } from './openapi.js';
 import { buildTestApp } from './test/test-app.js';
 
 describe('OpenAPI', () => {
@@ -15,7 +16,7 @@ describe('OpenAPI', () => {
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toMatch(/^3\./);
-    expect(document.info).toMatchObject({ title: 'docflow test', version: '1.2.3' });
+    expect(document.info).toMatchObject({ title: 'docflow test', version: '1.2.3', description: REQUEST_RULES });
     expect(document.components.securitySchemes.apiKey).toEqual({ type: 'apiKey', in: 'header', name: 'x-api-key' });
     expect(document.security).toEqual([{ apiKey: [] }]);
 
@@ -24,6 +25,9 @@ describe('OpenAPI', () => {
     expect(body.required).toEqual(expect.arrayContaining(['url', 'count']));
     expect(body.properties.url).toMatchObject({ type: 'string', format: 'uri' });
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400']));
+    // the query parameters a route takes are all it takes
+    const query = document.paths['/v1/query'].get.parameters;
+    expect(query).toEqual([expect.objectContaining({ in: 'query', name: 'limit' })]);
   });
 
   it('marks public routes as needing no key and keeps the docs routes out of the document', async () => {

@@ -43,6 +43,12 @@ function bundledUiOptions(): Partial<FastifySwaggerUiOptions> {
   return { baseDir: dir, logo: { type: 'image/svg+xml', content: readFileSync(join(dir, 'logo.svg')) } };
 }
 
+/** What every route refuses before its own schema is read (query-string.ts, content-encoding.ts). */
+export const REQUEST_RULES =
+  'Every route takes only the query parameters it lists, each at most once and percent-encoded as UTF-8; ' +
+  'anything else is a 400 naming the parameter. Bodies are sent uncompressed: a Content-Encoding other than ' +
+  'identity is a 415 naming it.';
+
 function isDocsRoute(url: string): boolean {
   return url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`);
 }
@@ -65,7 +71,7 @@ export async function installOpenApi(
       info: {
         title: options.title,
         version: options.version,
-        ...(options.description ? { description: options.description } : {}),
+        description: [options.description, REQUEST_RULES].filter(Boolean).join('\n\n'),
       },
       components: {
         securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: API_KEY_HEADER } },

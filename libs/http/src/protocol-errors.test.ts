@@ -31,6 +31,8 @@ describe('refusals below the routes', () => {
   it.each([
     ['an Expect other than 100-continue', 'POST /v1/things HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nContent-Length: 2\r\n\r\n{}', 417, /^Expect: "something-else" is not supported/],
     ['HTTP/1.1 without Host', 'GET /healthz HTTP/1.1\r\n\r\n', 400, 'The Host header is required in HTTP/1.1'],
+    ['two Host headers', 'GET /healthz HTTP/1.1\r\nHost: a.example\r\nhost: b.example\r\n\r\n', 400, 'The Host header is given 2 times; a request has exactly one'],
+    ['two Host headers in HTTP/1.0', 'GET /healthz HTTP/1.0\r\nHost: a\r\nHOST: a\r\nHost: c\r\n\r\n', 400, 'The Host header is given 3 times; a request has exactly one'],
     ['CONNECT', 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', 405, /^Method CONNECT is not allowed/],
     ['an unknown method', 'FOO / HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'Malformed request: unknown HTTP method'],
     ['a malformed percent-encoding', 'GET /v1/%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n', 400, /malformed percent-encoding/],

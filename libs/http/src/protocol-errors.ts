@@ -103,10 +103,25 @@ export function installProtocolAnswers(app: FastifyInstance, log: FastifyBaseLog
     log.info({ correlationId: requestId, statusCode: 405 }, message);
     answerOnSocket(socket, 405, message, requestId);
   });
-  // HTTP/1.1 requires Host; Node's own check answers an empty 400, so it is done here instead
+  // HTTP/1.1 requires Host; Node's own check answers an empty 400, so it is done here instead.
+  // Node keeps the first of several Hosts and drops the rest; RFC 9112 §3.2 says to refuse them
   app.addHook('onRequest', async (request, reply) => {
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
       await reply.code(400).send(errorResponse(request, 400, 'The Host header is required in HTTP/1.1'));
+      return;
+    }
+    const hosts = hostHeaderCount(request.raw.rawHeaders);
+    if (hosts > 1) {
+      await reply.code(400).send(errorResponse(request, 400, `The Host header is given ${hosts} times; a request has exactly one`));
     }
   });
+}
+
+/** How many Host headers came, whatever their case (rawHeaders alternates names and values). */
+function hostHeaderCount(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]?.toLowerCase() === 'host') count += 1;
+  }
+  return count;
 }

@@ -11,7 +11,7 @@ const RecentCursorSchema = z.object({
   v: z.literal(1),
   k: z.literal('recent'),
   // PostgreSQL has no year 0 (ISO 8601's 1 BC); every time the api issues is long after
-  at: z.iso.datetime().refine((at) => !at.startsWith('0000'), 'year 0000 does not exist'),
+  at: z.iso.datetime({ error: 'is not an ISO 8601 time' }).refine((at) => !at.startsWith('0000'), 'is in year 0000, which does not exist'),
   id: DocumentIdSchema,
 });
 
@@ -25,7 +25,7 @@ const SearchCursorSchema = z.object({
   v: z.literal(1),
   k: z.literal('search'),
   q: z.string().regex(/^[0-9a-f]{16}$/),
-  rank: z.number().nonnegative().refine(isReal, 'rank is not a real number PostgreSQL can hold'),
+  rank: z.number().nonnegative().refine(isReal, 'is not a real number PostgreSQL can hold'),
   id: DocumentIdSchema,
   // how the listing is ranked (search.ts), so that every page of it is ranked alike; absent in
   // cursors issued before there was a choice
@@ -83,6 +83,11 @@ function decode(token: string): Cursor {
     throw new InvalidCursorError('is not a cursor this API issued (not JSON)');
   }
   const result = CursorSchema.safeParse(json);
-  if (!result.success) throw new InvalidCursorError('is not a cursor this API issued');
+  if (!result.success) {
+    // the first field at fault, so that whoever forged or mangled it sees what gave it away
+    const [issue] = result.error.issues;
+    const where = issue === undefined || issue.path.length === 0 ? '' : ` (${issue.path.join('.')}: ${issue.message})`;
+    throw new InvalidCursorError(`is not a cursor this API issued${where}`);
+  }
   return result.data;
 }

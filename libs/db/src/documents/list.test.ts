@@ -181,7 +181,7 @@ describe('cursor validation', () => {
 
   it('rejects a forged cursor of the right encoding but the wrong content', async () => {
     const forged = Buffer.from(JSON.stringify({ v: 1, k: 'recent', at: 'yesterday', id: "x' OR 1=1" })).toString('base64url');
-    await invalid(db.documents.list({ limit: 5, cursor: forged }), 'cursor: is not a cursor this API issued');
+    await invalid(db.documents.list({ limit: 5, cursor: forged }), 'cursor: is not a cursor this API issued (at: is not an ISO 8601 time)');
   });
 
   it('rejects a cursor of another kind of listing or another query', async () => {
@@ -199,9 +199,15 @@ describe('cursor validation', () => {
     await db.documents.upsert(documentFixture({ text: 'apple crumble' }));
     const recent = (at: string) => encodeCursor({ v: 1, k: 'recent', at, id: 'f'.repeat(32) });
     const search = (rank: number) => encodeCursor({ v: 1, k: 'search', q: queryFingerprint('apple'), rank, id: 'f'.repeat(32) });
-    await invalid(db.documents.list({ limit: 5, cursor: recent('0000-01-01T00:00:00.000Z') }), 'cursor: is not a cursor this API issued');
+    await invalid(
+      db.documents.list({ limit: 5, cursor: recent('0000-01-01T00:00:00.000Z') }),
+      'cursor: is not a cursor this API issued (at: is in year 0000, which does not exist)',
+    );
     for (const rank of [1e39, 3.5e38, 1e-40, 1e-46, 5e-324]) {
-      await invalid(db.documents.list({ q: 'apple', limit: 5, cursor: search(rank) }), 'cursor: is not a cursor this API issued');
+      await invalid(
+        db.documents.list({ q: 'apple', limit: 5, cursor: search(rank) }),
+        'cursor: is not a cursor this API issued (rank: is not a real number PostgreSQL can hold)',
+      );
     }
     // the extremes PostgreSQL does hold only move where the page starts
     for (const at of ['0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']) {
