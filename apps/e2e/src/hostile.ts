@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib';
+
 /**
  * Generated hostile requests: every kind of thing a client, a scanner or a broken proxy sends,
  * combined at random from a fixed seed (seededRandom: the same requests on every run). Raw bytes,
@@ -19,6 +21,8 @@ const STRINGS = [
   '..%2f..%2fetc%2fpasswd', '%00', '%E0%A4%A', '%', '\\u0000', '{{7*7}}', '${jndi:ldap://x/a}', 'x'.repeat(5_000), '\r\nX-Injected: 1',
   'a\u202Eb', '\uD800', 'Ω≈ç√∫', '"quoted"', 'tab\tand\nnewline', 'https://example.com/a?b=1&c=2', 'javascript:alert(1)',
   'ftp://example.com/x', 'http://', 'https://例え.jp/パス', 'https://example.com/' + 'p'.repeat(4_100),
+  // percent-escapes that are not UTF-8 (sent unencoded, they reach the query string parser as they are)
+  '%FF%FE', '%ED%A0%80', '%C0%AF', 'caf%E9',
 ];
 
 const CURSOR_VALUES: readonly unknown[] = [
@@ -124,6 +128,7 @@ export function generate(next: () => number, apiKey: string): HostileRequest {
   const headers: string[] = [];
   let kind = 'request';
   if (next() < 0.9) headers.push('Host: 127.0.0.1');
+  if (next() < 0.04) headers.push(`host: ${pick(next, ['127.0.0.1', 'evil.example'])}`); // a second Host
   if (next() < 0.75) headers.push(`x-api-key: ${next() < 0.85 ? apiKey : pick(next, ['', 'wrong', 'x'.repeat(10_000), apiKey.toUpperCase()])}`);
   if (next() < 0.1) headers.push(`x-api-key: ${apiKey}`); // duplicated
   if (next() < 0.2) headers.push(`x-correlation-id: ${pick(next, ['ok-id', 'bad id with spaces', 'x'.repeat(500), '../etc', ''])}`);
@@ -141,6 +146,11 @@ export function generate(next: () => number, apiKey: string): HostileRequest {
     const text = contentType.startsWith('application/json') ? jsonBody(next) : pick(next, [...STRINGS, '<p>café</p>', '# title']);
     const encoding = /utf-16/.test(contentType) ? 'utf16le' : /1252|8859|latin1/.test(contentType) && next() < 0.7 ? 'latin1' : 'utf8';
     body = Buffer.from(text, encoding);
+    if (next() < 0.1) {
+      const coding = pick(next, ['gzip', 'gzip', 'br', 'deflate', 'identity', 'x-zip', 'gzip, br']);
+      headers.push(`content-encoding: ${coding}`);
+      if (coding.startsWith('gzip') && next() < 0.7) body = gzipSync(body);
+    }
   }
 
   let framing = pick(next, ['length', 'length', 'length', 'chunked', 'chunked-broken', 'length-short', 'length-long', 'both', 'length-twice', 'none']);
