@@ -74,19 +74,22 @@ describe('exporter command line', () => {
       const outcome = await exporter(args, { INIT_CWD: here });
       expect.soft(outcome, args.join(' ')).toEqual({ code: 1, stdout: '', stderr: `exporter: ${line}; ${accepted}\n` });
     };
-    await refused(['export', '--to', 'ftp://x/y'], '--to "ftp://x/y": unknown scheme "ftp:"');
-    await refused(['export', '--to', 'http://example.com/x', '--json'], '--to "http://example.com/x": unknown scheme "http:"');
-    await refused(['export', '--to', 'S3://docflow-archive-test/x'], '--to "S3://docflow-archive-test/x": write the scheme as s3:// exactly (s3://docflow-archive-test/x)');
-    await refused(['export', '--to', 'gs:/docflow-archive-test/x'], '--to "gs:/docflow-archive-test/x": write the scheme as gs:// exactly (gs://docflow-archive-test/x)');
-    await refused(['export', '--to', 's3:/docflow-archive-test/x'], '--to "s3:/docflow-archive-test/x": write the scheme as s3:// exactly (s3://docflow-archive-test/x)');
-    await refused(['export', '--to', 'Gs://docflow-archive-test'], '--to "Gs://docflow-archive-test": write the scheme as gs:// exactly (gs://docflow-archive-test)');
-    await refused(['export', '--to', 'gs://'], '--to "gs://": names no bucket');
-    await refused(['export', '--to', 'backups', '--work', 'file:///tmp/work'], '--work "file:///tmp/work": unknown scheme "file:"');
-    await refused(['restore', '--from', 'S3://docflow-archive-test/nightly'], '--from "S3://docflow-archive-test/nightly": write the scheme as s3:// exactly (s3://docflow-archive-test/nightly)');
-    await refused(['verify', '--from', 'ftp://x/nightly', '--json'], '--from "ftp://x/nightly": unknown scheme "ftp:"');
-    await refused(['verify', '--from', 'gs:docflow-archive-test'], '--from "gs:docflow-archive-test": write the scheme as gs:// exactly (gs://docflow-archive-test)');
+    // independent one-line refusals: run at once, so a loaded machine costs one process start, not eleven
+    await Promise.all([
+      refused(['export', '--to', 'ftp://x/y'], '--to "ftp://x/y": unknown scheme "ftp:"'),
+      refused(['export', '--to', 'http://example.com/x', '--json'], '--to "http://example.com/x": unknown scheme "http:"'),
+      refused(['export', '--to', 'S3://docflow-archive-test/x'], '--to "S3://docflow-archive-test/x": write the scheme as s3:// exactly (s3://docflow-archive-test/x)'),
+      refused(['export', '--to', 'gs:/docflow-archive-test/x'], '--to "gs:/docflow-archive-test/x": write the scheme as gs:// exactly (gs://docflow-archive-test/x)'),
+      refused(['export', '--to', 's3:/docflow-archive-test/x'], '--to "s3:/docflow-archive-test/x": write the scheme as s3:// exactly (s3://docflow-archive-test/x)'),
+      refused(['export', '--to', 'Gs://docflow-archive-test'], '--to "Gs://docflow-archive-test": write the scheme as gs:// exactly (gs://docflow-archive-test)'),
+      refused(['export', '--to', 'gs://'], '--to "gs://": names no bucket'),
+      refused(['export', '--to', 'backups', '--work', 'file:///tmp/work'], '--work "file:///tmp/work": unknown scheme "file:"'),
+      refused(['restore', '--from', 'S3://docflow-archive-test/nightly'], '--from "S3://docflow-archive-test/nightly": write the scheme as s3:// exactly (s3://docflow-archive-test/nightly)'),
+      refused(['verify', '--from', 'ftp://x/nightly', '--json'], '--from "ftp://x/nightly": unknown scheme "ftp:"'),
+      refused(['verify', '--from', 'gs:docflow-archive-test'], '--from "gs:docflow-archive-test": write the scheme as gs:// exactly (gs://docflow-archive-test)'),
+    ]);
     expect(await readdir(here)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('a folder whose name holds a colon is written ./name:x, relative to where the command was started', async () => {
     const here = await mkdtemp(join(scratch, 'cwd-'));
