@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stackPlansFromRun } from './comment/from-run.js';
+import { renderPlanComment } from './comment/render.js';
 import { imageTag } from './image-tag.js';
-import { runStacks, type RunSummary } from './run.js';
+import { formatRunSummary, runStacks, type RunSummary } from './run.js';
 import { exploreStack, type TerraformState } from './state/explorer.js';
 import { openWorkspace, requireStack } from './workspace.js';
 
@@ -47,6 +49,26 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the fixture cycle through the real targets (nx, terraform init/plan/apply)', { timeout: CYCLE_TIMEOUT }, () => {
+  it('GIVEN nothing deployed yet THEN a plan that reads an upstream stack\'s missing state is failed with Terraform\'s error, in the summary and the comment', () => {
+    // diff tasks do not wait for each other: the network's plan runs, and fails, because the
+    // foundation's state it reads (terraform_remote_state) does not exist yet
+    const summary = runStacks({ action: 'diff', env: 'dev', root, vars, stream: false, scope: { kind: 'all' }, nxArgs: ['--projects=stack-foundation,stack-network'] });
+    expect(summary.ok).toBe(false);
+    expect(statusOf(summary), tail(summary)).toEqual({ foundation: 'changes', network: 'failed' });
+    const network = summary.stacks.find((entry) => entry.id === 'dev-network');
+    expect(network?.result?.message).toMatch(/^dev-network: terraform plan failed: Error: Unable to find remote state/);
+
+    const table = formatRunSummary(summary);
+    expect(table).toMatch(/^diff dev: 1 changes, 0 unchanged, 1 failed, 0 skipped\n/);
+    expect(table).toMatch(/dev-network\s+failed\s+dev-network: terraform plan failed: Error: Unable to find remote state/);
+
+    const comment = renderPlanComment(stackPlansFromRun(summary, openWorkspace(dir)), { env: 'dev' });
+    expect(comment).toContain('**2 stacks** (1 with changes, 1 without a plan)');
+    expect(comment).toContain('| `dev-network` | :x: no plan |');
+    expect(comment).toMatch(/<summary><code>dev-network<\/code>: no plan<\/summary>\n\n```\ndev-network: terraform plan failed: Error: Unable to find remote state/);
+    expect(comment).not.toContain('depends on');
+  });
+
   it('deploys every stack in graph order, each service with its content-hash image tag', () => {
     const started = Date.now();
     const summary = run('deploy');

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deployableFiles, nxTaskGraph, runStacks, targetGraph, type TargetGraph, type TaskGraphFile } from './run.js';
+import { deployableFiles, nxTaskGraph, runStacks, summarizeTasks, targetGraph, type TargetGraph, type TaskGraphFile } from './run.js';
+import type { StackResult } from './stack-ops.js';
 
 /**
  * Graph truths, asked of Nx itself (`--graph=<file>`, `show projects --affected`): nothing is
@@ -98,6 +99,20 @@ describe('the deploy task graph (nx run-many -t deploy -c dev --graph)', { timeo
       expect(prerequisites(task(stack)).filter((id) => id.includes(':image:')), stack).toEqual([]);
     }
     expect([...image.order].sort()).toEqual([...SERVICES, 'exporter'].map((app) => `${app}:image:dev`).sort());
+  });
+
+  it('GIVEN a failed foundation and no other result THEN the stacks waiting for it are skipped, and a stack that waits for nothing failed and reported nothing is failed', () => {
+    const failed: StackResult = { id: 'dev-foundation', action: 'deploy', outcome: 'failed', seconds: 1, message: 'dev-foundation: terraform apply failed' };
+    const entries = summarizeTasks(deploy, new Map([['stack-foundation', failed]]), 'dev');
+    const byId = new Map(entries.map((entry) => [entry.id, entry]));
+    expect(byId.get('dev-foundation')).toMatchObject({ status: 'failed', result: failed });
+    for (const stack of AWS_STACKS.slice(1)) expect(byId.get(`dev-${stack}`), stack).toMatchObject({ status: 'skipped', note: 'not run: dev-foundation failed' });
+    // the GCP foundation waits for nothing that failed: its missing result is a failure of its own
+    expect(byId.get('dev-gcp-foundation')).toMatchObject({
+      status: 'failed',
+      note: 'stack-gcp-foundation:deploy:dev reported no result: it stopped before it could, or a task it needs (synth, build, image) failed; the Nx output says which',
+    });
+    for (const stack of GCP_STACKS.slice(1)) expect(byId.get(`dev-${stack}`), stack).toMatchObject({ status: 'skipped', note: 'not run: dev-gcp-foundation failed' });
   });
 
   it('destroys in the exact reverse order', () => {

@@ -37,6 +37,12 @@ export interface RunSummaryEntry {
   readonly id: string;
   readonly status: StackRunStatus;
   readonly result?: StackResult;
+  /**
+   * Why a stack has no result of its own: which stacks it waits for failed (skipped), or that its
+   * task reported nothing (failed: it stopped before planning, or a synth, build or image it
+   * needs failed; Nx's output says which).
+   */
+  readonly note?: string;
 }
 
 export interface RunSummary {
@@ -197,17 +203,39 @@ function runSelected(options: RunOptions): RunSummary {
         if (result.project) results.set(result.project, result);
       }
     }
-    const stacks = graph.order.map((task): RunSummaryEntry => {
-      const project = graph.projectOf.get(task) ?? task;
-      const result = results.get(project);
-      const id = `${options.env}-${basename(graph.rootOf.get(project) ?? project)}`;
-      return { task, project, id, status: result?.outcome ?? 'skipped', ...(result ? { result } : {}) };
-    });
+    const stacks = summarizeTasks(graph, results, options.env);
     const ok = run.status === 0 && stacks.every((entry) => entry.status !== 'failed' && entry.status !== 'skipped');
     return { action: options.action, env: options.env, stacks, ok, ...(stream ? {} : { log: `${run.stdout}${run.stderr}` }) };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One entry per stack task, dependencies first. A task without a result is `skipped` only when a
+ * stack task it waits for failed (Nx does not start it then); otherwise it is `failed`: it ran
+ * and stopped before reporting, or a task it needs that is not a stack's (synth, build, image)
+ * failed.
+ */
+export function summarizeTasks(graph: TargetGraph, results: ReadonlyMap<string, StackResult>, env: string): RunSummaryEntry[] {
+  const entries = new Map<string, RunSummaryEntry>();
+  for (const task of graph.order) {
+    const project = graph.projectOf.get(task) ?? task;
+    const id = `${env}-${basename(graph.rootOf.get(project) ?? project)}`;
+    const result = results.get(project);
+    if (result) {
+      entries.set(task, { task, project, id, status: result.outcome, result });
+      continue;
+    }
+    const failedUpstream = [...(graph.waitsFor.get(task) ?? [])].map((upstream) => entries.get(upstream)).filter((entry) => entry?.status === 'failed');
+    entries.set(
+      task,
+      failedUpstream.length > 0
+        ? { task, project, id, status: 'skipped', note: `not run: ${failedUpstream.map((entry) => entry?.id).join(', ')} failed` }
+        : { task, project, id, status: 'failed', note: `${task} reported no result: it stopped before it could, or a task it needs (synth, build, image) failed; the Nx output says which` },
+    );
+  }
+  return graph.order.map((task) => entries.get(task) as RunSummaryEntry);
 }
 
 /** The summary as a table: one row per stack in graph order, counts first. */
@@ -222,7 +250,8 @@ export function formatRunSummary(summary: RunSummary): string {
   const width = Math.max(0, ...summary.stacks.map((entry) => entry.id.length));
   for (const entry of summary.stacks) {
     const counts = entry.result?.counts ? `  ${describeCounts(entry.result.counts)}` : '';
-    const why = entry.status === 'skipped' ? '  (not run: a stack it depends on failed)' : entry.result?.message ? `  ${entry.result.message.split('\n')[0]}` : '';
+    const message = entry.result?.message ?? entry.note;
+    const why = message === undefined ? '' : entry.status === 'skipped' ? `  (${message})` : `  ${message.split('\n')[0]}`;
     lines.push(`  ${entry.id.padEnd(width)}  ${entry.status.padEnd(9)}${counts}${why}`);
   }
   return lines.join('\n');

@@ -103,7 +103,7 @@ function plan(ref: StackRef, env: NodeJS.ProcessEnv, destroy = false): { counts:
   rmSync(join(ref.dir, PLAN_FILE), { force: true });
   const args = ['plan', '-input=false', '-lock-timeout=120s', `-out=${PLAN_FILE}`, '-detailed-exitcode', ...(destroy ? ['-destroy'] : [])];
   const run = terraform(args, { cwd: ref.dir, env, stream: true });
-  if (run.code === 1) throw new DeliveryError(`${ref.id}: terraform plan failed (its error is above)`);
+  if (run.code === 1) throw new DeliveryError(`${ref.id}: terraform plan failed: ${lastLines(run.stderr) || 'its error is above'}`);
   const show = terraform(['show', '-json', PLAN_FILE], { cwd: ref.dir, env });
   if (show.code !== 0) throw new DeliveryError(`${ref.id}: terraform show -json failed:\n  ${lastLines(show.stderr)}`);
   writeFileSync(join(ref.dir, PLAN_JSON_FILE), show.stdout);
@@ -111,10 +111,10 @@ function plan(ref: StackRef, env: NodeJS.ProcessEnv, destroy = false): { counts:
   return { counts: countPlan(json), json };
 }
 
-function timed<T>(work: () => T): [T, number] {
+/** Seconds since it was called, each time the returned function is. */
+function stopwatch(): () => number {
   const started = process.hrtime.bigint();
-  const value = work();
-  return [value, Number(process.hrtime.bigint() - started) / 1e9];
+  return () => Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 /**
@@ -123,15 +123,23 @@ function timed<T>(work: () => T): [T, number] {
  */
 export function diffStack(ref: StackRef, options: StackActionOptions & { detailedExitCode?: boolean } = {}): StackResult {
   const vars = options.vars ?? process.env;
-  const [result, seconds] = timed(() => {
+  const elapsed = stopwatch();
+  let tag: string | undefined;
+  let counts: PlanCounts;
+  try {
     const prepared = prepare(ref, 'diff', options);
-    const { counts } = plan(ref, prepared.env);
-    return { counts, tag: prepared.tag };
-  });
-  const outcome: StackOutcome = hasChanges(result.counts) ? 'changes' : 'unchanged';
-  const stackResult = record({ id: ref.id, action: 'diff', outcome, counts: result.counts, ...(result.tag ? { imageTag: result.tag } : {}), seconds }, ref, vars);
+    tag = prepared.tag;
+    counts = plan(ref, prepared.env).counts;
+  } catch (error) {
+    // a failed plan is a result too: the run summary and the pull-request comment show its message
+    const message = error instanceof Error ? error.message : String(error);
+    record({ id: ref.id, action: 'diff', outcome: 'failed', ...(tag ? { imageTag: tag } : {}), seconds: elapsed(), message }, ref, vars);
+    throw error;
+  }
+  const outcome: StackOutcome = hasChanges(counts) ? 'changes' : 'unchanged';
+  const stackResult = record({ id: ref.id, action: 'diff', outcome, counts, ...(tag ? { imageTag: tag } : {}), seconds: elapsed() }, ref, vars);
   if (options.detailedExitCode && outcome === 'changes') {
-    throw new DeliveryError(`${ref.id}: the plan has changes (${describeCounts(result.counts)}): the infrastructure differs from the configuration`, 2);
+    throw new DeliveryError(`${ref.id}: the plan has changes (${describeCounts(counts)}): the infrastructure differs from the configuration`, 2);
   }
   return stackResult;
 }
@@ -165,8 +173,7 @@ function isFirstApply(ref: StackRef): boolean {
 
 async function applyStack(ref: StackRef, action: 'deploy' | 'destroy', options: StackActionOptions): Promise<StackResult> {
   const vars = options.vars ?? process.env;
-  const started = process.hrtime.bigint();
-  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+  const elapsed = stopwatch();
   let counts: PlanCounts | undefined;
   let tag: string | undefined;
   try {
@@ -183,7 +190,10 @@ async function applyStack(ref: StackRef, action: 'deploy' | 'destroy', options: 
       if (needs && isFirstApply(ref)) await checkFirstApply(ref, needs, options.checks ?? sdkChecks());
     }
     const run = terraform(['apply', '-input=false', '-lock-timeout=120s', '-auto-approve', PLAN_FILE], { cwd: ref.dir, env: prepared.env, stream: true });
-    if (run.code !== 0) throw new DeliveryError(`${ref.id}: terraform apply failed (its error is above); the stacks that depend on it are not ${action === 'deploy' ? 'deployed' : 'destroyed'}`);
+    if (run.code !== 0) {
+      const notDone = `the stacks that depend on it are not ${action === 'deploy' ? 'deployed' : 'destroyed'}`;
+      throw new DeliveryError(`${ref.id}: terraform apply failed (${notDone}): ${lastLines(run.stderr) || 'its error is above'}`);
+    }
     return record({ id: ref.id, action, outcome: action === 'deploy' ? 'applied' : 'destroyed', counts, ...(tag ? { imageTag: tag } : {}), seconds: elapsed() }, ref, vars);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -15,7 +15,10 @@ export interface TerraformOptions {
   readonly cwd: string;
   /** Extra environment (TF_VAR_image_tag, ...). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Stream output to the console (plan, apply) instead of capturing it. @default false */
+  /**
+   * Stream output to the console (plan, apply) instead of capturing it; stderr is still captured
+   * (and then printed) so that a failure can say what Terraform said. @default false
+   */
   readonly stream?: boolean;
 }
 
@@ -31,8 +34,9 @@ export function terraform(args: readonly string[], options: TerraformOptions): T
     env: { ...process.env, ...NO_COLOR, ...options.env },
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
-    stdio: options.stream ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+    stdio: options.stream ? ['ignore', 'inherit', 'pipe'] : ['ignore', 'pipe', 'pipe'],
   });
+  if (options.stream && result.stderr) process.stderr.write(result.stderr);
   if (result.error) {
     if ((result.error as NodeJS.ErrnoException).code === 'ENOENT') throw terraformMissing();
     throw new DeliveryError(`terraform ${args[0] ?? ''} could not run: ${result.error.message}`);

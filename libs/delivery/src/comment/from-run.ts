@@ -12,8 +12,8 @@ import type { StackPlan } from './render.js';
  */
 export function stackPlansFromRun(summary: RunSummary, workspace: DeliveryWorkspace): StackPlan[] {
   return summary.stacks.map((entry): StackPlan => {
-    if (entry.status === 'skipped') return { id: entry.id, error: 'not planned: a stack it depends on has no plan' };
-    if (entry.status === 'failed') return { id: entry.id, error: entry.result?.message ?? 'the plan failed' };
+    if (entry.status === 'skipped') return { id: entry.id, error: `not planned (${entry.note ?? 'a stack it depends on failed'})` };
+    if (entry.status === 'failed') return { id: entry.id, error: entry.result?.message ?? entry.note ?? 'the plan failed' };
     const file = join(workspace.outdir, 'stacks', entry.id, PLAN_JSON_FILE);
     if (!existsSync(file)) return { id: entry.id, error: `${file} is missing` };
     return { id: entry.id, plan: JSON.parse(readFileSync(file, 'utf8')) as PlanJson };
