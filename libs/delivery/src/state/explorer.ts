@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { DeliveryError } from '../errors.js';
 import { MASKED, maskSecrets } from '../masking.js';
 import { init, lastLines, requireTerraform, terraform } from '../terraform.js';
-import { readStackJson, type DeliveryWorkspace, type StackRef, type TerraformConfig } from '../workspace.js';
+import { openWorkspace, readStackJson, type DeliveryWorkspace, type StackRef, type TerraformConfig } from '../workspace.js';
 
 /** Terraform state (format version 4), the parts the explorer reads. */
 export interface TerraformState {
@@ -48,8 +48,10 @@ export interface StateReport {
   readonly serial: number | null;
   readonly lineage: string | null;
   readonly terraformVersion: string | null;
-  /** Whether a synthesized configuration was found to map construct paths and compare addresses. */
+  /** The synthesized configuration (cdk.tf.json) that maps construct paths and compares addresses, when one was found. */
   readonly configuration: string | null;
+  /** The cdk.tf.json files looked for, in order (a state file's own project first, then the workspace). */
+  readonly configurationSearched: readonly string[];
   readonly resources: readonly StateResourceEntry[];
   /** Managed resources grouped by construct path (without the stack id), in path order. */
   readonly byConstruct: readonly { readonly construct: string; readonly addresses: readonly string[] }[];
@@ -59,6 +61,11 @@ export interface StateReport {
   /** Addresses in the configuration but not in the state, and the other way round (null without a configuration). */
   readonly drift: { readonly missingFromState: readonly string[]; readonly notInConfiguration: readonly string[] } | null;
 }
+
+/** The construct group of a state resource the configuration does not hold. */
+export const NOT_IN_CONFIGURATION = '(not in the configuration)';
+/** The construct group of every resource when no configuration was found. */
+export const NO_CONFIGURATION = '(no construct path: no configuration found)';
 
 /** resource address (type.name) -> construct path, from the `//` metadata cdktf writes on every block. */
 export function constructPaths(config: TerraformConfig): Map<string, string> {
@@ -87,7 +94,7 @@ function instanceAddress(base: string, indexKey: string | number | undefined): s
 }
 
 /** Reads what Terraform holds, by construct and type, with outputs masked and drift of addresses. */
-export function exploreState(state: TerraformState, source: string, config?: { readonly json: TerraformConfig; readonly file: string }): StateReport {
+export function exploreState(state: TerraformState, source: string, config?: { readonly json: TerraformConfig; readonly file: string }, searched: readonly string[] = config ? [config.file] : []): StateReport {
   if (state.version !== 4) throw new DeliveryError(`${source}: state format version ${String(state.version)} is not supported (Terraform >= 0.12 writes 4)`);
   const paths = config ? constructPaths(config.json) : new Map<string, string>();
   const resources: StateResourceEntry[] = [];
@@ -104,7 +111,7 @@ export function exploreState(state: TerraformState, source: string, config?: { r
   const groups = new Map<string, string[]>();
   for (const resource of resources.filter((entry) => entry.mode === 'managed')) {
     // the stack id is the first path segment: group by what is inside the stack
-    const construct = resource.construct ? resource.construct.split('/').slice(1).join('/') || resource.construct : '(no construct path: configuration not found)';
+    const construct = resource.construct ? resource.construct.split('/').slice(1).join('/') || resource.construct : config ? NOT_IN_CONFIGURATION : NO_CONFIGURATION;
     groups.set(construct, [...(groups.get(construct) ?? []), resource.address]);
   }
   const byType: Record<string, number> = {};
@@ -134,6 +141,7 @@ export function exploreState(state: TerraformState, source: string, config?: { r
     lineage: state.lineage ?? null,
     terraformVersion: state.terraform_version ?? null,
     configuration: config?.file ?? null,
+    configurationSearched: searched,
     resources,
     byConstruct: [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([construct, addresses]) => ({ construct, addresses })),
     byType: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
@@ -169,20 +177,40 @@ export function exploreStack(ref: StackRef): StateReport {
 }
 
 /**
- * Explores a state file (no Terraform, no credentials needed). A local state of docflow
- * (`terraform.<env>-<stack>.tfstate`) finds its synthesized configuration in the workspace, when
- * there is one, for construct paths and drift.
+ * The output folder of the cdktf project a state file belongs to: the nearest folder, from the
+ * file's own upwards, with a cdktf.json (its `output`; the workspace's own settings when it is the
+ * workspace) or else a cdktf.out folder. docflow's local state sits beside cdktf.json
+ * (libs/infra localStatePath).
+ */
+function projectOutdir(stateFile: string, workspace: DeliveryWorkspace | undefined): string | undefined {
+  for (let dir = dirname(stateFile); ; dir = dirname(dir)) {
+    if (workspace && dir === workspace.dir) return workspace.outdir;
+    if (existsSync(join(dir, 'cdktf.json'))) {
+      try {
+        return openWorkspace(dir, {}).outdir;
+      } catch {
+        return join(dir, 'cdktf.out');
+      }
+    }
+    if (existsSync(join(dir, 'cdktf.out'))) return join(dir, 'cdktf.out');
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Explores a state file (no Terraform, no credentials needed). Its configuration, for construct
+ * paths and drift, is a cdk.tf.json beside it (a stack folder's own state), else the stack of the
+ * same id (`terraform.<env>-<stack>.tfstate`) in the cdktf project the file sits in, else, when
+ * the file is in no cdktf project, in the workspace's.
  */
 export function exploreStateFile(file: string, workspace?: DeliveryWorkspace): StateReport {
   const path = resolve(file);
   if (!existsSync(path)) throw new DeliveryError(`${file} not found (a state file, or a stack id such as dev-network)`);
   const state = parseState(readFileSync(path, 'utf8'), file);
   const id = /^terraform\.(.+)\.tfstate$/.exec(basename(path))?.[1];
-  const candidates = [
-    ...(id && workspace ? [join(workspace.outdir, 'stacks', id, 'cdk.tf.json')] : []),
-    join(dirname(path), 'cdk.tf.json'),
-  ];
+  const outdir = projectOutdir(path, workspace) ?? workspace?.outdir;
+  const candidates = [join(dirname(path), 'cdk.tf.json'), ...(id && outdir ? [join(outdir, 'stacks', id, 'cdk.tf.json')] : [])];
   const configFile = candidates.find((candidate) => existsSync(candidate));
   const config = configFile ? { json: JSON.parse(readFileSync(configFile, 'utf8')) as TerraformConfig, file: configFile } : undefined;
-  return exploreState(state, file, config);
+  return exploreState(state, file, config, candidates);
 }

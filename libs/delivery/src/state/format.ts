@@ -7,7 +7,7 @@ export function formatStateReport(report: StateReport): string {
     `${report.source}: ${managed} resources, ${report.outputs.length} outputs` +
       (report.drift ? `, ${report.drift.missingFromState.length + report.drift.notInConfiguration.length} addresses drifted` : ''),
     `  serial ${report.serial ?? '-'}   lineage ${report.lineage ?? '-'}   terraform ${report.terraformVersion ?? '-'}`,
-    `  configuration ${report.configuration ?? '(none found: no construct paths, no drift)'}`,
+    `  configuration ${report.configuration ?? `none found (looked for ${report.configurationSearched.join(', ') || 'none: the file name says no stack'}): no construct paths, no drift`}`,
     '',
     'Resources by construct',
   ];
