@@ -86,19 +86,37 @@ export function requireEnvironment(workspace: DeliveryWorkspace, env: string | u
 }
 
 /**
- * The synthesized stack `<env>-<stack>`, or a message that says what to do: synthesize first, or
- * which stacks exist.
+ * The stack projects of the Nx workspace in `dir`: the folders `stacks/<name>` with a package.json
+ * (the delivery plugin's pattern; Nx project `stack-<name>`), by name. None where `dir` holds no
+ * nx.json (a fixture app, another cdktf project).
+ */
+export function stackProjects(dir: string): string[] {
+  const stacksDir = join(dir, 'stacks');
+  if (!existsSync(join(dir, 'nx.json')) || !existsSync(stacksDir)) return [];
+  return readdirSync(stacksDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(stacksDir, entry.name, 'package.json')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * The synthesized stack `<env>-<stack>`, or a message that says what to do: which stacks exist
+ * (the workspace's stack projects, else what is synthesized), or which synth to run.
  */
 export function requireStack(workspace: DeliveryWorkspace, env: string, stack: string): StackRef {
   requireEnvironment(workspace, env);
   const id = `${env}-${stack}`;
   const dir = join(workspace.outdir, 'stacks', id);
   if (existsSync(join(dir, 'cdk.tf.json'))) return { env, stack, id, dir };
+  const projects = stackProjects(workspace.dir);
+  if (projects.length > 0 && !projects.includes(stack)) {
+    throw new DeliveryError(`unknown stack "${stack}": the stacks are ${projects.join(', ')} (stacks/<name>, Nx project stack-<name>)`);
+  }
   const known = synthesizedStacks(workspace).filter((other) => other.startsWith(`${env}-`));
   const where = relative(process.cwd(), join(dir, 'cdk.tf.json')) || join(dir, 'cdk.tf.json');
-  if (known.length === 0) {
-    throw new DeliveryError(`${where} not found: nothing is synthesized for ${env} yet; run npx nx run stack-${stack}:synth -c ${env} (or npx nx run stacks:synth -c ${env})`);
-  }
+  const synth = `run npx nx run stack-${stack}:synth -c ${env} (or npx nx run stacks:synth -c ${env})`;
+  if (known.length === 0) throw new DeliveryError(`${where} not found: nothing is synthesized for ${env} yet; ${synth}`);
+  if (projects.includes(stack)) throw new DeliveryError(`${where} not found: ${id} is not synthesized (${env} has ${known.join(', ')}); ${synth}`);
   throw new DeliveryError(`unknown stack "${id}": ${env} has ${known.join(', ')}`);
 }
 

@@ -46,6 +46,30 @@ describe('delivery CLI errors', () => {
     expect(result.stderr).toBe('error: unknown stack "dev-nosuch": dev has dev-gcp-registry, dev-network\n');
   });
 
+  it('GIVEN an unknown stack in an Nx workspace with nothing synthesized THEN it names the stack projects, not a synth of a project that does not exist', () => {
+    const nxWorkspace = join(dir, 'nx-workspace');
+    mkdirSync(nxWorkspace);
+    writeFileSync(join(nxWorkspace, 'cdktf.json'), JSON.stringify({ app: 'node main.js', output: 'cdktf.out' }));
+    writeFileSync(join(nxWorkspace, 'nx.json'), JSON.stringify({ plugins: [{ plugin: './libs/delivery/src/nx/plugin.mjs', options: { environments: ['dev', 'prod'] } }] }));
+    for (const stack of ['network', 'api']) {
+      mkdirSync(join(nxWorkspace, 'stacks', stack), { recursive: true });
+      writeFileSync(join(nxWorkspace, 'stacks', stack, 'package.json'), JSON.stringify({ name: `@docflow/stack-${stack}` }));
+    }
+    mkdirSync(join(nxWorkspace, 'stacks', 'src')); // a folder of sources, not a stack project
+    const unknown = cli(['diff', 'nosuch', '--env', 'dev', '--dir', nxWorkspace]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe('error: unknown stack "nosuch": the stacks are api, network (stacks/<name>, Nx project stack-<name>)\n');
+    // a stack that exists still gets the synth to run
+    expect(cli(['diff', 'network', '--env', 'dev', '--dir', nxWorkspace]).stderr).toContain('nothing is synthesized for dev yet; run npx nx run stack-network:synth -c dev');
+  });
+
+  it("GIVEN an unknown stack in docflow's workspace THEN it names docflow's stacks, synthesized or not", () => {
+    const result = cli(['diff', 'nosuch', '--env', 'staging']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: unknown stack "nosuch": the stacks are api, data, foundation, .*network, observability, platform, worker \(stacks\/<name>, Nx project stack-<name>\)\n$/);
+    expect(result.stderr).not.toContain('stack-nosuch:synth');
+  });
+
   it('GIVEN nothing synthesized for an environment THEN it says which synth to run', () => {
     const result = cli(['diff', 'network', '--env', 'staging', '--dir', dir]);
     expect(result.status).toBe(1);
