@@ -46,6 +46,14 @@ describe('FoundationStack', () => {
     expect(resourcesOf(without, 'aws_accessanalyzer_analyzer')).toEqual([]);
   });
 
+  it('GIVEN the shipped table THEN the foundation activates no cost-allocation tag (AWS refuses it in an Organization\'s member account); GIVEN activateCostAllocationTag THEN it activates env', () => {
+    for (const name of ['dev', 'staging', 'prod'] as const) {
+      expect(resourcesOf(synthStack(new FoundationStack(testApp(), { env: environment(name) })), 'aws_ce_cost_allocation_tag'), name).toEqual([]);
+    }
+    const standalone = synthStack(new FoundationStack(testApp(), { env: environmentWith('prod', { activateCostAllocationTag: true }) }));
+    expect(onlyResource(standalone, 'aws_ce_cost_allocation_tag')).toMatchObject({ tag_key: 'env', status: 'Active' });
+  });
+
   it('GIVEN an existing OIDC provider but no repository THEN it refuses, naming both', () => {
     expect(
       () => new FoundationStack(testApp(), { env: environment('prod'), existingOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }),

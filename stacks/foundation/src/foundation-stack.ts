@@ -59,8 +59,8 @@ export class FoundationStack extends DocflowStack implements Foundation {
   readonly backupVaults?: BackupVaults;
   /** The role S3 replicates the documents with (backup.replicateDocuments). */
   readonly documentReplicationRole?: DocumentReplicationRole;
-  /** The `env` tag, activated for cost allocation (account-level): the environment's budget filters on it. */
-  readonly costAllocationTag: CeCostAllocationTag;
+  /** The `env` tag, activated for cost allocation (account-level; activateCostAllocationTag): the environment's budget filters on it. */
+  readonly costAllocationTag?: CeCostAllocationTag;
 
   constructor(scope: Construct, props: FoundationStackProps) {
     super(scope, 'foundation', { ...props, workloadIam: false });
@@ -104,8 +104,11 @@ export class FoundationStack extends DocflowStack implements Foundation {
         replicaKmsKeyArn: this.backupVaults.copyRegionKey.arn,
       });
     }
-    // the budgets filter on the env tag (the provider's default tags put it on every resource); Billing counts a tag only once it is active
-    this.costAllocationTag = new CeCostAllocationTag(this, 'CostAllocationTag', { tagKey: COST_ALLOCATION_TAG, status: 'Active' });
+    // the budgets filter on the env tag (the provider's default tags put it on every resource); Billing counts a tag only once it is
+    // active. Off unless the table says this account may activate it: a member account of an Organization may not (the payer does)
+    if (env.activateCostAllocationTag === true) {
+      this.costAllocationTag = new CeCostAllocationTag(this, 'CostAllocationTag', { tagKey: COST_ALLOCATION_TAG, status: 'Active' });
+    }
     new TerraformOutput(this, 'workload_boundary_arn', { value: this.workloadBoundary.arn, description: 'Permissions boundary of every workload role' });
     if (env.domain !== undefined && 'createZone' in env.domain.hostedZone) {
       this.domainZone = new DomainZone(this, 'DomainZone', { domainName: env.domain.name });

@@ -151,6 +151,11 @@ describe('defineEnvironments (validation)', () => {
     ]);
   });
 
+  it('GIVEN activateCostAllocationTag that is not a boolean THEN it is refused, naming the value', () => {
+    const env = environmentWith('prod', { activateCostAllocationTag: 'yes' as unknown as boolean });
+    expect(environmentProblems(env)).toContain('activateCostAllocationTag: must be true or false, got "yes"');
+  });
+
   it('GIVEN two environments in one account that both turn on CloudTrail, GuardDuty and Access Analyzer THEN the second is refused', () => {
     const staging = environmentWith('staging', { accountId: '123456789012' });
     const prod = environmentWith('prod', { accountId: '123456789012' });

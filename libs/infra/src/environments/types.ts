@@ -148,6 +148,13 @@ export interface EnvironmentConfig {
   /** Receives alarms (SNS email subscription) and budget notifications. */
   readonly alarmEmail: string;
   readonly monthlyBudgetUsd: number;
+  /**
+   * Activate the `env` tag for cost allocation from this account (the foundation's
+   * `aws_ce_cost_allocation_tag`), which the budget filters on. Only a standalone account or an
+   * Organization's management account may: AWS refuses it in a member account, where the payer
+   * account activates the tag for every account it pays for. @default false
+   */
+  readonly activateCostAllocationTag?: boolean;
   readonly logRetentionDays: number;
   /** Public host name and zone: required in the standard profile (HTTPS only), optional in lean. */
   readonly domain?: DomainSettings;

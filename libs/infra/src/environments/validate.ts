@@ -135,6 +135,9 @@ export function environmentProblems(env: EnvironmentConfig): string[] {
 
   if (!EMAIL_PATTERN.test(env.alarmEmail)) add(`alarmEmail: "${env.alarmEmail}" is not an email address`);
   if (!(env.monthlyBudgetUsd > 0)) add('monthlyBudgetUsd: must be positive');
+  if (env.activateCostAllocationTag !== undefined && typeof env.activateCostAllocationTag !== 'boolean') {
+    add(`activateCostAllocationTag: must be true or false, got ${JSON.stringify(env.activateCostAllocationTag)}`);
+  }
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(env.logRetentionDays)) {
     add(`logRetentionDays: ${env.logRetentionDays} is not a CloudWatch retention (${LOG_RETENTION_DAYS.join(', ')})`);
   }
