@@ -32,12 +32,15 @@ const workflows = readdirSync(join(root, '.github', 'workflows'))
 const assumes = (job: Job, secret: RegExp) => (job.steps ?? []).some((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@') && secret.test(String(step.with?.['role-to-assume'])));
 
 describe('the deploy role against the stacks it deploys', () => {
-  it('covers every resource type of every workload stack of every environment with a grant', () => {
-    const covered = new Set(DEPLOY_GRANTS.flatMap((grant) => grant.resourceTypes));
+  it('covers every resource type of every workload stack of each environment with a grant that environment\'s deploy role holds', () => {
     // IAM roles and policies under /docflow/<env>/ have their own statements (github-deploy-roles.ts)
     const ownStatements = new Set(['aws_iam_role', 'aws_iam_role_policy']);
-    const types = new Set(workloadStacks.flatMap(([, json]) => Object.keys(json.resource ?? {})));
-    expect([...types].filter((type) => !covered.has(type) && !ownStatements.has(type)).sort()).toEqual([]);
+    for (const env of ENVIRONMENTS) {
+      const held = new Set(deployRoleStatements(env.name).map((statement) => statement['Sid']));
+      const covered = new Set(DEPLOY_GRANTS.filter((grant) => held.has(grant.sid)).flatMap((grant) => grant.resourceTypes));
+      const types = new Set(workloadStacks.filter(([id]) => id.startsWith(`${env.name}-`)).flatMap(([, json]) => Object.keys(json.resource ?? {})));
+      expect([...types].filter((type) => !covered.has(type) && !ownStatements.has(type)).sort(), env.name).toEqual([]);
+    }
   });
 
   it('GIVEN the GCP stacks THEN the GCP deploy service account has a role for every resource type they create (the foundation aside)', () => {
@@ -124,6 +127,27 @@ describe('the deploy role against what the provider calls at apply', () => {
       // an untagged group may be tagged for this environment only
       expect(allows({ action: 'ec2:CreateTags', resource: group, requestTags: { env: 'elsewhere', project: 'docflow' } })).toBe(false);
       expect(allows({ action: 'ec2:RevokeSecurityGroupIngress', resource: group })).toBe(false);
+    });
+
+    it(`GIVEN ${env.name} runs no EC2 instance (natMode ${env.natMode}) THEN its deploy role may launch none`, () => {
+      const tags = { env: env.name, project: 'docflow' };
+      expect(resourcesOf(stacks[`${env.name}-network`] ?? {}, 'aws_instance')).toEqual([]);
+      expect(allows({ action: 'ec2:RunInstances', resource: `arn:aws:ec2:${env.region}:${ACCOUNT_ID}:instance/*`, requestTags: tags })).toBe(false);
+      expect(allows({ action: 'ec2:RunInstances', resource: `arn:aws:ec2:${env.region}::image/ami-0123456789abcdef0` })).toBe(false);
+    });
+
+    it(`GIVEN ${env.name} (${env.profile}) THEN Cloud Map namespaces and hosted zones are the deploy role's only where the profile creates them, and a namespace only if it carries the environment's tag`, () => {
+      const lean = env.profile === 'lean';
+      const namespace = `arn:aws:servicediscovery:${env.region}:${ACCOUNT_ID}:namespace/ns-0123456789abcdef`;
+      const zone = 'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ';
+      expect(allows({ action: 'servicediscovery:DeleteNamespace', resource: namespace, resourceTags: { env: env.name, project: 'docflow' } })).toBe(lean);
+      expect(allows({ action: 'servicediscovery:DeleteNamespace', resource: namespace, resourceTags: { env: 'elsewhere', project: 'docflow' } })).toBe(false);
+      expect(allows({ action: 'servicediscovery:DeleteNamespace', resource: namespace })).toBe(false);
+      expect(allows({ action: 'servicediscovery:CreatePrivateDnsNamespace', resource: '*', requestTags: { env: env.name, project: 'docflow' } })).toBe(lean);
+      expect(allows({ action: 'servicediscovery:CreatePrivateDnsNamespace', resource: '*', requestTags: { env: 'elsewhere', project: 'docflow' } })).toBe(false);
+      // Route 53 has no condition key on a hosted zone: only where Cloud Map needs it
+      expect(allows({ action: 'route53:DeleteHostedZone', resource: zone })).toBe(lean);
+      expect(resourcesOf(stacks[`${env.name}-platform`] ?? {}, 'aws_service_discovery_private_dns_namespace').length > 0).toBe(lean);
     });
 
     const platform = stacks[`${env.name}-platform`] ?? {};

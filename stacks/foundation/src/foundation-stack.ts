@@ -125,6 +125,8 @@ export class FoundationStack extends DocflowStack implements Foundation {
       region: env.region,
       repository: props.githubRepository,
       ...(env.domain !== undefined ? { domainName: env.domain.name } : {}),
+      profile: env.profile,
+      natMode: env.natMode,
       ...(this.keys || this.backupVaults?.copyRegionKey
         ? { keyArns: [...(this.keys ? [this.keys.dataKey.arn, this.keys.logsKey.arn] : []), ...(this.backupVaults?.copyRegionKey ? [this.backupVaults.copyRegionKey.arn] : [])] }
         : {}),

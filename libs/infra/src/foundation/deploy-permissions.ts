@@ -1,4 +1,5 @@
 import { FOUNDATION_ROLE_PATH, type Condition } from '../core/iam.js';
+import type { NatMode, Profile } from '../environments/types.js';
 
 /** Where the deploy role works: one environment in one account and region. */
 export interface DeployScope {
@@ -8,6 +9,10 @@ export interface DeployScope {
   readonly account: string;
   /** The environment's public host: DNS changes are limited to it and the names under it. @default - no DNS changes */
   readonly domainName?: string;
+  /** The environment's profile: grants for another profile's resource types are left out. @default - every grant */
+  readonly profile?: Profile;
+  /** The environment's NAT: the instance grants only with `instance`. @default - every grant */
+  readonly natMode?: NatMode;
 }
 
 /** What a group of Terraform resource types needs the deploy role to do, and on what. */
@@ -19,7 +24,14 @@ export interface DeployGrant {
   readonly actions: readonly string[];
   readonly resources: (scope: DeployScope) => readonly string[];
   readonly condition?: (scope: DeployScope) => Condition;
+  /** Whether the environment needs the grant at all (its profile or NAT creates these types). @default - every environment */
+  readonly when?: (scope: DeployScope) => boolean;
 }
+
+/** The grant applies to environments of this profile (every one when the scope names no profile). */
+const onlyFor = (profile: Profile) => (scope: DeployScope) => scope.profile === undefined || scope.profile === profile;
+/** The grant applies where the NAT is an instance (the only EC2 instance docflow runs). */
+const natInstance = (scope: DeployScope) => scope.natMode === undefined || scope.natMode === 'instance';
 
 const prefix = (scope: DeployScope) => `docflow-${scope.envName}`;
 const arn = (service: string, scope: DeployScope, resource: string, { region = true, account = true } = {}) =>
@@ -39,7 +51,6 @@ const EC2_CREATES = [
   'ec2:AllocateAddress',
   'ec2:CreateVpcEndpoint',
   'ec2:CreateFlowLogs',
-  'ec2:RunInstances',
 ];
 
 /**
@@ -52,7 +63,7 @@ const EC2_CREATES = [
 export const DEPLOY_GRANTS: readonly DeployGrant[] = [
   {
     sid: 'Ec2CreateTagged',
-    resourceTypes: ['aws_vpc', 'aws_subnet', 'aws_internet_gateway', 'aws_route_table', 'aws_security_group', 'aws_nat_gateway', 'aws_eip', 'aws_vpc_endpoint', 'aws_flow_log', 'aws_instance'],
+    resourceTypes: ['aws_vpc', 'aws_subnet', 'aws_internet_gateway', 'aws_route_table', 'aws_security_group', 'aws_nat_gateway', 'aws_eip', 'aws_vpc_endpoint', 'aws_flow_log'],
     actions: EC2_CREATES,
     resources: (scope) => [arn('ec2', scope, '*')],
     condition: requestsEnv,
@@ -72,10 +83,45 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
     condition: () => ({ StringEquals: { 'ec2:CreateAction': EC2_CREATES.map((action) => action.slice('ec2:'.length)) } }),
   },
   {
-    sid: 'Ec2Images',
+    sid: 'NatInstanceLaunch',
+    resourceTypes: ['aws_instance'],
+    // natMode instance only: the instance, its volume and interface carry the environment's tags in the request
+    actions: ['ec2:RunInstances'],
+    resources: (scope) => [arn('ec2', scope, '*')],
+    condition: requestsEnv,
+    when: natInstance,
+  },
+  {
+    sid: 'NatInstanceInTaggedParents',
+    resourceTypes: [],
+    // its subnet and security group are the environment's
+    actions: ['ec2:RunInstances'],
+    resources: (scope) => [arn('ec2', scope, '*')],
+    condition: taggedEnv,
+    when: natInstance,
+  },
+  {
+    sid: 'NatInstanceImages',
     resourceTypes: [],
     actions: ['ec2:RunInstances'],
     resources: (scope) => [`arn:aws:ec2:${scope.region}::image/*`],
+    when: natInstance,
+  },
+  {
+    sid: 'NatInstanceTagOnCreate',
+    resourceTypes: [],
+    actions: ['ec2:CreateTags'],
+    resources: (scope) => [arn('ec2', scope, '*')],
+    condition: () => ({ StringEquals: { 'ec2:CreateAction': 'RunInstances' } }),
+    when: natInstance,
+  },
+  {
+    sid: 'NatInstanceChange',
+    resourceTypes: [],
+    actions: ['ec2:TerminateInstances', 'ec2:ModifyInstanceAttribute'],
+    resources: (scope) => [arn('ec2', scope, '*')],
+    condition: taggedEnv,
+    when: natInstance,
   },
   {
     sid: 'Ec2ClaimDefaultSecurityGroup',
@@ -126,8 +172,6 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
       'ec2:DeleteVpcEndpoints',
       'ec2:ModifyVpcEndpoint',
       'ec2:DeleteFlowLogs',
-      'ec2:TerminateInstances',
-      'ec2:ModifyInstanceAttribute',
       'ec2:CreateTags',
       'ec2:DeleteTags',
     ],
@@ -472,22 +516,46 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
     ],
   },
   {
-    sid: 'ServiceDiscovery',
-    resourceTypes: ['aws_service_discovery_private_dns_namespace', 'aws_service_discovery_service'],
-    actions: ['servicediscovery:DeleteNamespace', 'servicediscovery:CreateService', 'servicediscovery:UpdateService', 'servicediscovery:DeleteService', 'servicediscovery:TagResource', 'servicediscovery:UntagResource'],
+    sid: 'NamespaceCreate',
+    resourceTypes: ['aws_service_discovery_private_dns_namespace'],
+    // lean only (Cloud Map behind the HTTP API). AWS scopes the create to no resource: the request carries the environment's tags
+    actions: ['servicediscovery:CreatePrivateDnsNamespace'],
+    resources: () => ['*'],
+    condition: requestsEnv,
+    when: onlyFor('lean'),
+  },
+  {
+    sid: 'ServiceDiscoveryCreate',
+    resourceTypes: ['aws_service_discovery_service'],
+    actions: ['servicediscovery:CreateService'],
     resources: (scope) => [arn('servicediscovery', scope, 'namespace/*'), arn('servicediscovery', scope, 'service/*')],
+    condition: requestsEnv,
+    when: onlyFor('lean'),
+  },
+  {
+    sid: 'ServiceDiscoveryOfTheEnvironment',
+    resourceTypes: [],
+    // namespaces and services carry aws:ResourceTag (Service Authorization Reference); TagResource and
+    // UntagResource are scoped to no resource, so they are not granted: tags are set by the creates
+    actions: ['servicediscovery:DeleteNamespace', 'servicediscovery:UpdateService', 'servicediscovery:DeleteService'],
+    resources: (scope) => [arn('servicediscovery', scope, 'namespace/*'), arn('servicediscovery', scope, 'service/*')],
+    condition: taggedEnv,
+    when: onlyFor('lean'),
   },
   {
     sid: 'NamespaceZoneCreate',
     resourceTypes: [],
     // Cloud Map keeps a namespace's records in a private hosted zone it creates with the caller's rights
-    actions: ['route53:CreateHostedZone', 'servicediscovery:CreatePrivateDnsNamespace'],
+    actions: ['route53:CreateHostedZone'],
     resources: () => ['*'],
+    when: onlyFor('lean'),
   },
   {
     sid: 'NamespaceZone',
     resourceTypes: [],
+    // Route 53 offers no condition key on a hosted zone (not even tags): lean environments only, where Cloud Map needs it
     actions: ['route53:DeleteHostedZone', 'route53:AssociateVPCWithHostedZone', 'route53:ChangeTagsForResource'],
     resources: (scope) => ['arn:aws:route53:::hostedzone/*', arn('ec2', scope, 'vpc/*')],
+    when: onlyFor('lean'),
   },
 ];

@@ -72,7 +72,7 @@ describe('GithubDeployRoles', () => {
       }
       const tagged = JSON.stringify(statement['Condition'] ?? {});
       // EC2, ACM and AWS Backup plans name resources by generated ids: their writes go by the environment's tags
-      if (statement['Action'].some((action: string) => /^(ec2|acm|backup):/.test(action)) && statement['Sid'] !== 'Ec2Images') {
+      if (statement['Action'].some((action: string) => /^(ec2|acm|backup):/.test(action)) && statement['Sid'] !== 'NatInstanceImages') {
         expect(tagged, statement['Sid']).toMatch(/"aws:(Resource|Request)Tag\/env":"prod"|ec2:CreateAction/);
       }
       if (resources.includes('*')) for (const action of statement['Action']) expect(isUnscopedAction(action), action).toBe(true);
@@ -151,6 +151,18 @@ describe('GithubDeployRoles', () => {
       Action: ['kms:DescribeKey', 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: ['arn:aws:kms:eu-west-1:123456789012:key/data'],
     });
+  });
+
+  it('GIVEN natMode instance THEN the deploy role may launch, tag, change and terminate the NAT instance; GIVEN gateways THEN no EC2 instance at all', () => {
+    const actionsOf = (json: TerraformJson) =>
+      resourcesOf(json, 'aws_iam_policy')
+        .filter(({ block }) => String(block['name']).startsWith('docflow-prod-github-deploy-'))
+        .flatMap(({ block }) => parsePolicy(block['policy']).Statement.flatMap((statement) => statement['Action'] as string[]));
+    const withInstance = actionsOf(synthRoles({ profile: 'standard', natMode: 'instance' }));
+    expect(withInstance).toEqual(expect.arrayContaining(['ec2:RunInstances', 'ec2:TerminateInstances', 'ec2:ModifyInstanceAttribute']));
+    const withGateways = actionsOf(synthRoles({ profile: 'standard', natMode: 'gateway-per-az' }));
+    expect(withGateways.filter((action) => /^ec2:.*Instances?$|^ec2:ModifyInstanceAttribute$/.test(action))).toEqual([]);
+    expect(withGateways.filter((action) => action.startsWith('servicediscovery:') || action === 'route53:DeleteHostedZone')).toEqual([]);
   });
 
   it('GIVEN an existing OIDC provider THEN it is looked up, not created', () => {

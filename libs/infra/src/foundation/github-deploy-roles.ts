@@ -16,6 +16,7 @@ import {
   type PolicyStatement,
   type TrustStatement,
 } from '../core/iam.js';
+import type { NatMode, Profile } from '../environments/types.js';
 import { DEPLOY_GRANTS, type DeployScope } from './deploy-permissions.js';
 
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -35,6 +36,9 @@ export interface GithubDeployRolesProps {
   readonly boundary: IamPolicy;
   /** The environment's public host: the deploy role may change DNS records of this name and below only. @default - no DNS changes */
   readonly domainName?: string;
+  /** The environment's profile and NAT: grants for resource types it does not create are left out. @default - every grant */
+  readonly profile?: Profile;
+  readonly natMode?: NatMode;
   /** KMS keys the deployed resources are encrypted with (the deploy role creates grants and data keys with them). @default [] */
   readonly keyArns?: readonly string[];
   /**
@@ -71,7 +75,7 @@ export function dataReadDenies(envName: string): PolicyStatement[] {
 
 /** The deploy role's grants for one environment, as statements (the table in deploy-permissions.ts). */
 export function deployStatements(scope: DeployScope): PolicyStatement[] {
-  return DEPLOY_GRANTS.map((grant) => ({
+  return DEPLOY_GRANTS.filter((grant) => grant.when?.(scope) ?? true).map((grant) => ({
     Sid: grant.sid,
     Effect: 'Allow' as const,
     Action: [...grant.actions],
@@ -190,7 +194,14 @@ export class GithubDeployRoles extends Construct {
         Resource: [workloadRoles],
       },
     ];
-    const writes = deployStatements({ envName: props.envName, region: props.region, account, ...(props.domainName !== undefined ? { domainName: props.domainName } : {}) });
+    const writes = deployStatements({
+      envName: props.envName,
+      region: props.region,
+      account,
+      ...(props.domainName !== undefined ? { domainName: props.domainName } : {}),
+      ...(props.profile !== undefined ? { profile: props.profile } : {}),
+      ...(props.natMode !== undefined ? { natMode: props.natMode } : {}),
+    });
     const problems = statementProblems([...iamStatements, ...writes]);
     if (problems.length > 0) throw new Error(`GithubDeployRoles: ${problems.join('; ')}`);
 
