@@ -86,7 +86,10 @@ describe('the deploy role against the stacks it deploys', () => {
     for (const env of ENVIRONMENTS) {
       const foundation = stacks[`${env.name}-foundation`] ?? {};
       const deploy = findResource(foundation, 'aws_iam_role', ({ block }) => String(block['name']).endsWith('github-deploy')).block;
-      expect(at(parsePolicy(deploy['assume_role_policy']).Statement, 0)['Condition']['StringEquals']['token.actions.githubusercontent.com:sub']).toBe(`repo:acme/docflow:environment:${env.name}`);
+      const trusted = at(parsePolicy(deploy['assume_role_policy']).Statement, 0)['Condition']['StringEquals'];
+      expect(trusted['token.actions.githubusercontent.com:sub']).toBe(`repo:acme/docflow:environment:${env.name}`);
+      // IAM checks the branch too, not only GitHub's deployment-branch rule: a job of another branch naming the environment is refused
+      expect(trusted['token.actions.githubusercontent.com:ref']).toBe('refs/heads/main');
     }
   });
 });

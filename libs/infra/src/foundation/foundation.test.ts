@@ -33,7 +33,7 @@ describe('GithubDeployRoles', () => {
     });
   });
 
-  it('THEN the deploy role trusts only workflow jobs of this repository in the GitHub environment of the same name', () => {
+  it('THEN the deploy role trusts only workflow jobs of this repository in the GitHub environment of the same name, run from main', () => {
     const trust = parsePolicy(roleNamed(json, 'github-deploy').block['assume_role_policy']).Statement;
     expect(trust).toHaveLength(1);
     expect(at(trust, 0)['Action']).toBe('sts:AssumeRoleWithWebIdentity');
@@ -41,6 +41,7 @@ describe('GithubDeployRoles', () => {
       StringEquals: {
         'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
         'token.actions.githubusercontent.com:sub': 'repo:acme/docflow:environment:prod',
+        'token.actions.githubusercontent.com:ref': 'refs/heads/main',
       },
     });
   });

@@ -21,6 +21,8 @@ import { DEPLOY_GRANTS, type DeployScope } from './deploy-permissions.js';
 
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 const REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** The only branch whose jobs may deploy (the OIDC token's `ref` claim). */
+export const DEPLOY_BRANCH_REF = 'refs/heads/main';
 /** AWS's read-only managed policy: what Terraform's refresh reads, minus the data reads denied below. */
 export const READ_ONLY_ACCESS = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 /** IAM's ceiling on a customer-managed policy document (characters, whitespace excluded). */
@@ -136,12 +138,12 @@ export class GithubDeployRoles extends Construct {
       }).arn;
     }
 
-    const trust = (subject: string | readonly string[]): TrustStatement => ({
+    const trust = (subject: string | readonly string[], claims: Readonly<Record<string, string>> = {}): TrustStatement => ({
       Effect: 'Allow',
       Action: 'sts:AssumeRoleWithWebIdentity',
       Principal: { Federated: this.oidcProviderArn },
       Condition: {
-        StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_HOST}:sub`]: subject },
+        StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_HOST}:sub`]: subject, ...claims },
       },
     });
 
@@ -209,7 +211,9 @@ export class GithubDeployRoles extends Construct {
       name: `docflow-${props.envName}-github-deploy`,
       path: FOUNDATION_ROLE_PATH,
       description: `GitHub Actions deploys docflow ${props.envName} (environment "${props.envName}")`,
-      assumeRolePolicy: policyDocument([trust(`repo:${props.repository}:environment:${props.envName}`)]),
+      // the default subject names the environment but not the branch: STS also checks the token's ref claim
+      // (token.actions.githubusercontent.com:ref, a condition key of AssumeRoleWithWebIdentity since January 2026)
+      assumeRolePolicy: policyDocument([trust(`repo:${props.repository}:environment:${props.envName}`, { [`${GITHUB_OIDC_HOST}:ref`]: DEPLOY_BRANCH_REF })]),
       maxSessionDuration: 7200,
     });
     new IamRolePolicyAttachment(this, 'DeployReadOnly', { role: this.deployRole.name, policyArn: READ_ONLY_ACCESS });
