@@ -12,7 +12,14 @@ import { readSettings } from './settings.js';
  */
 const ACCEPTANCE: Readonly<Record<string, readonly string[]>> = {
   'HTTPS on the domain, HTTP only redirects': ['DOCFLOW_HTTPS_CERTIFICATE', 'DOCFLOW_ALB_DOMAIN', 'CKV_AWS_2', 'CKV2_AWS_20'],
-  'WAF with managed groups, a rate limit, the scoped body-size exception and logs': ['CKV2_AWS_28', 'DOCFLOW_WAF_MANAGED_RULES', 'DOCFLOW_WAF_RATE_LIMIT', 'DOCFLOW_WAF_BODY_SIZE', 'DOCFLOW_WAF_LOGGING'],
+  'WAF with managed groups, a rate limit, exceptions scoped to one route each, within its capacity, and logs': [
+    'CKV2_AWS_28',
+    'DOCFLOW_WAF_MANAGED_RULES',
+    'DOCFLOW_WAF_RATE_LIMIT',
+    'DOCFLOW_WAF_RULE_EXCEPTIONS',
+    'DOCFLOW_WAF_CAPACITY',
+    'DOCFLOW_WAF_LOGGING',
+  ],
   'ALB access logs': ['CKV_AWS_91', 'DOCFLOW_ALB_ACCESS_LOG_BUCKET'],
   'database users that survive rotation, verified TLS': ['DOCFLOW_DB_MASTER_SECRET', 'DOCFLOW_DB_CONNECTION', 'DOCFLOW_DB_MASTER_ROTATION', 'DOCFLOW_SCHEDULE', 'CKV2_AWS_69'],
   'CI roles that cannot read data': ['DOCFLOW_CI_ROLES'],
@@ -40,6 +47,15 @@ describe.each(['staging', 'prod'] as const)('%s', (envName) => {
       expect(findings.length, `${rule} judges nothing in ${envName}`).toBeGreaterThan(0);
       expect(findings.filter((finding) => finding.outcome !== 'pass').map((finding) => `${finding.outcome} ${rule} ${finding.address}: ${finding.message}`)).toEqual([]);
     }
+  });
+
+  it('THEN WAF lifts the body rules on ingest\'s document routes only, the SQL injection query rules on the api\'s search only, within 1,150 WCUs', () => {
+    const message = (rule: string) => report.findings.filter((finding) => finding.rule === rule).map((finding) => `${finding.stack}: ${finding.message}`);
+    expect(message('DOCFLOW_WAF_RULE_EXCEPTIONS')).toEqual([
+      'platform: SizeRestrictions_BODY, CrossSiteScripting_BODY, GenericLFI_BODY, GenericRFI_BODY, EC2MetaDataSSRF_BODY, JavaDeserializationRCE_BODY, Log4JRCE_BODY, SQLi_BODY, ' +
+        'SQLiExtendedPatterns_BODY lifted only on POST ^/v1/documents(:batch)?$; SQLi_QUERYARGUMENTS, SQLiExtendedPatterns_QUERYARGUMENTS lifted only on GET ^/v1/documents$',
+    ]);
+    expect(message('DOCFLOW_WAF_CAPACITY')).toEqual(['platform: 1150 WCUs of the 1500 the base price includes']);
   });
 
   it('THEN the connection rule covered the api, the worker and the db-admin task, and no other task reaches the database', () => {

@@ -11,6 +11,7 @@ export { appFromStacks, environmentsOf, loadSynthesizedApp, selectEnvironments, 
 export { checkStack, checkStacks, evaluatePolicy, type Finding, type PolicyOptions, type PolicyReport, type PolicySummary, type RuleSummary, type WaiverStatus } from './policy/engine.js';
 export { isUnrestrictable, RULES, PRODUCTION_ENVIRONMENTS } from './policy/rules/index.js';
 export { DOCFLOW_WAIVERS } from './policy/docflow-waivers.js';
+export { MANAGED_RULE_LABELS, managedRuleLabel, REQUIRED_MANAGED_RULE_GROUPS, WEB_ACL_INCLUDED_CAPACITY, type ManagedRuleGroupName } from './policy/waf-managed-rules.js';
 export { MIN_MAX_RECEIVE_COUNT, PROCESSING_TIMEOUT_TAG, REQUIRED_TAGS, VISIBILITY_TIMEOUT_FACTOR } from './policy/thresholds.js';
 export type { Rule, Status, Evaluation } from './policy/rule.js';
 export { waiverEnd, type Waiver } from './policy/waivers.js';

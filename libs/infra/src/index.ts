@@ -77,15 +77,19 @@ export { DnsCertificate, type DnsCertificateProps } from './platform/dns-certifi
 export type { Edge, EdgeRoute } from './platform/edge.js';
 export {
   API_KEY_HEADER,
-  BODY_SIZE_LABEL,
-  BODY_SIZE_RULE,
+  API_SEARCH_ROUTE,
+  DOCUMENT_BODY_RULES,
+  DOCUMENT_ROUTES_EXCEPTION,
   EdgeFirewall,
   INGEST_DOCUMENT_ROUTES,
-  LARGE_BODY_ROUTE_LABEL,
   MANAGED_RULE_GROUPS,
+  SEARCH_QUERY_RULES,
+  SEARCH_ROUTE_EXCEPTION,
   WAF_LOG_GROUP_PREFIX,
   type EdgeFirewallProps,
-  type LargeBodyRoute,
+  type ExceptedRoute,
+  type ManagedRule,
+  type RuleException,
 } from './platform/edge-firewall.js';
 export { HttpApiEdge, type HttpApiEdgeProps } from './platform/http-api-edge.js';
 export { LoadBalancerEdge, TLS_POLICY, type LoadBalancerEdgeProps } from './platform/load-balancer-edge.js';

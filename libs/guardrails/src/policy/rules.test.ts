@@ -568,10 +568,15 @@ const CASES: Record<string, Case> = {
     because: 'AWSManagedRulesSQLiRuleSet (SQL injection) is missing',
   },
   DOCFLOW_WAF_RATE_LIMIT: { pass: webAcl(EDGE_RULES), fail: webAcl(EDGE_RULES.slice(1)), because: 'no rate-based rule blocks a single client IP' },
-  DOCFLOW_WAF_BODY_SIZE: {
+  DOCFLOW_WAF_RULE_EXCEPTIONS: {
     pass: webAcl(EDGE_RULES),
     fail: webAcl([...EDGE_RULES.slice(0, 1), labelRoutes('POST', '/v1/'), ...EDGE_RULES.slice(2)]),
     because: 'must match one method exactly and an anchored path',
+  },
+  DOCFLOW_WAF_CAPACITY: {
+    pass: webAcl(EDGE_RULES),
+    fail: webAcl([...EDGE_RULES, managedRule('AWSManagedRulesCommonRuleSet', 70), managedRule('AWSManagedRulesCommonRuleSet', 80)]),
+    because: '2534 WCUs, above the 1500 the base price includes',
   },
   DOCFLOW_WAF_LOGGING: {
     pass: wafLogging({ name: 'aws-waf-logs-docflow', retention_in_days: 30 }),
@@ -666,6 +671,46 @@ describe('the production archive rule', () => {
   it('GIVEN an unlocked retention policy outside production (dev and staging can be torn down) THEN DOCFLOW_GCP_ARCHIVE_LOCKED judges nothing', () => {
     const unlocked = { google_storage_bucket: { B: { retention_policy: { retention_period: 2_592_000, is_locked: false } } } };
     for (const env of ['dev', 'staging']) expect(checkStacks(gcpOne(unlocked, {}, env), ['DOCFLOW_GCP_ARCHIVE_LOCKED']), env).toMatchObject({ problems: [], evaluated: 0 });
+  });
+});
+
+describe('the WAF exception rule', () => {
+  const count = [{ count: [{}] }];
+  const xss = 'awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body';
+  const size = 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body';
+  const commonCounting = (...names: string[]) => managedRule('AWSManagedRulesCommonRuleSet', 30, { rule_action_override: names.map((name) => ({ name, action_to_use: count })) });
+  const blockAnyOf = (labels: string[]) => ({
+    ...blockLargeElsewhere,
+    statement: {
+      and_statement: [
+        {
+          statement: [
+            { or_statement: [{ statement: labels.map((key) => ({ label_match_statement: [{ scope: 'LABEL', key }] })) }] },
+            { not_statement: [{ statement: [{ label_match_statement: [{ scope: 'LABEL', key: 'docflow:large-body-route' }] }] }] },
+          ],
+        },
+      ],
+    },
+  });
+  const withCommon = (common: unknown, blocker: unknown) => webAcl([...EDGE_RULES.slice(0, 3), common, ...EDGE_RULES.slice(4, 6), blocker]);
+  const verdict = (stacks: Stacks) => checkStacks(stacks, ['DOCFLOW_WAF_RULE_EXCEPTIONS']).problems;
+
+  it('GIVEN several body rules counted and blocked by an OR of their labels outside the route THEN it passes', () => {
+    expect(verdict(withCommon(commonCounting('SizeRestrictions_BODY', 'CrossSiteScripting_BODY'), blockAnyOf([size, xss])))).toEqual([]);
+  });
+
+  it('GIVEN a counted rule whose label no later rule blocks THEN it says the rule is lifted everywhere', () => {
+    expect(verdict(withCommon(commonCounting('SizeRestrictions_BODY', 'CrossSiteScripting_BODY'), blockAnyOf([size])))[0]).toContain(
+      `CrossSiteScripting_BODY counts but no later rule blocks ${xss} outside a labelled exception: it is lifted everywhere`,
+    );
+  });
+
+  it('GIVEN a rule docflow knows no label of, or an override that is not count THEN it names each', () => {
+    expect(verdict(withCommon(commonCounting('SizeRestrictions_BODY', 'NoUserAgent_HEADER'), blockAnyOf([size])))[0]).toContain(
+      'AWSManagedRulesCommonRuleSet NoUserAgent_HEADER counts, and no known label lets a later rule block it elsewhere',
+    );
+    const allowed = managedRule('AWSManagedRulesCommonRuleSet', 30, { rule_action_override: [{ name: 'CrossSiteScripting_BODY', action_to_use: [{ allow: [{}] }] }] });
+    expect(verdict(withCommon(allowed, blockAnyOf([size])))[0]).toContain('AWSManagedRulesCommonRuleSet CrossSiteScripting_BODY is overridden to allow, not count');
   });
 });
 

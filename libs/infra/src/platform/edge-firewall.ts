@@ -1,3 +1,4 @@
+import { managedRuleLabel, REQUIRED_MANAGED_RULE_GROUPS, type ManagedRuleGroupName } from '@docflow/guardrails';
 import { Construct } from 'constructs';
 import { CloudwatchLogResourcePolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-resource-policy/index.js';
 import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
@@ -11,35 +12,113 @@ import { logGroupWithRetention } from '../core/log-group.js';
 import { MIN_WAF_RATE_LIMIT } from '../environments/validate.js';
 
 /** The AWS managed rule groups every docflow web ACL runs, in order. */
-export const MANAGED_RULE_GROUPS = [
-  'AWSManagedRulesAmazonIpReputationList',
-  'AWSManagedRulesCommonRuleSet',
-  'AWSManagedRulesKnownBadInputsRuleSet',
-  'AWSManagedRulesSQLiRuleSet',
-] as const;
+export const MANAGED_RULE_GROUPS = Object.keys(REQUIRED_MANAGED_RULE_GROUPS) as readonly ManagedRuleGroupName[];
 
-/** The common rule set's rule that blocks bodies over 8 KB, and the label it adds (note the case). */
-export const BODY_SIZE_RULE = 'SizeRestrictions_BODY';
-export const BODY_SIZE_LABEL = 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body';
-/** The label docflow's own rule puts on requests to ingest's document routes. */
-export const LARGE_BODY_ROUTE_LABEL = 'docflow:large-body-route';
-/** Log groups WAF writes to must be named like this (PutLoggingConfiguration refuses others). */
-export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
-/** The header docflow's clients send their API key in: never written to the WAF logs. */
-export const API_KEY_HEADER = 'x-api-key';
+/** One rule of an AWS managed rule group and the label it adds to what it matches. */
+export interface ManagedRule {
+  readonly group: ManagedRuleGroupName;
+  readonly name: string;
+  readonly label: string;
+}
+const managedRule = (group: ManagedRuleGroupName, name: string): ManagedRule => ({ group, name, label: managedRuleLabel(group, name) });
 
-/** Requests the large-body exception covers: one method and a path pattern. */
-export interface LargeBodyRoute {
+/**
+ * Every managed rule that inspects the request body (on an ALB, its first 8 KB): the common rule
+ * set's size, cross-site scripting, local and remote file inclusion and EC2 metadata rules, known
+ * bad inputs' Java deserialization and Log4j rules, and the SQL injection set's two body rules.
+ * ingest stores a document and extracts its text; nothing renders, runs or interprets it (as HTML,
+ * SQL, a path or a URL), so on its document routes these rules only refuse legitimate documents.
+ */
+export const DOCUMENT_BODY_RULES: readonly ManagedRule[] = [
+  managedRule('AWSManagedRulesCommonRuleSet', 'SizeRestrictions_BODY'),
+  managedRule('AWSManagedRulesCommonRuleSet', 'CrossSiteScripting_BODY'),
+  managedRule('AWSManagedRulesCommonRuleSet', 'GenericLFI_BODY'),
+  managedRule('AWSManagedRulesCommonRuleSet', 'GenericRFI_BODY'),
+  managedRule('AWSManagedRulesCommonRuleSet', 'EC2MetaDataSSRF_BODY'),
+  managedRule('AWSManagedRulesKnownBadInputsRuleSet', 'JavaDeserializationRCE_BODY'),
+  managedRule('AWSManagedRulesKnownBadInputsRuleSet', 'Log4JRCE_BODY'),
+  managedRule('AWSManagedRulesSQLiRuleSet', 'SQLi_BODY'),
+  managedRule('AWSManagedRulesSQLiRuleSet', 'SQLiExtendedPatterns_BODY'),
+];
+
+/**
+ * The SQL injection set's query-argument rules. The api's search passes `q` to PostgreSQL as a bound
+ * parameter of websearch_to_tsquery, never as SQL text, so on the search route these rules can only
+ * refuse searches for words like "select", "union" or "drop table".
+ */
+export const SEARCH_QUERY_RULES: readonly ManagedRule[] = [
+  managedRule('AWSManagedRulesSQLiRuleSet', 'SQLi_QUERYARGUMENTS'),
+  managedRule('AWSManagedRulesSQLiRuleSet', 'SQLiExtendedPatterns_QUERYARGUMENTS'),
+];
+
+/** Requests an exception covers: one method and a path pattern. */
+export interface ExceptedRoute {
   readonly method: string;
   /** A regular expression over the URI path (WAF's regex syntax), anchored. */
   readonly pathPattern: string;
 }
 
 /**
+ * Managed rules lifted on one route: they count in their groups, a rule before the groups labels
+ * the route, and a rule after them blocks their labels on every request without that label.
+ */
+export interface RuleException {
+  /** The rule that labels the route's requests, e.g. `label-document-routes`. */
+  readonly labelRuleName: string;
+  /** The rule that blocks the lifted rules' labels elsewhere, e.g. `block-body-rules-elsewhere`. */
+  readonly blockRuleName: string;
+  /** docflow's label for the route's requests. */
+  readonly routeLabel: string;
+  readonly route: ExceptedRoute;
+  readonly rules: readonly ManagedRule[];
+}
+
+/**
  * ingest's document routes, which take documents up to 1 MiB and batches up to 16 MiB:
  * `POST /v1/documents` (JSON or a raw body) and `POST /v1/documents:batch`.
  */
-export const INGEST_DOCUMENT_ROUTES: LargeBodyRoute = { method: 'POST', pathPattern: '^/v1/documents(:batch)?$' };
+export const INGEST_DOCUMENT_ROUTES: ExceptedRoute = { method: 'POST', pathPattern: '^/v1/documents(:batch)?$' };
+/** The api's search and listing: `GET /v1/documents?q=...`. */
+export const API_SEARCH_ROUTE: ExceptedRoute = { method: 'GET', pathPattern: '^/v1/documents$' };
+
+/** The body rules lifted on ingest's document routes. */
+export const DOCUMENT_ROUTES_EXCEPTION: RuleException = {
+  labelRuleName: 'label-document-routes',
+  blockRuleName: 'block-body-rules-elsewhere',
+  routeLabel: 'docflow:document-route',
+  route: INGEST_DOCUMENT_ROUTES,
+  rules: DOCUMENT_BODY_RULES,
+};
+/** The SQL injection query-argument rules lifted on the api's search. */
+export const SEARCH_ROUTE_EXCEPTION: RuleException = {
+  labelRuleName: 'label-search-route',
+  blockRuleName: 'block-query-sqli-elsewhere',
+  routeLabel: 'docflow:search-route',
+  route: API_SEARCH_ROUTE,
+  rules: SEARCH_QUERY_RULES,
+};
+
+/** Log groups WAF writes to must be named like this (PutLoggingConfiguration refuses others). */
+export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
+/** The header docflow's clients send their API key in: never written to the WAF logs. */
+export const API_KEY_HEADER = 'x-api-key';
+
+/** Why `exceptions` cannot be built as given, or undefined. */
+function exceptionsProblem(exceptions: readonly RuleException[]): string | undefined {
+  const seen = new Set<string>();
+  for (const exception of exceptions) {
+    if (!/^\^.+\$$/.test(exception.route.pathPattern) || exception.route.method === '') {
+      return `exception ${exception.labelRuleName} needs a method and an anchored path pattern (^...$), got "${exception.route.method} ${exception.route.pathPattern}"`;
+    }
+    if (exception.rules.length === 0) return `exception ${exception.labelRuleName} lifts no rule`;
+    for (const rule of exception.rules) {
+      // the other exception's block rule would still block it on this route
+      if (seen.has(rule.label)) return `${rule.group} ${rule.name} is lifted by two exceptions; a rule may be lifted on one route only`;
+      seen.add(rule.label);
+    }
+  }
+  return undefined;
+}
 
 export interface EdgeFirewallProps {
   readonly namePrefix: string;
@@ -49,8 +128,8 @@ export interface EdgeFirewallProps {
   readonly logRetentionDays: number;
   /** Encrypts the WAF log group. @default - the CloudWatch Logs service key */
   readonly logKmsKeyArn?: string;
-  /** Requests whose bodies may exceed the common rule set's 8 KB. @default INGEST_DOCUMENT_ROUTES */
-  readonly largeBodyRoute?: LargeBodyRoute;
+  /** Managed rules lifted on one route each. @default [DOCUMENT_ROUTES_EXCEPTION, SEARCH_ROUTE_EXCEPTION] */
+  readonly exceptions?: readonly RuleException[];
 }
 
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
@@ -58,14 +137,15 @@ const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, me
 /**
  * AWS WAF on the load balancer. Rules, in the order they run:
  * 1. a rate limit per client IP (blocks floods before anything else reads the request);
- * 2. `label-large-body-routes` counts and labels ingest's document routes (POST /v1/documents and
- *    /v1/documents:batch), nothing else;
- * 3. the AWS managed groups: IP reputation, the common rule set (with SizeRestrictions_BODY set
- *    to count), known bad inputs, SQL injection;
- * 4. `block-large-bodies-elsewhere` blocks what SizeRestrictions_BODY labelled unless the request
- *    carries the ingest label: an 8 KB body limit everywhere but where documents arrive.
- * On an ALB WAF inspects only the first 8 KB of a body, so on ingest's routes the body rules look
- * at the start of a document; the services' own body limits stay the real cap.
+ * 2. per exception, a counting rule that labels its route: `label-document-routes` (ingest's
+ *    POST /v1/documents and /v1/documents:batch), `label-search-route` (the api's GET /v1/documents);
+ * 3. the AWS managed groups: IP reputation, the common rule set, known bad inputs, SQL injection,
+ *    with every excepted rule set to count;
+ * 4. per exception, a rule that blocks the excepted rules' labels on requests without the route's
+ *    label: `block-body-rules-elsewhere` (every body rule, the 8 KB size limit included, everywhere
+ *    but where documents arrive), `block-query-sqli-elsewhere` (SQL injection in query arguments
+ *    everywhere but the search).
+ * On an ALB WAF inspects only the first 8 KB of a body; the services' own limits stay the real cap.
  * Logs go to `aws-waf-logs-<prefix>` with retention, without the API key header.
  */
 export class EdgeFirewall extends Construct {
@@ -76,29 +156,73 @@ export class EdgeFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeFirewallProps) {
     super(scope, id);
-    const route = props.largeBodyRoute ?? INGEST_DOCUMENT_ROUTES;
+    const exceptions = props.exceptions ?? [DOCUMENT_ROUTES_EXCEPTION, SEARCH_ROUTE_EXCEPTION];
     if (!Number.isInteger(props.requestsPerIpPer5Minutes) || props.requestsPerIpPer5Minutes < MIN_WAF_RATE_LIMIT) {
       throw new Error(`EdgeFirewall: requestsPerIpPer5Minutes must be a whole number, at least ${MIN_WAF_RATE_LIMIT}, got ${props.requestsPerIpPer5Minutes}`);
     }
+    const problem = exceptionsProblem(exceptions);
+    if (problem !== undefined) throw new Error(`EdgeFirewall: ${problem}`);
     const name = `${props.namePrefix}-edge`;
 
-    const managed = (groupName: (typeof MANAGED_RULE_GROUPS)[number], priority: number, overrides: string[] = []): Wafv2WebAclRule => ({
-      name: groupName,
+    const lifted = exceptions.flatMap((exception) => exception.rules);
+    const managed = (groupName: ManagedRuleGroupName, priority: number): Wafv2WebAclRule => {
+      const overrides = lifted.filter((rule) => rule.group === groupName).map((rule) => rule.name);
+      return {
+        name: groupName,
+        priority,
+        overrideAction: { none: {} },
+        // `statement` is passed through to Terraform as written: snake_case, nested blocks as lists
+        statement: {
+          managed_rule_group_statement: [
+            {
+              vendor_name: 'AWS',
+              name: groupName,
+              ...(overrides.length > 0 ? { rule_action_override: overrides.map((rule) => ({ name: rule, action_to_use: [{ count: [{}] }] })) } : {}),
+            },
+          ],
+        },
+        visibilityConfig: visibility(`${name}-${groupName}`),
+      };
+    };
+    const noTransformation = [{ priority: 0, type: 'NONE' }];
+    const hasLabel = (key: string) => ({ label_match_statement: [{ scope: 'LABEL', key }] });
+    const labelRoute = (exception: RuleException, priority: number): Wafv2WebAclRule => ({
+      name: exception.labelRuleName,
       priority,
-      overrideAction: { none: {} },
-      // `statement` is passed through to Terraform as written: snake_case, nested blocks as lists
+      action: { count: {} },
+      ruleLabel: [{ name: exception.routeLabel }],
       statement: {
-        managed_rule_group_statement: [
+        and_statement: [
           {
-            vendor_name: 'AWS',
-            name: groupName,
-            ...(overrides.length > 0 ? { rule_action_override: overrides.map((rule) => ({ name: rule, action_to_use: [{ count: [{}] }] })) } : {}),
+            statement: [
+              {
+                byte_match_statement: [
+                  { field_to_match: [{ method: [{}] }], positional_constraint: 'EXACTLY', search_string: exception.route.method, text_transformation: noTransformation },
+                ],
+              },
+              {
+                regex_match_statement: [{ field_to_match: [{ uri_path: [{}] }], regex_string: exception.route.pathPattern, text_transformation: noTransformation }],
+              },
+            ],
           },
         ],
       },
-      visibilityConfig: visibility(`${name}-${groupName}`),
+      visibilityConfig: visibility(`${name}-${exception.labelRuleName}`),
     });
-    const noTransformation = [{ priority: 0, type: 'NONE' }];
+    const blockElsewhere = (exception: RuleException, priority: number): Wafv2WebAclRule => {
+      const labels = exception.rules.map((rule) => hasLabel(rule.label));
+      // WAF's OR takes two statements or more
+      const anyLabel = labels.length === 1 ? labels[0] : { or_statement: [{ statement: labels }] };
+      return {
+        name: exception.blockRuleName,
+        priority,
+        action: { block: {} },
+        statement: {
+          and_statement: [{ statement: [anyLabel, { not_statement: [{ statement: [hasLabel(exception.routeLabel)] }] }] }],
+        },
+        visibilityConfig: visibility(`${name}-${exception.blockRuleName}`),
+      };
+    };
     const rules: Wafv2WebAclRule[] = [
       {
         name: 'rate-limit-per-ip',
@@ -109,54 +233,15 @@ export class EdgeFirewall extends Construct {
         },
         visibilityConfig: visibility(`${name}-rate-limit-per-ip`),
       },
-      {
-        name: 'label-large-body-routes',
-        priority: 10,
-        action: { count: {} },
-        ruleLabel: [{ name: LARGE_BODY_ROUTE_LABEL }],
-        statement: {
-          and_statement: [
-            {
-              statement: [
-                {
-                  byte_match_statement: [
-                    { field_to_match: [{ method: [{}] }], positional_constraint: 'EXACTLY', search_string: route.method, text_transformation: noTransformation },
-                  ],
-                },
-                {
-                  regex_match_statement: [{ field_to_match: [{ uri_path: [{}] }], regex_string: route.pathPattern, text_transformation: noTransformation }],
-                },
-              ],
-            },
-          ],
-        },
-        visibilityConfig: visibility(`${name}-label-large-body-routes`),
-      },
-      managed('AWSManagedRulesAmazonIpReputationList', 20),
-      managed('AWSManagedRulesCommonRuleSet', 30, [BODY_SIZE_RULE]),
-      managed('AWSManagedRulesKnownBadInputsRuleSet', 40),
-      managed('AWSManagedRulesSQLiRuleSet', 50),
-      {
-        name: 'block-large-bodies-elsewhere',
-        priority: 60,
-        action: { block: {} },
-        statement: {
-          and_statement: [
-            {
-              statement: [
-                { label_match_statement: [{ scope: 'LABEL', key: BODY_SIZE_LABEL }] },
-                { not_statement: [{ statement: [{ label_match_statement: [{ scope: 'LABEL', key: LARGE_BODY_ROUTE_LABEL }] }] }] },
-              ],
-            },
-          ],
-        },
-        visibilityConfig: visibility(`${name}-block-large-bodies-elsewhere`),
-      },
+      ...exceptions.map((exception, index) => labelRoute(exception, 10 + index)),
+      ...MANAGED_RULE_GROUPS.map((group, index) => managed(group, 20 + 10 * index)),
+      ...exceptions.map((exception, index) => blockElsewhere(exception, 60 + index)),
     ];
 
     this.webAcl = new Wafv2WebAcl(this, 'WebAcl', {
       name,
-      description: 'docflow edge: rate limit, AWS managed rules, 8 KB bodies except on ingest document routes',
+      // WAF allows only letters, digits, spaces and + = : # @ / - , . here (no semicolon, no brackets)
+      description: 'docflow edge: rate limit, AWS managed rules, body rules lifted on ingest document routes, SQLi query rules on the api search',
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       rule: rules,

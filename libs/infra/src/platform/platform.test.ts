@@ -1,10 +1,12 @@
 import { TerraformStack } from 'cdktf';
+import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
 import { describe, expect, it } from 'vitest';
-import { checkStack } from '@docflow/guardrails';
+import { appFromStacks, checkStack, evaluatePolicy, RULES } from '@docflow/guardrails';
 import { at, findResource, onlyResource, parsePolicy, resourcesOf, synthStack, TEST_DOMAIN, testApp, testNetwork, testPlatform } from '../testing/index.js';
 import { logGroupWithRetention } from '../core/log-group.js';
 import { AppLogGroups } from './app-log-groups.js';
 import { DnsCertificate } from './dns-certificate.js';
+import { DOCUMENT_ROUTES_EXCEPTION, EdgeFirewall, SEARCH_ROUTE_EXCEPTION, type RuleException } from './edge-firewall.js';
 import { LoadBalancerEdge, TLS_POLICY } from './load-balancer-edge.js';
 import { LoadBalancerLogs } from './load-balancer-logs.js';
 import type { PlatformProps } from './platform.js';
@@ -129,6 +131,111 @@ describe('Platform', () => {
       expect(checkStack(json, ['CKV2_AWS_28']).problems).toEqual([]);
     });
 
+    describe('THEN the web ACL lifts the body rules on ingest\'s document routes and the SQL injection query rules on the api\'s search, nowhere else', () => {
+      const acl = onlyResource(json, 'aws_wafv2_web_acl');
+      const rules = acl['rule'] as { name: string; priority: number; action?: unknown; rule_label?: unknown; statement: Record<string, unknown[]> }[];
+      const ruleNamed = (name: string) => {
+        const found = rules.find((rule) => rule.name === name);
+        if (found === undefined) throw new Error(`no WAF rule ${name}`);
+        return found;
+      };
+      const overridesOf = (group: string) =>
+        ((ruleNamed(group).statement['managed_rule_group_statement']?.[0] as { rule_action_override?: { name: string; action_to_use: unknown }[] }).rule_action_override ?? []);
+      const bodyLabels = [
+        'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body',
+        'awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body',
+        'awswaf:managed:aws:core-rule-set:GenericLFI_Body',
+        'awswaf:managed:aws:core-rule-set:GenericRFI_Body',
+        'awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body',
+        'awswaf:managed:aws:known-bad-inputs:JavaDeserializationRCE_Body',
+        'awswaf:managed:aws:known-bad-inputs:Log4JRCE_Body',
+        'awswaf:managed:aws:sql-database:SQLi_Body',
+        'awswaf:managed:aws:sql-database:SQLiExtendedPatterns_Body',
+      ];
+      const hasLabel = (key: string) => ({ label_match_statement: [{ scope: 'LABEL', key }] });
+      const labelRoute = (method: string, path: string) => ({
+        and_statement: [
+          {
+            statement: [
+              { byte_match_statement: [{ field_to_match: [{ method: [{}] }], positional_constraint: 'EXACTLY', search_string: method, text_transformation: [{ priority: 0, type: 'NONE' }] }] },
+              { regex_match_statement: [{ field_to_match: [{ uri_path: [{}] }], regex_string: path, text_transformation: [{ priority: 0, type: 'NONE' }] }] },
+            ],
+          },
+        ],
+      });
+
+      it('its description is one WAF accepts (CreateWebACL: 1-256 characters of [\\w+=:#@/\\-,.] and inner spaces)', () => {
+        expect(String(acl['description'])).toMatch(/^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]$/);
+        expect(String(acl['description']).length).toBeLessThanOrEqual(256);
+      });
+
+      it('in this order: rate limit, the two route labels, the four managed groups, the two blocks', () => {
+        expect(rules.map((rule) => [rule.priority, rule.name])).toEqual([
+          [0, 'rate-limit-per-ip'],
+          [10, 'label-document-routes'],
+          [11, 'label-search-route'],
+          [20, 'AWSManagedRulesAmazonIpReputationList'],
+          [30, 'AWSManagedRulesCommonRuleSet'],
+          [40, 'AWSManagedRulesKnownBadInputsRuleSet'],
+          [50, 'AWSManagedRulesSQLiRuleSet'],
+          [60, 'block-body-rules-elsewhere'],
+          [61, 'block-query-sqli-elsewhere'],
+        ]);
+      });
+
+      it('the managed groups count exactly the lifted rules (the rest blocks as AWS ships it)', () => {
+        const count = [{ count: [{}] }];
+        expect(overridesOf('AWSManagedRulesAmazonIpReputationList')).toEqual([]);
+        expect(overridesOf('AWSManagedRulesCommonRuleSet')).toEqual(
+          ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY', 'GenericLFI_BODY', 'GenericRFI_BODY', 'EC2MetaDataSSRF_BODY'].map((name) => ({ name, action_to_use: count })),
+        );
+        expect(overridesOf('AWSManagedRulesKnownBadInputsRuleSet')).toEqual(['JavaDeserializationRCE_BODY', 'Log4JRCE_BODY'].map((name) => ({ name, action_to_use: count })));
+        expect(overridesOf('AWSManagedRulesSQLiRuleSet')).toEqual(
+          ['SQLi_BODY', 'SQLiExtendedPatterns_BODY', 'SQLi_QUERYARGUMENTS', 'SQLiExtendedPatterns_QUERYARGUMENTS'].map((name) => ({ name, action_to_use: count })),
+        );
+      });
+
+      it('the route labels: POST ^/v1/documents(:batch)?$ and GET ^/v1/documents$, counted', () => {
+        expect(ruleNamed('label-document-routes')).toMatchObject({ action: { count: {} }, rule_label: [{ name: 'docflow:document-route' }], statement: labelRoute('POST', '^/v1/documents(:batch)?$') });
+        expect(ruleNamed('label-search-route')).toMatchObject({ action: { count: {} }, rule_label: [{ name: 'docflow:search-route' }], statement: labelRoute('GET', '^/v1/documents$') });
+      });
+
+      it('every lifted rule\'s label is blocked on requests without its route\'s label', () => {
+        expect(ruleNamed('block-body-rules-elsewhere')).toMatchObject({
+          action: { block: {} },
+          statement: { and_statement: [{ statement: [{ or_statement: [{ statement: bodyLabels.map(hasLabel) }] }, { not_statement: [{ statement: [hasLabel('docflow:document-route')] }] }] }] },
+        });
+        expect(ruleNamed('block-query-sqli-elsewhere')).toMatchObject({
+          action: { block: {} },
+          statement: {
+            and_statement: [
+              {
+                statement: [
+                  { or_statement: [{ statement: [hasLabel('awswaf:managed:aws:sql-database:SQLi_QueryArguments'), hasLabel('awswaf:managed:aws:sql-database:SQLiExtendedPatterns_QueryArguments')] }] },
+                  { not_statement: [{ statement: [hasLabel('docflow:search-route')] }] },
+                ],
+              },
+            ],
+          },
+        });
+      });
+
+      it('the policy agrees: each exception is one route, and the ACL needs 1,150 of the 1,500 WCUs its price includes', () => {
+        const ids = ['DOCFLOW_WAF_MANAGED_RULES', 'DOCFLOW_WAF_RULE_EXCEPTIONS', 'DOCFLOW_WAF_CAPACITY'];
+        const report = evaluatePolicy(appFromStacks({ 'test-stack': json }), { rules: RULES.filter((rule) => ids.includes(rule.id)), waivers: [] });
+        expect(report.findings.map((finding) => [finding.rule, finding.outcome, finding.message])).toEqual([
+          ['DOCFLOW_WAF_MANAGED_RULES', 'pass', 'runs AWSManagedRulesAmazonIpReputationList, AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesSQLiRuleSet'],
+          [
+            'DOCFLOW_WAF_RULE_EXCEPTIONS',
+            'pass',
+            'SizeRestrictions_BODY, CrossSiteScripting_BODY, GenericLFI_BODY, GenericRFI_BODY, EC2MetaDataSSRF_BODY, JavaDeserializationRCE_BODY, Log4JRCE_BODY, SQLi_BODY, SQLiExtendedPatterns_BODY lifted only on POST ^/v1/documents(:batch)?$; ' +
+              'SQLi_QUERYARGUMENTS, SQLiExtendedPatterns_QUERYARGUMENTS lifted only on GET ^/v1/documents$',
+          ],
+          ['DOCFLOW_WAF_CAPACITY', 'pass', '1150 WCUs of the 1500 the base price includes'],
+        ]);
+      });
+    });
+
     it('THEN only the ALB is open to the internet, on 80 and 443', () => {
       const open = resourcesOf(json, 'aws_vpc_security_group_ingress_rule').filter(({ block }) => block['cidr_ipv4'] === '0.0.0.0/0');
       expect(open.map(({ block }) => block['from_port']).sort()).toEqual([443, 80]);
@@ -241,6 +348,17 @@ describe('platform constructs GIVEN invalid props', () => {
         testPlatform(stack, network, 'standard', { firewall: { requestsPerIpPer5Minutes: 9 } });
       }),
     ).toThrow('EdgeFirewall: requestsPerIpPer5Minutes must be a whole number, at least 10, got 9');
+  });
+
+  it('THEN a managed rule lifted on two routes, or an exception without an anchored route, is refused', () => {
+    const firewall = (exceptions: RuleException[]) =>
+      inStack((stack) => new EdgeFirewall(stack, 'Firewall', { namePrefix: 'docflow-test', loadBalancer: new Lb(stack, 'Lb', { name: 'lb' }), requestsPerIpPer5Minutes: 100, logRetentionDays: 30, exceptions }));
+    expect(firewall([DOCUMENT_ROUTES_EXCEPTION, { ...SEARCH_ROUTE_EXCEPTION, rules: [...SEARCH_ROUTE_EXCEPTION.rules, ...DOCUMENT_ROUTES_EXCEPTION.rules.slice(1, 2)] }])).toThrow(
+      'EdgeFirewall: AWSManagedRulesCommonRuleSet CrossSiteScripting_BODY is lifted by two exceptions; a rule may be lifted on one route only',
+    );
+    expect(firewall([{ ...SEARCH_ROUTE_EXCEPTION, route: { method: 'GET', pathPattern: '/v1/' } }])).toThrow(
+      'EdgeFirewall: exception label-search-route needs a method and an anchored path pattern (^...$), got "GET /v1/"',
+    );
   });
 
   it('THEN a log group retention CloudWatch does not offer is refused', () => {

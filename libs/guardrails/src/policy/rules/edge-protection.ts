@@ -2,6 +2,7 @@ import type { TerraformBlock } from '../../terraform-json.js';
 import { fail, pass, resourceRule, unknown, type Resource, type Rule, type StackContext, type Verdict } from '../rule.js';
 import { blocks, numberOf, strings } from '../../values.js';
 import { statementsOf } from '../../iam/statements.js';
+import { MANAGED_RULE_LABELS, REQUIRED_MANAGED_RULE_GROUPS, WEB_ACL_INCLUDED_CAPACITY, type ManagedRuleGroupName } from '../waf-managed-rules.js';
 
 /**
  * docflow's own rules for the public edge of the standard profile: what the issue "secure by
@@ -9,15 +10,6 @@ import { statementsOf } from '../../iam/statements.js';
  * synthesized JSON (WAF statements are nested blocks Terraform passes through untyped).
  */
 
-/** The AWS managed rule groups every web ACL must run, and what each stops. */
-export const REQUIRED_MANAGED_RULE_GROUPS: Readonly<Record<string, string>> = {
-  AWSManagedRulesAmazonIpReputationList: 'IP reputation',
-  AWSManagedRulesCommonRuleSet: 'common rule set',
-  AWSManagedRulesKnownBadInputsRuleSet: 'known bad inputs',
-  AWSManagedRulesSQLiRuleSet: 'SQL injection',
-};
-const BODY_SIZE_RULE = 'SizeRestrictions_BODY';
-const BODY_SIZE_LABEL = 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body';
 const WAF_LOG_PREFIX = 'aws-waf-logs-';
 const API_KEY_HEADER = 'x-api-key';
 const ELB_LOG_DELIVERY = ['Service:logdelivery.elasticloadbalancing.amazonaws.com'];
@@ -46,19 +38,35 @@ const labelMatch = (statement: TerraformBlock | undefined): string | undefined =
 };
 const negatedLabel = (statement: TerraformBlock | undefined): string | undefined => labelMatch(first(first(statement?.['not_statement'])?.['statement']));
 
+/** The labels a statement matches: one label match, or an `or_statement` of label matches only. */
+function anyOfLabels(statement: TerraformBlock | undefined): string[] | undefined {
+  const single = labelMatch(statement);
+  if (single !== undefined) return [single];
+  const or = first(statement?.['or_statement']);
+  if (or === undefined) return undefined;
+  const labels = blocks(or['statement']).map(labelMatch);
+  return labels.every((label): label is string => label !== undefined) ? labels : undefined;
+}
+
+/** A blocking rule of the shape `any of these labels AND NOT the exception label`. */
+function labelBlocker(rule: TerraformBlock): { labels: string[]; exception: string } | undefined {
+  const parts = andParts(statementOf(rule));
+  if (actionOf(rule) !== 'block' || parts?.length !== 2) return undefined;
+  const labels = anyOfLabels(parts[0]);
+  const exception = negatedLabel(parts[1]);
+  return labels !== undefined && exception !== undefined ? { labels, exception } : undefined;
+}
+
 function managedGroupsVerdict(acl: TerraformBlock): Verdict {
   const rules = rulesOf(acl);
   const problems: string[] = [];
-  for (const [name, what] of Object.entries(REQUIRED_MANAGED_RULE_GROUPS)) {
+  for (const [name, { stops }] of Object.entries(REQUIRED_MANAGED_RULE_GROUPS)) {
     const rule = rules.find((candidate) => managedGroup(candidate)?.['vendor_name'] === 'AWS' && managedGroup(candidate)?.['name'] === name);
     if (rule === undefined) {
-      problems.push(`${name} (${what}) is missing`);
+      problems.push(`${name} (${stops}) is missing`);
       continue;
     }
     if (first(rule['override_action'])?.['count'] !== undefined) problems.push(`${name} only counts (override_action count): it blocks nothing`);
-    const overridden = blocks(managedGroup(rule)?.['rule_action_override']).map((override) => String(override['name']));
-    const unexpected = overridden.filter((ruleName) => !(name === 'AWSManagedRulesCommonRuleSet' && ruleName === BODY_SIZE_RULE));
-    if (unexpected.length > 0) problems.push(`${name} overrides ${unexpected.join(', ')}`);
   }
   return problems.length === 0 ? pass(`runs ${Object.keys(REQUIRED_MANAGED_RULE_GROUPS).join(', ')}`) : fail(problems.join('; '));
 }
@@ -75,38 +83,118 @@ function rateLimitVerdict(acl: TerraformBlock): Verdict {
 }
 
 /**
- * SizeRestrictions_BODY (8 KB) may count instead of block only when a later rule blocks its label
- * everywhere but on requests an earlier rule labelled, and that rule names one method and an
- * anchored path (so the exception is ingest's document routes, not the whole API).
+ * The route an exception label stands for: the counting rule before `beforePriority` that adds the
+ * label must name one method exactly and an anchored path (so an exception is a route, not the API).
  */
-function bodySizeVerdict(acl: TerraformBlock): Verdict {
-  const rules = rulesOf(acl);
-  const common = rules.find((rule) => managedGroup(rule)?.['name'] === 'AWSManagedRulesCommonRuleSet');
-  if (common === undefined) return pass('no common rule set, so no body-size exception');
-  const overridden = blocks(managedGroup(common)?.['rule_action_override']).some((override) => override['name'] === BODY_SIZE_RULE);
-  if (!overridden) return pass(`${BODY_SIZE_RULE} blocks as AWS ships it`);
-
-  const blocker = rules.find((rule) => {
-    const parts = andParts(statementOf(rule));
-    return actionOf(rule) === 'block' && priorityOf(rule) > priorityOf(common) && parts?.length === 2 && labelMatch(parts[0]) === BODY_SIZE_LABEL && negatedLabel(parts[1]) !== undefined;
-  });
-  if (blocker === undefined) {
-    return fail(`${BODY_SIZE_RULE} is set to count but no later rule blocks ${BODY_SIZE_LABEL} outside a labelled exception: bodies over 8 KB pass everywhere`);
-  }
-  const exceptionLabel = negatedLabel(andParts(statementOf(blocker))?.[1]) ?? '';
+function exceptionRoute(rules: TerraformBlock[], exceptionLabel: string, beforePriority: number): { route: string } | { problem: string } {
   const labeller = rules.find((rule) => blocks(rule['rule_label']).some((label) => label['name'] === exceptionLabel));
-  if (labeller === undefined || !(priorityOf(labeller) < priorityOf(common))) {
-    return fail(`no rule before the common rule set adds the exception label ${exceptionLabel}, so ${blocker['name']} blocks every large body`);
+  if (labeller === undefined || !(priorityOf(labeller) < beforePriority)) {
+    return { problem: `no rule before the managed groups adds the exception label ${exceptionLabel}, so its rules are blocked everywhere` };
   }
-  if (actionOf(labeller) !== 'count') return fail(`${labeller['name']} adds the exception label but its action is ${actionOf(labeller) ?? 'none'}, not count`);
+  if (actionOf(labeller) !== 'count') return { problem: `${String(labeller['name'])} adds the exception label but its action is ${actionOf(labeller) ?? 'none'}, not count` };
   const parts = andParts(statementOf(labeller)) ?? [];
   const method = parts.map((part) => first(part['byte_match_statement'])).find((match) => first(match?.['field_to_match'])?.['method'] !== undefined);
   const path = parts.map((part) => first(part['regex_match_statement'])).find((match) => first(match?.['field_to_match'])?.['uri_path'] !== undefined);
   const pattern = String(path?.['regex_string'] ?? '');
-  if (method?.['positional_constraint'] !== 'EXACTLY' || !method['search_string'] || !/^\^.+\$$/.test(pattern)) {
-    return fail(`${labeller['name']} must match one method exactly and an anchored path (^...$): the large-body exception would cover more than the document routes`);
+  if (parts.length !== 2 || method?.['positional_constraint'] !== 'EXACTLY' || !method['search_string'] || !/^\^.+\$$/.test(pattern)) {
+    return { problem: `${String(labeller['name'])} must match one method exactly and an anchored path (^...$): its exception would cover more than one route` };
   }
-  return pass(`bodies over 8 KB are blocked except ${String(method['search_string'])} ${pattern}`);
+  return { route: `${String(method['search_string'])} ${pattern}` };
+}
+
+/**
+ * A managed rule may count instead of block only when a later rule blocks its label everywhere but
+ * on requests an earlier counting rule labelled for one method and an anchored path: the rule is
+ * lifted on that route (ingest's document bodies, the api's search words), nowhere else.
+ */
+function ruleExceptionsVerdict(acl: TerraformBlock): Verdict {
+  const rules = rulesOf(acl);
+  const problems: string[] = [];
+  const lifted = new Map<string, string[]>();
+  for (const group of rules.filter((rule) => managedGroup(rule) !== undefined)) {
+    const groupName = String(managedGroup(group)?.['name']);
+    for (const override of blocks(managedGroup(group)?.['rule_action_override'])) {
+      const ruleName = String(override['name']);
+      const action = Object.keys(first(override['action_to_use']) ?? {})[0];
+      if (action !== 'count') {
+        problems.push(`${groupName} ${ruleName} is overridden to ${action ?? 'nothing'}, not count`);
+        continue;
+      }
+      const label = MANAGED_RULE_LABELS[groupName as ManagedRuleGroupName]?.[ruleName];
+      if (label === undefined) {
+        problems.push(`${groupName} ${ruleName} counts, and no known label lets a later rule block it elsewhere: it is lifted everywhere`);
+        continue;
+      }
+      const blocker = rules.map((rule) => ({ rule, shape: labelBlocker(rule) })).find(({ rule, shape }) => priorityOf(rule) > priorityOf(group) && shape?.labels.includes(label));
+      if (blocker?.shape === undefined) {
+        problems.push(`${ruleName} counts but no later rule blocks ${label} outside a labelled exception: it is lifted everywhere`);
+        continue;
+      }
+      const route = exceptionRoute(rules, blocker.shape.exception, priorityOf(group));
+      if ('problem' in route) problems.push(`${ruleName}: ${route.problem}`);
+      else lifted.set(route.route, [...(lifted.get(route.route) ?? []), ruleName]);
+    }
+  }
+  if (problems.length > 0) return fail(problems.join('; '));
+  if (lifted.size === 0) return pass('every managed rule blocks as AWS ships it');
+  return pass([...lifted].map(([route, names]) => `${names.join(', ')} lifted only on ${route}`).join('; '));
+}
+
+const NO_TRANSFORMATION = 'NONE';
+/** WCUs of a text-matching statement: its base, +10 per text transformation, +10 over all query arguments, doubled base on a JSON body. */
+function matchCapacity(statement: TerraformBlock, base: number): number {
+  const field = first(statement['field_to_match']) ?? {};
+  const transformations = blocks(statement['text_transformation']).filter((transformation) => transformation['type'] !== NO_TRANSFORMATION).length;
+  return (field['json_body'] !== undefined ? 2 * base : base) + 10 * transformations + (field['all_query_arguments'] !== undefined ? 10 : 0);
+}
+const BYTE_MATCH_BASE: Readonly<Record<string, number>> = { EXACTLY: 2, STARTS_WITH: 2, ENDS_WITH: 2, CONTAINS: 10, CONTAINS_WORD: 10 };
+
+/** WCUs of one rule statement by AWS's published costs, or a string naming what it cannot price. */
+function statementCapacity(statement: TerraformBlock | undefined): number | string {
+  const [kind, ...others] = Object.keys(statement ?? {});
+  const body = first(statement?.[kind ?? '']);
+  if (kind === undefined || body === undefined || others.length > 0) return 'a statement that is not one block';
+  const nested = (statements: TerraformBlock[], base = 0): number | string =>
+    statements.map(statementCapacity).reduce<number | string>((sum, part) => (typeof sum === 'string' ? sum : typeof part === 'string' ? part : sum + part), base);
+  switch (kind) {
+    case 'label_match_statement':
+      return 1;
+    case 'byte_match_statement': {
+      const base = BYTE_MATCH_BASE[String(body['positional_constraint'])];
+      return base === undefined ? `byte match ${String(body['positional_constraint'])}` : matchCapacity(body, base);
+    }
+    case 'regex_match_statement':
+      return matchCapacity(body, 3);
+    case 'and_statement':
+    case 'or_statement':
+    case 'not_statement':
+      return nested(blocks(body['statement']));
+    case 'rate_based_statement': {
+      const scopeDown = first(body['scope_down_statement']);
+      return scopeDown === undefined ? 2 : nested([scopeDown], 2);
+    }
+    case 'managed_rule_group_statement': {
+      const group = REQUIRED_MANAGED_RULE_GROUPS[String(body['name']) as ManagedRuleGroupName];
+      if (body['vendor_name'] !== 'AWS' || group === undefined) return `managed group ${String(body['name'])}`;
+      const scopeDown = first(body['scope_down_statement']);
+      return scopeDown === undefined ? group.capacity : nested([scopeDown], group.capacity);
+    }
+    default:
+      return kind;
+  }
+}
+
+/** The web ACL's capacity (WCUs) stays within what its base price includes (AWS refuses above 5,000). */
+function capacityVerdict(acl: TerraformBlock): Verdict {
+  let total = 0;
+  for (const rule of rulesOf(acl)) {
+    const capacity = statementCapacity(statementOf(rule));
+    if (typeof capacity === 'string') return unknown(`rule ${String(rule['name'])}: docflow cannot price ${capacity}`);
+    total += capacity;
+  }
+  return total <= WEB_ACL_INCLUDED_CAPACITY
+    ? pass(`${total} WCUs of the ${WEB_ACL_INCLUDED_CAPACITY} the base price includes`)
+    : fail(`${total} WCUs, above the ${WEB_ACL_INCLUDED_CAPACITY} the base price includes (WAF bills more; above 5,000 it refuses the ACL)`);
 }
 
 function loggingVerdict(context: StackContext, acl: Resource): Verdict {
@@ -141,7 +229,8 @@ const isPublicApplication = (block: TerraformBlock) => (block['load_balancer_typ
 export const edgeProtectionRules: readonly Rule[] = [
   aclRule({ id: 'DOCFLOW_WAF_MANAGED_RULES', title: 'WAF runs the AWS managed rule groups (IP reputation, common, known bad inputs, SQLi)', check: ({ block }) => managedGroupsVerdict(block) }),
   aclRule({ id: 'DOCFLOW_WAF_RATE_LIMIT', title: 'WAF blocks a client IP above a request rate', check: ({ block }) => rateLimitVerdict(block) }),
-  aclRule({ id: 'DOCFLOW_WAF_BODY_SIZE', title: 'The 8 KB body limit is lifted only on ingest document routes', check: ({ block }) => bodySizeVerdict(block) }),
+  aclRule({ id: 'DOCFLOW_WAF_RULE_EXCEPTIONS', title: 'A managed rule set to count is still blocked everywhere but on one route (one method, an anchored path)', check: ({ block }) => ruleExceptionsVerdict(block) }),
+  aclRule({ id: 'DOCFLOW_WAF_CAPACITY', title: 'The web ACL stays within the 1,500 WCUs its base price includes', check: ({ block }) => capacityVerdict(block) }),
   aclRule({ id: 'DOCFLOW_WAF_LOGGING', title: 'WAF logs to an aws-waf-logs-* group with retention, without API keys', check: (acl, context) => loggingVerdict(context, acl) }),
   resourceRule({
     id: 'DOCFLOW_HTTPS_CERTIFICATE',
