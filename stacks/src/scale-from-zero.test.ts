@@ -26,6 +26,27 @@ describe.each(pollEnvironments.map((env) => [env.name] as const))('%s: the queue
     expect(targets).toEqual([0]);
   });
 
+  it('the scale-from-zero step can only add tasks, so a late or missing desired count on a busy worker cannot shrink it', () => {
+    const worker: TerraformJson = stacks[`${name}-worker`] ?? {};
+    const alarm = resourcesOf(worker, 'aws_cloudwatch_metric_alarm').find(({ block }) => String(block['alarm_name']).endsWith('-scale-from-zero'));
+    const actions = (alarm?.block['alarm_actions'] ?? []) as string[];
+    const steps = resourcesOf(worker, 'aws_appautoscaling_policy').filter(({ name: policy }) => actions.some((action) => action.includes(`.${policy}.`)));
+    expect(steps).toHaveLength(1);
+    const configuration = steps[0]?.block['step_scaling_policy_configuration'] as { adjustment_type: string; cooldown: number; step_adjustment: { scaling_adjustment: number }[] };
+    // ExactCapacity sets the count whatever it was; ChangeInCapacity with positive steps only raises it
+    expect(configuration.adjustment_type).toBe('ChangeInCapacity');
+    for (const step of configuration.step_adjustment) expect(step.scaling_adjustment).toBeGreaterThan(0);
+    // one start makes one task: no second +1 before the first task shows in the desired count
+    expect(configuration.cooldown).toBeGreaterThanOrEqual(180);
+  });
+
+  it('the scale-from-zero alarm still fires if Container Insights publishes no desired count at zero tasks (missing counts as zero)', () => {
+    const worker: TerraformJson = stacks[`${name}-worker`] ?? {};
+    const alarm = resourcesOf(worker, 'aws_cloudwatch_metric_alarm').find(({ block }) => String(block['alarm_name']).endsWith('-scale-from-zero'));
+    const queries = (alarm?.block['metric_query'] ?? []) as { id: string; expression?: string; return_data?: boolean }[];
+    expect(queries.find((query) => query.return_data)?.expression).toBe('IF(visible > 0 AND FILL(desired, 0) == 0, 1, 0)');
+  });
+
   it('ingest keeps at least one task: desired count and scaling minimum', () => {
     const services = resourcesOf(ingest, 'aws_ecs_service');
     expect(services).toHaveLength(1);

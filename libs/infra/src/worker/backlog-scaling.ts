@@ -6,6 +6,13 @@ import type { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import type { Cluster } from '../platform/cluster.js';
 
+/**
+ * Seconds after the scale-from-zero step during which it adds no second task: longer than a
+ * Fargate task's start (about a minute) plus Container Insights' lag and the alarm's period, so the
+ * alarm sees the new desired count before the step could fire again.
+ */
+export const SCALE_FROM_ZERO_COOLDOWN_SECONDS = 300;
+
 export interface BacklogScalingProps {
   readonly namePrefix: string;
   readonly cluster: Cluster;
@@ -21,11 +28,17 @@ export interface BacklogScalingProps {
  * - target tracking on backlog per task, (visible + in flight) / RunningTaskCount (metric math over
  *   SQS and Container Insights), which scales out and back in to zero;
  * - a step policy that starts the first task: target tracking is proportional to the running count,
- *   so from zero tasks it cannot scale out. Its alarm fires only while messages wait and the
- *   service's desired count is 0, and it sets the count to exactly 1: while that task starts, the
- *   alarm (still in ALARM until the metric shows it) cannot add a second one, as a step of +1 after
- *   its cooldown could. The queue keeps publishing metrics because ingest's readiness check calls
- *   GetQueueAttributes on it (docs/infrastructure.md, scaling from zero).
+ *   so from zero tasks it cannot scale out. Its alarm fires while messages wait and the service's
+ *   desired count (Container Insights) is 0 or missing: missing counts as 0 because it is not
+ *   proven that Container Insights publishes the count of a service at zero tasks, and scaling from
+ *   zero must work either way. Because a missing datapoint also happens to a busy service (late or
+ *   lost metrics), the step adds one task (ChangeInCapacity +1) instead of setting exactly one: it
+ *   can never lower the count. Its cooldown (SCALE_FROM_ZERO_COOLDOWN_SECONDS) outlasts a task's
+ *   start and the metric's lag, and Application Auto Scaling does not add again within the
+ *   cooldown while the alarm stays in ALARM, so one start makes one task. A spurious +1 on a busy
+ *   service is bounded by maxCount and by one per cooldown, and target tracking scales it back in.
+ *   The queue keeps publishing metrics because ingest's readiness check calls GetQueueAttributes on
+ *   it (docs/infrastructure.md, scaling from zero).
  */
 export class BacklogScaling extends Construct {
   readonly target: AppautoscalingTarget;
@@ -103,8 +116,9 @@ export class BacklogScaling extends Construct {
       scalableDimension: this.target.scalableDimension,
       resourceId: this.target.resourceId,
       stepScalingPolicyConfiguration: {
-        adjustmentType: 'ExactCapacity',
-        cooldown: 60,
+        // +1, never "exactly 1": a missing desired count on a busy service must not shrink it
+        adjustmentType: 'ChangeInCapacity',
+        cooldown: SCALE_FROM_ZERO_COOLDOWN_SECONDS,
         metricAggregationType: 'Maximum',
         stepAdjustment: [{ metricIntervalLowerBound: '0', scalingAdjustment: 1 }],
       },
@@ -131,7 +145,9 @@ export class BacklogScaling extends Construct {
           },
         },
         {
-          // desired, not running: a task that is starting must not count as missing
+          // desired, not running: a task that is starting must not count as missing. Missing is
+          // filled as 0 below (it may be what a service at zero tasks publishes); the step's +1
+          // makes that harmless for a busy service
           id: 'desired',
           returnData: false,
           metric: {

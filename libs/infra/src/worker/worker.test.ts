@@ -229,10 +229,13 @@ describe('Worker', () => {
       expect(metrics[3]).toMatchObject({ expression: '(visible + inflight) / running', return_data: true });
     });
 
-    it('THEN a step policy sets exactly one task when messages wait and the desired count is zero (never a second while the first starts)', () => {
+    it('THEN a step policy adds one task when messages wait and the desired count is zero or missing: it can never lower the count, and its cooldown outlasts a start', () => {
       const step = findResource(json, 'aws_appautoscaling_policy', ({ block }) => block['policy_type'] === 'StepScaling');
-      expect(step.block['step_scaling_policy_configuration']).toMatchObject({
-        adjustment_type: 'ExactCapacity',
+      // ExactCapacity 1 would set a busy service whose desired-count datapoint is late to one task
+      expect(step.block['step_scaling_policy_configuration']).toEqual({
+        adjustment_type: 'ChangeInCapacity',
+        cooldown: 300,
+        metric_aggregation_type: 'Maximum',
         step_adjustment: [{ metric_interval_lower_bound: '0', scaling_adjustment: 1 }],
       });
       const alarm = onlyResource(json, 'aws_cloudwatch_metric_alarm');
