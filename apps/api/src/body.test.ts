@@ -39,6 +39,14 @@ describe('GET /v1/documents/:id/body', () => {
     expect(documentIdFor(`https://example.com/${sha256.slice(0, 8)}`, sha256Hex(response.rawPayload))).toBe(id);
   });
 
+  it('serves a stored page inert: a browser opening it runs none of its scripts, loads nothing it links and guesses no other type', async () => {
+    const { id } = await ingested('<script>fetch("/v1/stats")</script><img src="https://tracker.example/p.gif">', 'text/html');
+    const response = await harness.app.inject({ url: `/v1/documents/${id}/body`, headers });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('keeps a markdown body that looks like JSON as it is (never serialized)', async () => {
     const body = '{"not": "json to the api"}';
     const { id } = await ingested(body, 'text/markdown');

@@ -66,7 +66,8 @@ export function registerDocumentRoutes(
         description:
           'Byte for byte what ingest stored, with the content type it was sent with; its SHA-256 is the document\'s ' +
           '`sha256`. Sending it to ingest again with the same url gives the same document id (what restore does). ' +
-          '404 when the document is unknown or its body is not stored (a failed document).',
+          '404 when the document is unknown or its body is not stored (a failed document). Served inert for a browser ' +
+          "(`Content-Security-Policy: default-src 'none'; sandbox`, `X-Content-Type-Options: nosniff`): a stored page runs no script.",
         params: DocumentParamsSchema,
         response: {
           200: z.string().describe('The body (text/html, text/plain or text/markdown; charset=utf-8)'),
@@ -81,8 +82,15 @@ export function registerDocumentRoutes(
       const document = await fromDatabase(() => documents.get(id));
       if (document === undefined) throw new HttpError(404, `Document ${id} not found`);
       const body = await fromBlobStore(id, () => bodies.getDocument(blobKeyFor(document.sha256)));
-      // a text content type: Fastify sends the string as it is instead of serializing it as JSON
-      return reply.type(`${document.contentType}; charset=utf-8`).header('x-content-sha256', document.sha256).send(body.body);
+      // a text content type: Fastify sends the string as it is instead of serializing it as JSON.
+      // The body is someone else's HTML: a browser that opens it must not run its scripts, load
+      // what it links, or guess another type
+      return reply
+        .type(`${document.contentType}; charset=utf-8`)
+        .header('x-content-sha256', document.sha256)
+        .header('content-security-policy', STORED_BODY_CSP)
+        .header('x-content-type-options', 'nosniff')
+        .send(body.body);
     },
   );
 
@@ -98,6 +106,9 @@ export function registerDocumentRoutes(
     async () => fromDatabase(() => documents.stats()),
   );
 }
+
+/** A stored body is inert in a browser: no script, no fetch, no form, no plugin, a unique origin. */
+const STORED_BODY_CSP = "default-src 'none'; sandbox";
 
 /**
  * A body that is not stored is the client's 404; a stored body that no longer matches its digest
