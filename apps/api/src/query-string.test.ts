@@ -1,6 +1,6 @@
 import { ErrorResponseSchema } from '@docflow/contracts';
 import { documentFixture, emptyDocuments } from '@docflow/db/testing';
-import type { AddressInfo } from 'node:net';
+import { listenLocally } from '@docflow/http/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { headers, startHarness, type Harness } from './test/harness.js';
 
@@ -13,8 +13,7 @@ describe('api query strings over real HTTP', () => {
   let base: string;
   beforeAll(async () => {
     harness = await startHarness();
-    await harness.app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(harness.app.server.address() as AddressInfo).port}`;
+    ({ base } = await listenLocally(harness.app));
   });
   afterAll(async () => {
     await harness?.stop();

@@ -1,6 +1,6 @@
 import { MAX_DOCUMENT_BYTES, sha256Hex } from '@docflow/contracts';
 import type { HttpApp } from '@docflow/http';
-import type { AddressInfo } from 'node:net';
+import { listenLocally } from '@docflow/http/testing';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY, htmlPage, startHarness, type Harness } from './test/harness.js';
@@ -13,8 +13,7 @@ describe('ingest over real HTTP', () => {
   beforeAll(async () => {
     h = await startHarness();
     app = await h.build();
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    ({ base } = await listenLocally(app));
   });
   afterAll(async () => {
     await h?.stop();
@@ -69,8 +68,7 @@ describe('ingest refuses what it cannot take as sent, over real HTTP', () => {
   beforeAll(async () => {
     h = await startHarness();
     const app = await h.build();
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    ({ base } = await listenLocally(app));
   });
   afterAll(async () => {
     await h?.stop();

@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEEP_ALIVE_TIMEOUT_MS } from './server-timeouts.js';
 import { KEYS, buildTestApp } from './test/test-app.js';
+import { listenLocally } from './testing/index.js';
 
 /** The same answers over a real socket, where body limits and parsing meet real streams. */
 describe('over real HTTP', () => {
@@ -9,8 +9,7 @@ describe('over real HTTP', () => {
   let base: string;
   beforeAll(async () => {
     t = await buildTestApp({ requestTimeoutMs: 7_000 });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    ({ base } = await listenLocally(t.app));
   });
   afterAll(async () => {
     await t.app.close();

@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, buildTestApp } from './test/test-app.js';
-import { rawRequest, type RawAnswer } from './testing/index.js';
+import { listenLocally, rawRequest, type RawAnswer } from './testing/index.js';
 
 /**
  * What Node's parser and Fastify's router refuse before any route runs answers in the one error
@@ -12,8 +11,7 @@ describe('refusals below the routes', () => {
   let port: number;
   beforeAll(async () => {
     t = await buildTestApp();
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    port = (t.app.server.address() as AddressInfo).port;
+    ({ port } = await listenLocally(t.app));
   });
   afterAll(async () => {
     await t.app.close();

@@ -1,8 +1,8 @@
 import { ErrorResponseSchema } from '@docflow/contracts';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, buildTestApp } from './test/test-app.js';
+import { listenLocally } from './testing/index.js';
 
 /**
  * What a client sends around the body and in the query string, over a real socket: each
@@ -13,8 +13,7 @@ describe('request input over real HTTP', () => {
   let base: string;
   beforeAll(async () => {
     t = await buildTestApp();
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    ({ base } = await listenLocally(t.app));
   });
   afterAll(async () => {
     await t.app.close();
